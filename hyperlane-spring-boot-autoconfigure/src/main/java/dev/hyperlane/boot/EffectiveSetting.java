@@ -1,0 +1,30 @@
+package dev.hyperlane.boot;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One setting as it was applied: the property that controls it, its value, where the value came from and why.
+ *
+ * @param property the property that controls the setting, such as {@code hyperlane.server.idle-timeout}
+ * @param value the applied value, or {@code null} when nothing was set and the library default applies
+ * @param source where the value came from
+ * @param reason why this value, in one sentence
+ */
+public record EffectiveSetting(String property, @Nullable Object value, SettingSource source, String reason) {
+
+	/**
+	 * Return the setting as a map for JSON output; a {@code null} value is shown as {@code "unset"}.
+	 * @return an insertion-ordered map with {@code value}, {@code source} and {@code reason}
+	 */
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("value", (this.value != null) ? String.valueOf(this.value) : "unset");
+		description.put("source", this.source.displayName());
+		description.put("reason", this.reason);
+		return description;
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.hyperlane.boot.runtime;
+
+import io.netty.util.internal.PlatformDependent;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Contributes the {@code runtime} section of the {@code hyperlane} endpoint.
+ */
+@AutoConfiguration
+@ConditionalOnClass(PlatformDependent.class)
+@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+public final class RuntimeAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RuntimeSection hyperlaneRuntimeSection() {
+		return new RuntimeSection();
+	}
+
+}

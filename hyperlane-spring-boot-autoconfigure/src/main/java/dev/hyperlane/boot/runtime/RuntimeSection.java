@@ -1,0 +1,114 @@
+package dev.hyperlane.boot.runtime;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.HyperlaneSection;
+import io.netty.util.internal.PlatformDependent;
+
+/**
+ * The {@code runtime} section: CPUs the JVM sees, the container's CPU quota and memory limit, heap, direct memory
+ * (the JVM's ceiling and what is in use) and the garbage collector. Advises against the Serial collector that the
+ * JVM picks on its own when it sees fewer than 2 CPUs or less than 1792 MB (JDK's server-class machine rule).
+ */
+public final class RuntimeSection implements HyperlaneSection {
+
+	private final Path cgroupRoot;
+
+	/**
+	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
+	 */
+	public RuntimeSection() {
+		this(Path.of("/sys/fs/cgroup"));
+	}
+
+	RuntimeSection(Path cgroupRoot) {
+		this.cgroupRoot = cgroupRoot;
+	}
+
+	@Override
+	public String name() {
+		return "runtime";
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Runtime runtime = Runtime.getRuntime();
+		ContainerLimits limits = ContainerLimits.read(this.cgroupRoot);
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("cpus", runtime.availableProcessors());
+		description.put("containerCpuQuota", (limits.cpuQuota() != null) ? limits.cpuQuota() : "none");
+		description.put("containerMemoryLimitBytes",
+				(limits.memoryLimitBytes() != null) ? limits.memoryLimitBytes() : "none");
+		description.put("heapMaxBytes", runtime.maxMemory());
+		description.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+		description.put("maxDirectMemoryBytes", PlatformDependent.maxDirectMemory());
+		description.put("directMemoryUsedBytes", directMemoryUsed());
+		description.put("garbageCollector", garbageCollector());
+		description.put("javaVersion", System.getProperty("java.version"));
+		return description;
+	}
+
+	@Override
+	public List<Advice> advice() {
+		List<Advice> advice = new ArrayList<>();
+		if ("Serial".equals(garbageCollector())) {
+			advice.add(Advice.warning(
+					"the JVM chose the Serial collector (it sees " + Runtime.getRuntime().availableProcessors()
+							+ " CPU(s)): every collection stops all event loops",
+					"JAVA_TOOL_OPTIONS",
+					"add -XX:+UseG1GC (or -XX:+UseParallelGC on 1 CPU), or give the container at least 2 CPUs"));
+		}
+		ContainerLimits limits = ContainerLimits.read(this.cgroupRoot);
+		Long memoryLimit = limits.memoryLimitBytes();
+		long heapAndDirect = Runtime.getRuntime().maxMemory() + PlatformDependent.maxDirectMemory();
+		if (memoryLimit != null && heapAndDirect > memoryLimit) {
+			advice.add(Advice.warning(
+					"max heap + max direct memory (" + heapAndDirect + " B) exceed the container memory limit ("
+							+ memoryLimit + " B): the kernel may kill the process under load",
+					"JAVA_TOOL_OPTIONS", "lower -XX:MaxRAMPercentage or set -XX:MaxDirectMemorySize explicitly"));
+		}
+		return advice;
+	}
+
+	static long directMemoryUsed() {
+		for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+			if ("direct".equals(pool.getName())) {
+				return pool.getMemoryUsed() + Math.max(0, PlatformDependent.usedDirectMemory());
+			}
+		}
+		return Math.max(0, PlatformDependent.usedDirectMemory());
+	}
+
+	static String garbageCollector() {
+		List<String> names = ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.map(GarbageCollectorMXBean::getName)
+			.toList();
+		String joined = String.join(",", names);
+		if (joined.contains("G1")) {
+			return "G1";
+		}
+		if (joined.contains("ZGC")) {
+			return "ZGC";
+		}
+		if (joined.contains("Shenandoah")) {
+			return "Shenandoah";
+		}
+		if (joined.contains("PS ") || joined.contains("Parallel")) {
+			return "Parallel";
+		}
+		if (joined.contains("Copy") || joined.contains("MarkSweepCompact")) {
+			return "Serial";
+		}
+		return names.isEmpty() ? "unknown" : joined;
+	}
+
+}

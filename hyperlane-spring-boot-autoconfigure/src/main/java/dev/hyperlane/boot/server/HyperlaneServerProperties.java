@@ -1,0 +1,336 @@
+package dev.hyperlane.boot.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.hyperlane.boot.transport.SocketOptionsProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Tuning of the Reactor Netty web server. Where Spring Boot has its own property for the same thing
+ * ({@code server.netty.*}, {@code server.compression.*}, {@code server.max-http-request-header-size},
+ * {@code server.http2.enabled}) and the application set it, Boot's value wins over Hyperlane's default; a
+ * {@code hyperlane.server.*} property the application set wins over both.
+ */
+@ConfigurationProperties("hyperlane.server")
+public class HyperlaneServerProperties {
+
+	/**
+	 * Whether Hyperlane tunes the Reactor Netty web server.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Socket options of the listening socket and of every accepted connection. Defaults: TCP_NODELAY on,
+	 * SO_KEEPALIVE on with 60s idle, 10s interval and 3 probes, SO_REUSEADDR on; the others keep the kernel's.
+	 */
+	@NestedConfigurationProperty
+	private SocketOptionsProperties socket = new SocketOptionsProperties();
+
+	/**
+	 * Longest request line (method, URI, version); a longer one gets 414 URI Too Long. Spring Boot property:
+	 * server.netty.max-initial-line-length.
+	 */
+	private DataSize maxInitialLineLength = DataSize.ofKilobytes(4);
+
+	/**
+	 * Largest request header block; a larger one gets 431 Request Header Fields Too Large. Spring Boot property:
+	 * server.max-http-request-header-size.
+	 */
+	private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
+
+	/**
+	 * Initial size of the buffer that accumulates a request line or header. Spring Boot property:
+	 * server.netty.initial-buffer-size.
+	 */
+	private DataSize initialBufferSize = DataSize.ofBytes(128);
+
+	/**
+	 * Whether to reject request headers with illegal names or values (400). Spring Boot property:
+	 * server.netty.validate-headers.
+	 */
+	private boolean validateHeaders = true;
+
+	/**
+	 * Time a keep-alive connection may wait for its next request before it is closed. Spring Boot property:
+	 * server.netty.idle-timeout.
+	 */
+	private Duration idleTimeout = Duration.ofSeconds(75);
+
+	/**
+	 * Time allowed to receive a request's whole line and headers, from their first byte; a client that trickles
+	 * them (slowloris) gets 408 and is closed.
+	 */
+	private Duration requestHeaderTimeout = Duration.ofSeconds(20);
+
+	/**
+	 * Longest gap between two reads of a request body; then 408 and the connection is closed.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * Time allowed to receive a whole request body.
+	 */
+	private Duration requestTimeout = Duration.ofMinutes(5);
+
+	/**
+	 * Requests served on one HTTP/1.1 connection before the server closes it, so that clients spread again
+	 * over new instances. Spring Boot property: server.netty.max-keep-alive-requests.
+	 */
+	private int maxKeepAliveRequests = 1000;
+
+	/**
+	 * Most connections open at once; further connections are closed on accept. Unset means no limit.
+	 */
+	private @Nullable Integer maxConnections;
+
+	/**
+	 * Whether to log every request in Reactor Netty's access log format (logger reactor.netty.http.server.AccessLog).
+	 */
+	private boolean accessLog;
+
+	private final Http2 http2 = new Http2();
+
+	private final Compression compression = new Compression();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public SocketOptionsProperties getSocket() {
+		return this.socket;
+	}
+
+	public void setSocket(SocketOptionsProperties socket) {
+		this.socket = socket;
+	}
+
+	public DataSize getMaxInitialLineLength() {
+		return this.maxInitialLineLength;
+	}
+
+	public void setMaxInitialLineLength(DataSize maxInitialLineLength) {
+		this.maxInitialLineLength = maxInitialLineLength;
+	}
+
+	public DataSize getMaxHeaderSize() {
+		return this.maxHeaderSize;
+	}
+
+	public void setMaxHeaderSize(DataSize maxHeaderSize) {
+		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	public DataSize getInitialBufferSize() {
+		return this.initialBufferSize;
+	}
+
+	public void setInitialBufferSize(DataSize initialBufferSize) {
+		this.initialBufferSize = initialBufferSize;
+	}
+
+	public boolean isValidateHeaders() {
+		return this.validateHeaders;
+	}
+
+	public void setValidateHeaders(boolean validateHeaders) {
+		this.validateHeaders = validateHeaders;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getRequestHeaderTimeout() {
+		return this.requestHeaderTimeout;
+	}
+
+	public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
+		this.requestHeaderTimeout = requestHeaderTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	public int getMaxKeepAliveRequests() {
+		return this.maxKeepAliveRequests;
+	}
+
+	public void setMaxKeepAliveRequests(int maxKeepAliveRequests) {
+		this.maxKeepAliveRequests = maxKeepAliveRequests;
+	}
+
+	public @Nullable Integer getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(@Nullable Integer maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public boolean isAccessLog() {
+		return this.accessLog;
+	}
+
+	public void setAccessLog(boolean accessLog) {
+		this.accessLog = accessLog;
+	}
+
+	public Http2 getHttp2() {
+		return this.http2;
+	}
+
+	public Compression getCompression() {
+		return this.compression;
+	}
+
+	/**
+	 * HTTP/2: h2c (cleartext, upgrade or prior knowledge) without TLS, h2 through ALPN with TLS.
+	 */
+	public static class Http2 {
+
+		/**
+		 * Whether to accept HTTP/2 besides HTTP/1.1. Spring Boot property: server.http2.enabled.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Most concurrent streams a client may open on one HTTP/2 connection.
+		 */
+		private long maxConcurrentStreams = 100;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public long getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(long maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
+		}
+
+	}
+
+	/**
+	 * Response compression. The algorithm is the one the client prefers in Accept-Encoding among zstd (with
+	 * zstd-jni on the class path), br (with brotli4j), gzip and deflate; already-compressed types and
+	 * text/event-stream are never compressed.
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether to compress responses. Spring Boot property: server.compression.enabled.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Smallest response, by Content-Length, that is compressed; a response without Content-Length is
+		 * compressed. Spring Boot property: server.compression.min-response-size.
+		 */
+		private DataSize minResponseSize = DataSize.ofKilobytes(1);
+
+		/**
+		 * Content types to compress. Spring Boot property: server.compression.mime-types.
+		 */
+		private List<String> mimeTypes = new ArrayList<>(List.of("text/html", "text/plain", "text/css", "text/csv",
+				"text/xml", "text/javascript", "application/javascript", "application/json", "application/*+json",
+				"application/x-ndjson", "application/xml", "application/*+xml", "image/svg+xml"));
+
+		/**
+		 * gzip level, 1 (fastest) to 9 (smallest).
+		 */
+		private int gzipLevel = 6;
+
+		/**
+		 * deflate level, 1 (fastest) to 9 (smallest).
+		 */
+		private int deflateLevel = 6;
+
+		/**
+		 * zstd level, 1 (fastest) to 22 (smallest).
+		 */
+		private int zstdLevel = 3;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMinResponseSize() {
+			return this.minResponseSize;
+		}
+
+		public void setMinResponseSize(DataSize minResponseSize) {
+			this.minResponseSize = minResponseSize;
+		}
+
+		public List<String> getMimeTypes() {
+			return this.mimeTypes;
+		}
+
+		public void setMimeTypes(List<String> mimeTypes) {
+			this.mimeTypes = mimeTypes;
+		}
+
+		public int getGzipLevel() {
+			return this.gzipLevel;
+		}
+
+		public void setGzipLevel(int gzipLevel) {
+			this.gzipLevel = gzipLevel;
+		}
+
+		public int getDeflateLevel() {
+			return this.deflateLevel;
+		}
+
+		public void setDeflateLevel(int deflateLevel) {
+			this.deflateLevel = deflateLevel;
+		}
+
+		public int getZstdLevel() {
+			return this.zstdLevel;
+		}
+
+		public void setZstdLevel(int zstdLevel) {
+			this.zstdLevel = zstdLevel;
+		}
+
+	}
+
+}

@@ -1,0 +1,132 @@
+package dev.hyperlane.boot.server;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.hyperlane.boot.transport.SocketOptionPlan;
+import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Live figures of the running server, counted by handlers that the tuner installs: connections open and accepted,
+ * requests received, request-header timeouts, and the socket options read back from the listening socket and the
+ * latest accepted connection. Thread-safe.
+ */
+public final class ServerStatistics {
+
+	private final AtomicLong openConnections = new AtomicLong();
+
+	private final LongAdder acceptedConnections = new LongAdder();
+
+	private final LongAdder requests = new LongAdder();
+
+	private final LongAdder requestHeaderTimeouts = new LongAdder();
+
+	private volatile Map<String, Object> listenerOptions = Map.of();
+
+	private volatile Map<String, Object> connectionOptions = Map.of();
+
+	private volatile @Nullable String channelType;
+
+	void connectionOpened(Channel channel, SocketOptionPlan plan) {
+		this.openConnections.incrementAndGet();
+		this.acceptedConnections.increment();
+		if (this.connectionOptions.isEmpty() || this.acceptedConnections.sum() % 64 == 1) {
+			this.connectionOptions = readBack(channel, plan, false);
+			this.channelType = channel.getClass().getSimpleName();
+		}
+	}
+
+	void connectionClosed() {
+		this.openConnections.decrementAndGet();
+	}
+
+	void requestReceived() {
+		this.requests.increment();
+	}
+
+	void requestHeaderTimedOut() {
+		this.requestHeaderTimeouts.increment();
+	}
+
+	void listenerBound(Channel channel, SocketOptionPlan plan) {
+		this.listenerOptions = readBack(channel, plan, true);
+	}
+
+	private static Map<String, Object> readBack(Channel channel, SocketOptionPlan plan, boolean listener) {
+		Map<String, Object> values = new LinkedHashMap<>();
+		for (SocketOptionPlan.Applied applied : plan.applied()) {
+			if (applied.listener() == listener) {
+				Object value;
+				try {
+					value = channel.config().getOption(applied.channelOption());
+				}
+				catch (RuntimeException ex) {
+					value = "unreadable: " + ex.getMessage();
+				}
+				values.put(applied.option().propertyName(), (value != null) ? value : "unreadable");
+			}
+		}
+		return Collections.unmodifiableMap(values);
+	}
+
+	/**
+	 * Return the number of open connections.
+	 * @return the connections open now
+	 */
+	public long openConnections() {
+		return this.openConnections.get();
+	}
+
+	/**
+	 * Return the number of connections accepted since start.
+	 * @return the accepted connections
+	 */
+	public long acceptedConnections() {
+		return this.acceptedConnections.sum();
+	}
+
+	/**
+	 * Return the number of requests received since start (HTTP/1.1 requests and HTTP/2 streams, counted when Reactor Netty configures each one).
+	 * @return the requests
+	 */
+	public long requests() {
+		return this.requests.sum();
+	}
+
+	/**
+	 * Return the number of connections closed because their request headers took too long.
+	 * @return the request-header timeouts
+	 */
+	public long requestHeaderTimeouts() {
+		return this.requestHeaderTimeouts.sum();
+	}
+
+	/**
+	 * Return the socket options read back from the listening socket, by vocabulary name.
+	 * @return the values the kernel reports
+	 */
+	public Map<String, Object> listenerOptions() {
+		return this.listenerOptions;
+	}
+
+	/**
+	 * Return the socket options read back from a recently accepted connection, by vocabulary name.
+	 * @return the values the kernel reports
+	 */
+	public Map<String, Object> connectionOptions() {
+		return this.connectionOptions;
+	}
+
+	/**
+	 * Return the class of a recently accepted connection's channel, such as {@code EpollSocketChannel}.
+	 * @return the simple class name, or {@code null} before the first connection
+	 */
+	public @Nullable String channelType() {
+		return this.channelType;
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.hyperlane.boot.transport;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Transport, event loops and buffer allocator shared by the server and every client.
+ */
+@ConfigurationProperties("hyperlane.transport")
+public class TransportProperties {
+
+	/**
+	 * Whether Hyperlane chooses the transport and owns the event loops and the allocator.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Transport for every socket: auto takes io_uring when its native library loads, else epoll, else NIO. An
+	 * explicit native choice that cannot load fails start-up.
+	 */
+	private TransportType type = TransportType.AUTO;
+
+	/**
+	 * Number of event loop threads shared by the server and the clients. Default: one per CPU the JVM sees, which
+	 * follows the container's CPU quota.
+	 */
+	private @Nullable Integer eventLoopThreads;
+
+	/**
+	 * Buffer allocator for the server's and the clients' channels.
+	 */
+	private AllocatorType allocator = AllocatorType.POOLED;
+
+	/**
+	 * Whether the allocator hands out direct (off-heap) buffers, which the kernel reads and writes without a copy.
+	 */
+	private boolean preferDirect = true;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public TransportType getType() {
+		return this.type;
+	}
+
+	public void setType(TransportType type) {
+		this.type = type;
+	}
+
+	public @Nullable Integer getEventLoopThreads() {
+		return this.eventLoopThreads;
+	}
+
+	public void setEventLoopThreads(@Nullable Integer eventLoopThreads) {
+		this.eventLoopThreads = eventLoopThreads;
+	}
+
+	public AllocatorType getAllocator() {
+		return this.allocator;
+	}
+
+	public void setAllocator(AllocatorType allocator) {
+		this.allocator = allocator;
+	}
+
+	public boolean isPreferDirect() {
+		return this.preferDirect;
+	}
+
+	public void setPreferDirect(boolean preferDirect) {
+		this.preferDirect = preferDirect;
+	}
+
+}

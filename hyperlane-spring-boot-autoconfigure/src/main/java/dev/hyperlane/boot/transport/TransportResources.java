@@ -1,0 +1,166 @@
+package dev.hyperlane.boot.transport;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.ExplicitProperties;
+import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.SettingSource;
+import io.netty.buffer.ByteBufAllocator;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * What the transport package hands to the server and the clients: the selected {@link Transport}, the shared
+ * event loops and the buffer allocator, with every effective value and its source. The event loops are owned
+ * here and shut down gracefully when the application context closes (quiet period
+ * {@code spring.reactor.netty.shutdown-quiet-period}, default 2 s as in Reactor Netty, at most 15 s).
+ */
+public final class TransportResources implements DisposableBean {
+
+	static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
+
+	static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
+
+	private final TransportSelection selection;
+
+	private final HyperlaneLoopResources loopResources;
+
+	private final ByteBufAllocator allocator;
+
+	private final AllocatorType allocatorType;
+
+	private final Duration quietPeriod;
+
+	private final Map<String, EffectiveSetting> effective;
+
+	TransportResources(TransportSelection selection, HyperlaneLoopResources loopResources, ByteBufAllocator allocator,
+			AllocatorType allocatorType, Duration quietPeriod, Map<String, EffectiveSetting> effective) {
+		this.selection = selection;
+		this.loopResources = loopResources;
+		this.allocator = allocator;
+		this.allocatorType = allocatorType;
+		this.quietPeriod = quietPeriod;
+		this.effective = Collections.unmodifiableMap(effective);
+	}
+
+	/**
+	 * Build the transport resources from the properties.
+	 * @param properties the bound {@code hyperlane.transport.*} properties
+	 * @param explicit tells which properties the application set
+	 * @param classLoader the class loader to look for native transports with
+	 * @param quietPeriod the graceful shutdown quiet period of the event loops
+	 * @return the resources, with running event loops
+	 * @throws HyperlaneSettingException when the requested transport cannot load or the thread count is invalid
+	 */
+	public static TransportResources create(TransportProperties properties, ExplicitProperties explicit,
+			ClassLoader classLoader, Duration quietPeriod) {
+		TransportSelection selection = new TransportSelector(classLoader).select(properties.getType());
+		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
+		String typeProperty = "hyperlane.transport.type";
+		effective.put(typeProperty, new EffectiveSetting(typeProperty, selection.transport().displayName(),
+				explicit.isSet(typeProperty) ? SettingSource.PROPERTY : SettingSource.DERIVED, selection.reason()));
+		int cpus = Runtime.getRuntime().availableProcessors();
+		Integer configuredThreads = properties.getEventLoopThreads();
+		String threadsProperty = "hyperlane.transport.event-loop-threads";
+		int threads;
+		if (configuredThreads != null) {
+			if (configuredThreads < 1 || configuredThreads > 4096) {
+				throw new HyperlaneSettingException(threadsProperty, "value " + configuredThreads + " is out of range",
+						"Set " + threadsProperty + " from 1 to 4096, or remove it to use one per CPU (" + cpus + ").");
+			}
+			threads = configuredThreads;
+			effective.put(threadsProperty,
+					new EffectiveSetting(threadsProperty, threads, SettingSource.PROPERTY, "set by " + threadsProperty));
+		}
+		else {
+			threads = cpus;
+			effective.put(threadsProperty, new EffectiveSetting(threadsProperty, threads, SettingSource.DERIVED,
+					"one event loop per CPU the JVM sees (" + cpus + ", which follows the container's CPU quota):"
+							+ " event loops never block, so more loops than CPUs only add context switches"));
+		}
+		String allocatorProperty = "hyperlane.transport.allocator";
+		effective.put(allocatorProperty,
+				new EffectiveSetting(allocatorProperty, properties.getAllocator().name().toLowerCase(),
+						explicit.isSet(allocatorProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,
+						explicit.isSet(allocatorProperty) ? "set by " + allocatorProperty
+								: "pooled arenas with thread caches; chosen by measurement, see benchmarks/allocator"));
+		String directProperty = "hyperlane.transport.prefer-direct";
+		effective.put(directProperty, new EffectiveSetting(directProperty, properties.isPreferDirect(),
+				explicit.isSet(directProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,
+				"direct buffers are written to sockets without a copy into native memory"));
+		effective.put("spring.reactor.netty.shutdown-quiet-period",
+				new EffectiveSetting("spring.reactor.netty.shutdown-quiet-period", quietPeriod,
+						explicit.isSet("spring.reactor.netty.shutdown-quiet-period") ? SettingSource.BOOT_PROPERTY
+								: SettingSource.DEFAULT,
+						"event loops finish queued tasks for this long before they stop (Reactor Netty's default: 2s)"));
+		HyperlaneLoopResources loops = new HyperlaneLoopResources(selection.transport(), threads, "hyperlane-loop");
+		ByteBufAllocator allocator = Allocators.create(properties.getAllocator(), properties.isPreferDirect());
+		return new TransportResources(selection, loops, allocator, properties.getAllocator(), quietPeriod, effective);
+	}
+
+	/**
+	 * Return the transport selection.
+	 * @return the selection
+	 */
+	public TransportSelection selection() {
+		return this.selection;
+	}
+
+	/**
+	 * Return the transport every channel runs on.
+	 * @return the transport
+	 */
+	public Transport transport() {
+		return this.selection.transport();
+	}
+
+	/**
+	 * Return the event loops shared by the server and the clients.
+	 * @return the loop resources
+	 */
+	public HyperlaneLoopResources loopResources() {
+		return this.loopResources;
+	}
+
+	/**
+	 * Return the buffer allocator for every channel.
+	 * @return the allocator
+	 */
+	public ByteBufAllocator allocator() {
+		return this.allocator;
+	}
+
+	/**
+	 * Return the configured allocator type.
+	 * @return the type
+	 */
+	public AllocatorType allocatorType() {
+		return this.allocatorType;
+	}
+
+	/**
+	 * Return a mapper from the socket-option vocabulary to the active transport.
+	 * @return the mapper
+	 */
+	public SocketOptionMapper socketOptionMapper() {
+		return new SocketOptionMapper(this.selection.transport());
+	}
+
+	/**
+	 * Return each transport setting with its source and reason, keyed by property name.
+	 * @return the effective settings
+	 */
+	public Map<String, EffectiveSetting> effective() {
+		return this.effective;
+	}
+
+	@Override
+	public void destroy() {
+		this.loopResources.disposeLater(this.quietPeriod, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.plusSeconds(1));
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The storefront sample application.
+ */
+@NullMarked
+package dev.hyperlane.samples.ecommerce;
+
+import org.jspecify.annotations.NullMarked;
