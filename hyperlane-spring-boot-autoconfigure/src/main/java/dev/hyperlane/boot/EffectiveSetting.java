@@ -1,5 +1,6 @@
 package dev.hyperlane.boot;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,10 +22,25 @@ public record EffectiveSetting(String property, @Nullable Object value, SettingS
 	 */
 	public Map<String, Object> describe() {
 		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("value", (this.value != null) ? String.valueOf(this.value) : "unset");
+		description.put("value", display(this.value));
 		description.put("source", this.source.displayName());
 		description.put("reason", this.reason);
 		return description;
+	}
+
+	/**
+	 * Render a value for people: durations as {@code 75s} or {@code 250ms}, {@code null} as {@code unset}.
+	 * @param value the value
+	 * @return the text shown in the endpoint
+	 */
+	public static String display(@Nullable Object value) {
+		if (value == null) {
+			return "unset";
+		}
+		if (value instanceof Duration duration) {
+			return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+		}
+		return String.valueOf(value);
 	}
 
 }

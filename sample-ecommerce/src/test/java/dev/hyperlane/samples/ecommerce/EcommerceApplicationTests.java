@@ -1,0 +1,84 @@
+package dev.hyperlane.samples.ecommerce;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.zip.GZIPInputStream;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The storefront on a real server with the starter: the catalog answers, the hyperlane endpoint shows the
+ * transport and the server settings with their sources, and a large JSON response is gzip-compressed.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.reactor.netty.shutdown-quiet-period=0s")
+class EcommerceApplicationTests {
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void catalogAnswers() throws Exception {
+		JsonNode all = this.json.readTree(get("/products").body());
+		assertThat(all.size()).isEqualTo(300);
+		JsonNode books = this.json.readTree(get("/products?category=books").body());
+		assertThat(books.size()).isEqualTo(50);
+		books.forEach((product) -> assertThat(product.get("category").asText()).isEqualTo("books"));
+		JsonNode one = this.json.readTree(get("/products/3").body());
+		assertThat(one.get("sku").asText()).isEqualTo("SKU-00003");
+		assertThat(get("/products/9999").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void hyperlaneEndpointShowsWhatWasApplied() throws Exception {
+		HttpResponse<byte[]> response = get("/actuator/hyperlane");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode body = this.json.readTree(response.body());
+		assertThat(body.at("/transport/transport").asText()).isIn("io_uring", "epoll", "nio");
+		assertThat(body.at("/transport/eventLoops/threads").asInt()).isPositive();
+		assertThat(body.at("/server/settings/hyperlane.server.idle-timeout/source").asText()).isEqualTo("default");
+		assertThat(body.at("/server/statistics/requests").asLong()).isPositive();
+		assertThat(body.at("/runtime/garbageCollector").asText()).isNotEmpty();
+		assertThat(body.has("advice")).isTrue();
+	}
+
+	@Test
+	void largeJsonIsCompressedForClientsThatAcceptGzip() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(uri("/products")).header("Accept-Encoding", "gzip").build();
+		HttpResponse<byte[]> response = this.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(response.headers().firstValue("content-encoding")).hasValue("gzip");
+		byte[] plain = gunzip(response.body());
+		assertThat(this.json.readTree(plain).size()).isEqualTo(300);
+		assertThat(response.body().length).isLessThan(plain.length / 4);
+	}
+
+	private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+		return this.client.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private static byte[] gunzip(byte[] compressed) throws IOException {
+		try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+			return in.readAllBytes();
+		}
+	}
+
+}
