@@ -9,9 +9,13 @@
 #
 # Usage:  benchmarks/allocator/run.sh
 # Knobs (environment variables, defaults in brackets):
-#   ALLOCATORS ["pooled adaptive unpooled"]   REPS [3]   WARMUP [20] (s)   DURATION [12] (s)
+#   ALLOCATORS ["pooled adaptive unpooled"]   REPS [3]   WARMUP [20] (s)   DURATION [10] (s)
 #   SCENARIOS ["small large"]   PORT [18080]   JAR [benchmarks/work/sample-ecommerce.jar]
 #   JAVA_OPTS ["-Xms512m -Xmx512m"]   OUT_DIR [benchmarks/work/allocator]
+#   QUIET_MAX [0.25] (CPU cores other processes may use before a measured run starts)
+#   QUIET_WAIT [900] (s to wait for that, per check)   CONTAM_MAX [0.15] (cores used by other
+#   processes during a measured run above which the run is discarded and measured again)
+#   MAX_ATTEMPTS [3] (measured runs per cell at most)
 # Only 127.0.0.1 is targeted; every wrk run is bounded by -d; every server started is
 # stopped on exit (trap on EXIT, INT, TERM).
 set -euo pipefail
@@ -23,12 +27,16 @@ REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 ALLOCATORS="${ALLOCATORS:-pooled adaptive unpooled}"
 REPS="${REPS:-3}"
 WARMUP="${WARMUP:-20}"
-DURATION="${DURATION:-12}"
+DURATION="${DURATION:-10}"
 SCENARIOS="${SCENARIOS:-small large}"
 PORT="${PORT:-18080}"
 JAR="${JAR:-$BENCH_DIR/work/sample-ecommerce.jar}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
 OUT_DIR="${OUT_DIR:-$BENCH_DIR/work/allocator}"
+QUIET_MAX="${QUIET_MAX:-0.25}"
+QUIET_WAIT="${QUIET_WAIT:-900}"
+CONTAM_MAX="${CONTAM_MAX:-0.15}"
+MAX_ATTEMPTS="${MAX_ATTEMPTS:-3}"
 HOST=127.0.0.1
 
 # scenario -> path and connection count
@@ -108,6 +116,43 @@ to_ms() {
     printf "%.3f", n }'
 }
 
+# ---------------------------------------------------------------- CPU accounting
+# On a shared 2-core machine any other busy process distorts the figures. The CPU time
+# used by "others" is the machine's busy time (/proc/stat) minus the server's and wrk's.
+CLK_TCK="$(getconf CLK_TCK)"
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
+pid_ticks() { # utime+stime of a live process, 0 if gone
+  awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+children_ticks() { # CPU time of the script's finished children, via the `times` builtin
+  local f="$OUT_DIR/.times.$$"
+  times >"$f"
+  awk -v hz="$CLK_TCK" 'NR==2{t=0; for(i=1;i<=2;i++){split($i,a,"m"); sub(/s$/,"",a[2]); t+=a[1]*60+a[2]} printf "%d", t*hz}' "$f"
+  rm -f "$f"
+}
+other_cores() { # $1 busy ticks delta, $2 our ticks delta, $3 seconds -> cores used by others
+  awk -v b="$1" -v o="$2" -v s="$3" -v hz="$CLK_TCK" 'BEGIN{v=(b-o)/hz/s; if(v<0)v=0; printf "%.2f", v}'
+}
+wait_for_quiet() { # waits until other processes use at most QUIET_MAX cores over 2 s
+  local waited=0 b0 s0 b1 s1 v
+  while :; do
+    b0=$(busy_ticks); s0=$( [ -n "$SERVER_PID" ] && pid_ticks "$SERVER_PID" || echo 0 )
+    sleep 2
+    b1=$(busy_ticks); s1=$( [ -n "$SERVER_PID" ] && pid_ticks "$SERVER_PID" || echo 0 )
+    v=$(other_cores $((b1 - b0)) $((s1 - s0)) 2)
+    if awk -v v="$v" -v m="$QUIET_MAX" 'BEGIN{exit !(v <= m)}'; then
+      [ "$waited" -gt 0 ] && echo "    machine quiet again after ${waited}s" >&2
+      return 0
+    fi
+    if [ "$waited" -ge "$QUIET_WAIT" ]; then
+      echo "    other processes still use $v cores after ${waited}s; measuring anyway" >&2
+      return 0
+    fi
+    [ $((waited % 30)) -eq 0 ] && echo "    other processes use $v cores; waiting for a quiet machine (${waited}s)" >&2
+    sleep 3; waited=$((waited + 5))
+  done
+}
+
 json_num() { # $1 json text, $2 key -> first numeric value of that key, or NA
   local v
   v="$(printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n1 | cut -d: -f2 || true)"
@@ -126,7 +171,7 @@ json_num() { # $1 json text, $2 key -> first numeric value of that key, or NA
   echo "allocators: $ALLOCATORS; scenarios: $SCENARIOS; reps: $REPS; warmup: ${WARMUP}s; measure: ${DURATION}s"
 } | tee "$OUT_DIR/env-$STAMP.txt" >&2
 
-echo "rep,scenario,allocator,order,rps,p50_ms,p99_ms,errors,rss_kb,jvm_direct_bytes,alloc_direct_bytes,heap_used_bytes,transport" >"$CSV"
+echo "rep,scenario,allocator,order,rps,p50_ms,p99_ms,errors,rss_kb,jvm_direct_bytes,alloc_direct_bytes,heap_used_bytes,transport,other_cores,attempts" >"$CSV"
 
 read -r -a ALLOC_ARR <<<"$ALLOCATORS"
 read -r -a SCEN_ARR <<<"$SCENARIOS"
@@ -145,14 +190,29 @@ for rep in $(seq 1 "$REPS"); do
       cell=$((cell + 1))
       tag="r${rep}-${scen}-${alloc}"
       echo "[$cell/$total +$(( $(date +%s) - t0 ))s] rep $rep, $scen, $alloc" >&2
+      wait_for_quiet
       start_server "$alloc" "$LOG_DIR/$tag.server.log"
       # the transport in use (io_uring / epoll / nio) is recorded with the figures
       transport_json="$(curl -sf --max-time 5 "http://$HOST:$PORT/actuator/hyperlane/transport" || true)"
       transport="$(printf '%s' "$transport_json" | grep -o '"transport":"[a-z_]*"' | head -n1 | cut -d'"' -f4 || true)"
       wrk -t1 -c"$conns" -d"${WARMUP}s" --timeout 5s "$url" >"$LOG_DIR/$tag.warmup.txt" 2>&1
-      sleep 1
-      wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$url" >"$LOG_DIR/$tag.wrk.txt" 2>&1
-      out="$LOG_DIR/$tag.wrk.txt"
+      attempt=0
+      while :; do
+        attempt=$((attempt + 1))
+        wait_for_quiet
+        out="$LOG_DIR/$tag.wrk.$attempt.txt"
+        b0=$(busy_ticks); s0=$(pid_ticks "$SERVER_PID"); c0=$(children_ticks); w0=$(date +%s.%N)
+        wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$url" >"$out" 2>&1
+        b1=$(busy_ticks); s1=$(pid_ticks "$SERVER_PID"); c1=$(children_ticks); w1=$(date +%s.%N)
+        secs=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.2f", b-a}')
+        others=$(other_cores $((b1 - b0)) $(( (s1 - s0) + (c1 - c0) )) "$secs")
+        if awk -v v="$others" -v m="$CONTAM_MAX" 'BEGIN{exit !(v <= m)}'; then break; fi
+        if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
+          echo "    other processes used $others cores during the run; kept after $attempt attempts (flagged)" >&2
+          break
+        fi
+        echo "    other processes used $others cores during the run; discarding it and measuring again" >&2
+      done
       rps="$(awk '/^Requests\/sec:/{print $2}' "$out")"
       p50="$(to_ms "$(awk '$1=="50%"{print $2}' "$out")")"
       p99="$(to_ms "$(awk '$1=="99%"{print $2}' "$out")")"
@@ -165,10 +225,9 @@ for rep in $(seq 1 "$REPS"); do
       heap_used="$(json_num "$runtime_json" heapUsedBytes)"
       alloc_direct="$(json_num "$transport_json" usedDirectMemoryBytes)"
       order="$((k + 1))"
-      echo "$rep,$scen,$alloc,$order,$rps,$p50,$p99,$errs,$rss,$jvm_direct,$alloc_direct,$heap_used,${transport:-NA}" >>"$CSV"
-      echo "    rps=$rps p50=${p50}ms p99=${p99}ms errors=$errs rss=${rss}KB jvmDirect=$jvm_direct allocDirect=$alloc_direct" >&2
+      echo "$rep,$scen,$alloc,$order,$rps,$p50,$p99,$errs,$rss,$jvm_direct,$alloc_direct,$heap_used,${transport:-NA},$others,$attempt" >>"$CSV"
+      echo "    rps=$rps p50=${p50}ms p99=${p99}ms errors=$errs rss=${rss}KB jvmDirect=$jvm_direct allocDirect=$alloc_direct otherCores=$others" >&2
       stop_server
-      sleep 2
     done
   done
 done
@@ -177,7 +236,7 @@ echo "finished $total cells in $(( $(date +%s) - t0 ))s; raw results: $CSV" >&2
 
 # ---------------------------------------------------------------- summary table
 summarize() {
-  awk -F, -v allocs="$ALLOCATORS" -v scens="$SCENARIOS" '
+  awk -F, -v allocs="$ALLOCATORS" -v scens="$SCENARIOS" -v cmax="$CONTAM_MAX" '
   function median(s,   a, n, i, j, t) {
     n = split(s, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j+1] = a[j]; a[j+1] = t }
@@ -198,20 +257,23 @@ summarize() {
     if ($10 != "NA") jd[key] = jd[key] " " $10
     if ($11 != "NA") ad[key] = ad[key] " " $11
     nrun[key]++
+    if (!(key in omax) || $14 + 0 > omax[key]) omax[key] = $14 + 0
+    if ($14 + 0 > cmax) flagged[key]++
   }
   END {
     na = split(allocs, A, " "); ns = split(scens, S, " ")
     label["small"] = "S-small `GET /products/3` c64"; label["large"] = "S-large `GET /products` c16"
     print "Median (min-max) over the repetitions; RSS and direct memory are read right after each measured run."
     print ""
-    print "| scenario | allocator | runs | requests/s | p50 ms | p99 ms | RSS MiB | JVM direct MiB | allocator direct MiB | errors |"
-    print "|---|---|---|---|---|---|---|---|---|---|"
+    print "| scenario | allocator | runs | requests/s | p50 ms | p99 ms | RSS MiB | JVM direct MiB | allocator direct MiB | errors | max other CPU (cores) |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|"
     for (s = 1; s <= ns; s++) for (a = 1; a <= na; a++) {
       key = S[s] SUBSEP A[a]
       if (!(key in nrun)) continue
-      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |\n", label[S[s]], A[a], nrun[key],
+      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %.2f%s |\n", label[S[s]], A[a], nrun[key],
         cellstr(rps[key], 0, 1), cellstr(p50[key], 2, 1), cellstr(p99[key], 2, 1),
-        cellstr(rss[key], 0, 1024), cellstr(jd[key], 1, 1048576), cellstr(ad[key], 1, 1048576), err[key]
+        cellstr(rss[key], 0, 1024), cellstr(jd[key], 1, 1048576), cellstr(ad[key], 1, 1048576), err[key],
+        omax[key], (flagged[key] ? " (" flagged[key] " run(s) above " cmax ")" : "")
     }
     print ""
     print "Ratios of medians against pooled (x/pooled; for requests/s higher is better, for the rest lower is better):"

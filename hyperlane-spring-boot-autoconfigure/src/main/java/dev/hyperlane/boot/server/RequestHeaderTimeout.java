@@ -14,6 +14,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
@@ -47,6 +48,8 @@ final class RequestHeaderTimeout {
 	private boolean readingBody;
 
 	private int responsesPending;
+
+	private boolean expired;
 
 	private RequestHeaderTimeout(Duration timeout, ServerStatistics statistics) {
 		this.timeoutNanos = timeout.toNanos();
@@ -105,6 +108,8 @@ final class RequestHeaderTimeout {
 			return;
 		}
 		this.statistics.requestHeaderTimedOut();
+		// the partial request the codec holds is dropped, so closing does not log a decoding failure
+		this.expired = true;
 		ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
 	}
 
@@ -135,6 +140,10 @@ final class RequestHeaderTimeout {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (RequestHeaderTimeout.this.expired) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
 			if (msg instanceof HttpRequest) {
 				stopTimer();
 				RequestHeaderTimeout.this.readingBody = true;
