@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.actuate;
 
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.client.ClientAutoConfiguration;
 import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Bean;
  * Registers the {@link HyperlaneEndpoint} when Spring Boot's actuator is present and the endpoint is available
  * ({@code management.endpoint.hyperlane.access}, {@code management.endpoints.web.exposure.include}).
  */
-@AutoConfiguration(after = { TransportAutoConfiguration.class, ServerAutoConfiguration.class,
+@AutoConfiguration(after = { TransportAutoConfiguration.class, ServerAutoConfiguration.class, ClientAutoConfiguration.class,
 		RuntimeAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)

@@ -174,7 +174,7 @@ public final class ServerSettings {
 		Map<String, EffectiveSetting> settings = resolver.settings;
 		validate(settings);
 		SocketSettings socket = SocketSettings.resolve(PREFIX + ".socket", properties.getSocket(), SOCKET_DEFAULTS,
-				explicit);
+				explicit::isSet);
 		return new ServerSettings(settings, socket, socketMapper.map(socket.values(), true));
 	}
 

@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.hyperlane.boot.EffectiveSetting;
-import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
 import io.netty.channel.WriteBufferWaterMark;
@@ -40,7 +40,7 @@ public final class SocketSettings {
 	 * @throws HyperlaneSettingException when a value is out of range
 	 */
 	public static SocketSettings resolve(String prefix, SocketOptionsProperties properties,
-			Map<SocketOption, Default> defaults, ExplicitProperties explicit) {
+			Map<SocketOption, Default> defaults, Predicate<String> explicit) {
 		Map<SocketOption, Object> values = new EnumMap<>(SocketOption.class);
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
 		for (SocketOption option : SocketOption.values()) {
@@ -50,7 +50,7 @@ public final class SocketSettings {
 			if (configured != null) {
 				validate(property, configured);
 				values.put(option, configured);
-				SettingSource source = explicit.isSet(property) || option == SocketOption.WRITE_BUFFER_WATER_MARK
+				SettingSource source = explicit.test(property) || option == SocketOption.WRITE_BUFFER_WATER_MARK
 						? SettingSource.PROPERTY : SettingSource.DEFAULT;
 				effective.put(property, new EffectiveSetting(property, display(configured), source, "set by "
 						+ property));

@@ -1,0 +1,131 @@
+package dev.hyperlane.boot.client;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.transport.TransportAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+
+/**
+ * Tunes the Reactor Netty client behind every {@code WebClient} with {@code hyperlane.client.*}: one
+ * {@link ServiceClient} (own connection pool, timeouts, retry budget) per configured service and one for every
+ * other host, behind one {@link HyperlaneClientHttpConnector}. Each service's {@code HttpClient} is built by
+ * Spring Boot's {@code ClientHttpConnectorBuilder}, so Boot's {@code spring.http.clients.*} settings and the
+ * application's {@code ClientHttpConnectorBuilderCustomizer} beans apply after Hyperlane's and win. Backs off when
+ * the application declares its own {@code ClientHttpConnector}, chooses another connector
+ * ({@code spring.http.clients.reactive.connector}), or sets {@code hyperlane.client.enabled=false}.
+ */
+@AutoConfiguration(after = TransportAutoConfiguration.class,
+		beforeName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
+				"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
+@ConditionalOnClass({ HttpClient.class, ClientHttpConnector.class, ReactorClientHttpConnectorBuilder.class })
+@ConditionalOnBean(TransportResources.class)
+@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "hyperlane.client.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.http.clients.reactive.connector", havingValue = "reactor", matchIfMissing = true)
+@EnableConfigurationProperties(HyperlaneClientProperties.class)
+public final class ClientAutoConfiguration {
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean(ClientHttpConnector.class)
+	HyperlaneClientHttpConnector hyperlaneClientHttpConnector(HyperlaneClientProperties properties,
+			TransportResources transport, ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters) {
+		ReactorClientHttpConnectorBuilder base = (connectorBuilder
+			.getIfAvailable() instanceof ReactorClientHttpConnectorBuilder reactor) ? reactor
+					: ClientHttpConnectorBuilder.reactor();
+		HttpClientSettings bootSettings = httpClientSettings.getIfAvailable(HttpClientSettings::defaults);
+		PoolMeterBinder meterBinder = meters.getIfAvailable();
+		Map<String, ServiceClient> services = new LinkedHashMap<>();
+		properties.getServices().forEach((name, options) -> {
+			ClientSettings settings = ClientSettings.resolve(name, properties.getDefaults(), options,
+					transport.socketOptionMapper());
+			services.put(name, new ServiceClient(settings, bootOverrides(settings, bootSettings), transport,
+					meterBinder, connectorFactory(base, settings, bootSettings)));
+		});
+		ClientSettings defaults = ClientSettings.resolve(null, properties.getDefaults(), null,
+				transport.socketOptionMapper());
+		ServiceClient fallback = new ServiceClient(defaults, bootOverrides(defaults, bootSettings), transport,
+				meterBinder, connectorFactory(base, defaults, bootSettings));
+		return new HyperlaneClientHttpConnector(services, fallback);
+	}
+
+	private static Function<HttpClient, ClientHttpConnector> connectorFactory(ReactorClientHttpConnectorBuilder base,
+			ClientSettings settings, HttpClientSettings bootSettings) {
+		return (client) -> base.withHttpClientFactory(() -> client)
+			.withHttpClientCustomizer((built) -> settings.compression ? built : built.compress(false))
+			.build(bootSettings);
+	}
+
+	private static Map<String, EffectiveSetting> bootOverrides(ClientSettings settings,
+			HttpClientSettings bootSettings) {
+		Map<String, EffectiveSetting> overrides = new LinkedHashMap<>();
+		if (bootSettings.connectTimeout() != null) {
+			overrides.put("connect-timeout", new EffectiveSetting("spring.http.clients.connect-timeout",
+					bootSettings.connectTimeout(), SettingSource.BOOT_PROPERTY,
+					"Spring Boot's spring.http.clients.connect-timeout is set and wins"));
+		}
+		if (bootSettings.readTimeout() != null) {
+			overrides.put("response-timeout", new EffectiveSetting("spring.http.clients.read-timeout",
+					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY,
+					"Spring Boot's spring.http.clients.read-timeout is set and wins"));
+		}
+		return overrides;
+	}
+
+	@Bean
+	@ConditionalOnBean(HyperlaneClientHttpConnector.class)
+	@ConditionalOnMissingBean
+	ClientSection hyperlaneClientSection(HyperlaneClientHttpConnector connector) {
+		return new ClientSection(connector);
+	}
+
+	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnMissingBean
+	PoolExhaustedExceptionHandler hyperlanePoolExhaustedExceptionHandler() {
+		return new PoolExhaustedExceptionHandler();
+	}
+
+	@Bean
+	@ConditionalOnClass(WebClientCustomizer.class)
+	static WebClientBuilderPostProcessor hyperlaneWebClientBuilderPostProcessor(
+			ObjectProvider<WebClientCustomizer> customizers) {
+		return new WebClientBuilderPostProcessor(customizers);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class PoolMetersConfiguration {
+
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		MicrometerPoolMeterBinder hyperlanePoolMeterBinder(MeterRegistry registry) {
+			return new MicrometerPoolMeterBinder(registry, 100);
+		}
+
+	}
+
+}

@@ -1,0 +1,364 @@
+package dev.hyperlane.boot.client;
+
+import java.time.Duration;
+
+import dev.hyperlane.boot.transport.SocketOptionsProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * Client settings for {@code hyperlane.client.defaults} or one downstream service
+ * ({@code hyperlane.client.services.<name>}). An unset value of a service takes the value of the defaults; an
+ * unset default takes Hyperlane's default, shown with its reason in {@code /actuator/hyperlane/clients}.
+ */
+public class ClientOptions {
+
+	/**
+	 * Most connections open to one host of the service. Default 500, the pool size Spring Boot's WebClient uses.
+	 */
+	private @Nullable Integer maxConnections;
+
+	/**
+	 * Most requests waiting for a connection when all are busy; further requests fail at once. Default: twice the
+	 * max connections.
+	 */
+	private @Nullable Integer pendingAcquireMaxCount;
+
+	/**
+	 * Longest wait for a pooled connection before the request fails. Default 5s.
+	 */
+	private @Nullable Duration pendingAcquireTimeout;
+
+	/**
+	 * Idle time after which a pooled connection is closed. Default 4s, below Node.js's 5 s keep-alive timeout and
+	 * every common proxy's.
+	 */
+	private @Nullable Duration maxIdleTime;
+
+	/**
+	 * Age after which a pooled connection is closed once idle, so that DNS changes take effect. Default 5m.
+	 */
+	private @Nullable Duration maxLifeTime;
+
+	/**
+	 * Spread of the max life time, in percent below it, so connections opened together do not expire together.
+	 * Default 10.
+	 */
+	private @Nullable Double maxLifeTimeVariance;
+
+	/**
+	 * Interval of the background task that closes expired idle connections. Default: the max idle time.
+	 */
+	private @Nullable Duration evictionInterval;
+
+	/**
+	 * Order in which idle connections are reused. Default lifo.
+	 */
+	private @Nullable LeasingStrategy leasing;
+
+	/**
+	 * Whether to publish connection pool meters (reactor.netty.connection.provider.*). Default true.
+	 */
+	private @Nullable Boolean metrics;
+
+	/**
+	 * Time allowed to establish a TCP connection. Default 3s.
+	 */
+	private @Nullable Duration connectTimeout;
+
+	/**
+	 * Time allowed between sending a request and receiving its response headers. Default 10s.
+	 */
+	private @Nullable Duration responseTimeout;
+
+	/**
+	 * Longest time without reading from a connection during a request. Unset by default.
+	 */
+	private @Nullable Duration readIdleTimeout;
+
+	/**
+	 * Longest time without writing to a connection during a request. Unset by default.
+	 */
+	private @Nullable Duration writeIdleTimeout;
+
+	/**
+	 * Whether to ask for compressed responses (Accept-Encoding: gzip) and decompress them. Default true.
+	 */
+	private @Nullable Boolean compression;
+
+	/**
+	 * Protocol spoken to the service. Default http11.
+	 */
+	private @Nullable ClientProtocol protocol;
+
+	/**
+	 * Whether to close a pooled connection before the idle timeout the server advertises in its Keep-Alive
+	 * response header (timeout=N), minus the keep-alive margin. Default true.
+	 */
+	private @Nullable Boolean honorKeepAliveHeader;
+
+	/**
+	 * Safety margin below the server's advertised keep-alive timeout. Default 1s.
+	 */
+	private @Nullable Duration keepAliveMargin;
+
+	/**
+	 * Longest time a resolved address is cached, whatever its DNS TTL. Default 30s.
+	 */
+	private @Nullable Duration dnsCacheMaxTimeToLive;
+
+	/**
+	 * Time allowed for one DNS query. Default 5s.
+	 */
+	private @Nullable Duration dnsQueryTimeout;
+
+	/**
+	 * Socket options of the client's connections. Defaults: TCP_NODELAY on, SO_KEEPALIVE on with 60s idle, 10s
+	 * interval and 3 probes.
+	 */
+	@NestedConfigurationProperty
+	private SocketOptionsProperties socket = new SocketOptionsProperties();
+
+	private final Retry retry = new Retry();
+
+	public @Nullable Integer getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(@Nullable Integer maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public @Nullable Integer getPendingAcquireMaxCount() {
+		return this.pendingAcquireMaxCount;
+	}
+
+	public void setPendingAcquireMaxCount(@Nullable Integer pendingAcquireMaxCount) {
+		this.pendingAcquireMaxCount = pendingAcquireMaxCount;
+	}
+
+	public @Nullable Duration getPendingAcquireTimeout() {
+		return this.pendingAcquireTimeout;
+	}
+
+	public void setPendingAcquireTimeout(@Nullable Duration pendingAcquireTimeout) {
+		this.pendingAcquireTimeout = pendingAcquireTimeout;
+	}
+
+	public @Nullable Duration getMaxIdleTime() {
+		return this.maxIdleTime;
+	}
+
+	public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
+		this.maxIdleTime = maxIdleTime;
+	}
+
+	public @Nullable Duration getMaxLifeTime() {
+		return this.maxLifeTime;
+	}
+
+	public void setMaxLifeTime(@Nullable Duration maxLifeTime) {
+		this.maxLifeTime = maxLifeTime;
+	}
+
+	public @Nullable Double getMaxLifeTimeVariance() {
+		return this.maxLifeTimeVariance;
+	}
+
+	public void setMaxLifeTimeVariance(@Nullable Double maxLifeTimeVariance) {
+		this.maxLifeTimeVariance = maxLifeTimeVariance;
+	}
+
+	public @Nullable Duration getEvictionInterval() {
+		return this.evictionInterval;
+	}
+
+	public void setEvictionInterval(@Nullable Duration evictionInterval) {
+		this.evictionInterval = evictionInterval;
+	}
+
+	public @Nullable LeasingStrategy getLeasing() {
+		return this.leasing;
+	}
+
+	public void setLeasing(@Nullable LeasingStrategy leasing) {
+		this.leasing = leasing;
+	}
+
+	public @Nullable Boolean getMetrics() {
+		return this.metrics;
+	}
+
+	public void setMetrics(@Nullable Boolean metrics) {
+		this.metrics = metrics;
+	}
+
+	public @Nullable Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(@Nullable Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public @Nullable Duration getResponseTimeout() {
+		return this.responseTimeout;
+	}
+
+	public void setResponseTimeout(@Nullable Duration responseTimeout) {
+		this.responseTimeout = responseTimeout;
+	}
+
+	public @Nullable Duration getReadIdleTimeout() {
+		return this.readIdleTimeout;
+	}
+
+	public void setReadIdleTimeout(@Nullable Duration readIdleTimeout) {
+		this.readIdleTimeout = readIdleTimeout;
+	}
+
+	public @Nullable Duration getWriteIdleTimeout() {
+		return this.writeIdleTimeout;
+	}
+
+	public void setWriteIdleTimeout(@Nullable Duration writeIdleTimeout) {
+		this.writeIdleTimeout = writeIdleTimeout;
+	}
+
+	public @Nullable Boolean getCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(@Nullable Boolean compression) {
+		this.compression = compression;
+	}
+
+	public @Nullable ClientProtocol getProtocol() {
+		return this.protocol;
+	}
+
+	public void setProtocol(@Nullable ClientProtocol protocol) {
+		this.protocol = protocol;
+	}
+
+	public @Nullable Boolean getHonorKeepAliveHeader() {
+		return this.honorKeepAliveHeader;
+	}
+
+	public void setHonorKeepAliveHeader(@Nullable Boolean honorKeepAliveHeader) {
+		this.honorKeepAliveHeader = honorKeepAliveHeader;
+	}
+
+	public @Nullable Duration getKeepAliveMargin() {
+		return this.keepAliveMargin;
+	}
+
+	public void setKeepAliveMargin(@Nullable Duration keepAliveMargin) {
+		this.keepAliveMargin = keepAliveMargin;
+	}
+
+	public @Nullable Duration getDnsCacheMaxTimeToLive() {
+		return this.dnsCacheMaxTimeToLive;
+	}
+
+	public void setDnsCacheMaxTimeToLive(@Nullable Duration dnsCacheMaxTimeToLive) {
+		this.dnsCacheMaxTimeToLive = dnsCacheMaxTimeToLive;
+	}
+
+	public @Nullable Duration getDnsQueryTimeout() {
+		return this.dnsQueryTimeout;
+	}
+
+	public void setDnsQueryTimeout(@Nullable Duration dnsQueryTimeout) {
+		this.dnsQueryTimeout = dnsQueryTimeout;
+	}
+
+	public SocketOptionsProperties getSocket() {
+		return this.socket;
+	}
+
+	public void setSocket(SocketOptionsProperties socket) {
+		this.socket = socket;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * Safe retries: a request that failed before any response byte arrived (premature close, connection reset,
+	 * connection refused) is sent once more on a fresh connection when it is idempotent (GET, HEAD, OPTIONS, PUT,
+	 * DELETE, TRACE) or carries an Idempotency-Key header, within a retry budget.
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry safe requests once. Default true.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Base delay before the retry; the actual delay is drawn at random between half and one and a half times
+		 * it. Default 20ms.
+		 */
+		private @Nullable Duration backoff;
+
+		/**
+		 * Share of requests, in percent, that may be retried over the budget window. Default 20.
+		 */
+		private @Nullable Double budgetPercent;
+
+		/**
+		 * Retries allowed per second whatever the traffic, so that a quiet service can still retry. Default 10.
+		 */
+		private @Nullable Integer budgetMinPerSecond;
+
+		/**
+		 * Window over which requests and retries are counted for the budget. Default 10s.
+		 */
+		private @Nullable Duration budgetWindow;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getBackoff() {
+			return this.backoff;
+		}
+
+		public void setBackoff(@Nullable Duration backoff) {
+			this.backoff = backoff;
+		}
+
+		public @Nullable Double getBudgetPercent() {
+			return this.budgetPercent;
+		}
+
+		public void setBudgetPercent(@Nullable Double budgetPercent) {
+			this.budgetPercent = budgetPercent;
+		}
+
+		public @Nullable Integer getBudgetMinPerSecond() {
+			return this.budgetMinPerSecond;
+		}
+
+		public void setBudgetMinPerSecond(@Nullable Integer budgetMinPerSecond) {
+			this.budgetMinPerSecond = budgetMinPerSecond;
+		}
+
+		public @Nullable Duration getBudgetWindow() {
+			return this.budgetWindow;
+		}
+
+		public void setBudgetWindow(@Nullable Duration budgetWindow) {
+			this.budgetWindow = budgetWindow;
+		}
+
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.hyperlane.boot.client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.HyperlaneSection;
+import reactor.netty.resources.ConnectionPoolMetrics;
+
+/**
+ * The {@code clients} section of the {@code hyperlane} endpoint: per downstream service, the effective settings
+ * with their sources and the live figures (pools by remote address with active, idle, pending and max
+ * connections; mean time to get a connection; premature closes; retries made and refused; retry budget left;
+ * evictions caused by the peer's advertised keep-alive timeout). Advises when requests waited for or were refused
+ * a pooled connection, and when premature closes were seen.
+ */
+public final class ClientSection implements HyperlaneSection {
+
+	private final HyperlaneClientHttpConnector connector;
+
+	/**
+	 * Create the section.
+	 * @param connector the connector whose clients are shown
+	 */
+	public ClientSection(HyperlaneClientHttpConnector connector) {
+		this.connector = connector;
+	}
+
+	@Override
+	public String name() {
+		return "clients";
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		this.connector.clients().forEach((name, client) -> {
+			Map<String, Object> service = new LinkedHashMap<>();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			for (EffectiveSetting setting : client.effective().values()) {
+				settings.put(setting.property(), setting.describe());
+			}
+			service.put("settings", settings);
+			Map<String, Object> live = client.statistics().describe();
+			live.put("retryBudgetRemaining", client.budget().remaining());
+			service.put("statistics", live);
+			description.put(name, service);
+		});
+		return description;
+	}
+
+	@Override
+	public List<Advice> advice() {
+		List<Advice> advice = new ArrayList<>();
+		this.connector.clients().forEach((name, client) -> {
+			String prefix = "default".equals(name) ? "hyperlane.client.defaults" : "hyperlane.client.services." + name;
+			ClientStatistics statistics = client.statistics();
+			int pending = statistics.pools().values().stream().mapToInt(ConnectionPoolMetrics::pendingAcquireSize).sum();
+			if (pending > 0 || statistics.poolExhausted() > 0) {
+				advice.add(Advice.warning("service '" + name + "': " + pending + " request(s) waiting for a connection now, "
+						+ statistics.poolExhausted() + " refused because the pool was exhausted",
+						prefix + ".max-connections",
+						"raise it (now " + client.settings().maxConnections() + "), or lower the concurrency of calls"));
+			}
+			if (statistics.prematureCloses() > 0) {
+				advice.add(Advice.warning("service '" + name + "': " + statistics.prematureCloses()
+						+ " connection(s) closed before the response (the peer or a middlebox closed idle connections)",
+						prefix + ".max-idle-time",
+						"lower it below the idle timeout of the peer and of every proxy on the way"));
+			}
+		});
+		return advice;
+	}
+
+}

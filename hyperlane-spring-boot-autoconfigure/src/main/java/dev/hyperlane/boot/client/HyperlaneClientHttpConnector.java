@@ -1,0 +1,181 @@
+package dev.hyperlane.boot.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+
+/**
+ * The {@link ClientHttpConnector} behind every {@code WebClient}: it sends each request through the
+ * {@link ServiceClient} of the URL's host (a service configured under {@code hyperlane.client.services}, or the
+ * shared default for any other host), and makes the one safe retry.
+ * <p>
+ * A request is retried once, on a fresh connection after a jittered backoff, when all of these hold: it failed
+ * before any response header arrived with a premature close, a connection reset or a refused connection; it is
+ * idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) or carries an {@code Idempotency-Key} header; and the
+ * service's {@link RetryBudget} has a retry left. A non-idempotent request without a key is never replayed.
+ * Errors after the response headers arrived are never retried. A pool that is exhausted fails the request at once
+ * with a {@link ConnectionPoolExhaustedException}.
+ */
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
+
+	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	private final Map<String, ServiceClient> services;
+
+	private final ServiceClient fallback;
+
+	/**
+	 * Create a connector.
+	 * @param services the clients of the configured services, keyed by lower-case host name
+	 * @param fallback the client for every other host
+	 */
+	public HyperlaneClientHttpConnector(Map<String, ServiceClient> services, ServiceClient fallback) {
+		Map<String, ServiceClient> byHost = new LinkedHashMap<>();
+		services.forEach((host, client) -> byHost.put(host.toLowerCase(Locale.ROOT), client));
+		this.services = Collections.unmodifiableMap(byHost);
+		this.fallback = fallback;
+	}
+
+	/**
+	 * Return the client for the given host.
+	 * @param host a host name, or {@code null}
+	 * @return the service's client, or the default one
+	 */
+	public ServiceClient clientFor(@Nullable String host) {
+		ServiceClient client = (host != null) ? this.services.get(host.toLowerCase(Locale.ROOT)) : null;
+		return (client != null) ? client : this.fallback;
+	}
+
+	/**
+	 * Return every client: the configured services by name, then {@code default}.
+	 * @return the clients
+	 */
+	public Map<String, ServiceClient> clients() {
+		Map<String, ServiceClient> all = new LinkedHashMap<>(this.services);
+		all.put("default", this.fallback);
+		return all;
+	}
+
+	@Override
+	public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+		ServiceClient client = clientFor(uri.getHost());
+		ClientStatistics statistics = client.statistics();
+		statistics.requests.increment();
+		client.budget().onRequest();
+		AtomicBoolean idempotencyKey = new AtomicBoolean();
+		long start = System.nanoTime();
+		Function<ClientHttpRequest, Mono<Void>> observed = (request) -> {
+			statistics.acquireNanos.add(System.nanoTime() - start);
+			statistics.acquires.increment();
+			// the callback copies the request's headers before it returns its body publisher
+			Mono<Void> written = requestCallback.apply(request);
+			if (request.getHeaders().containsHeader(IDEMPOTENCY_KEY)) {
+				idempotencyKey.set(true);
+			}
+			return written;
+		};
+		return client.pooled()
+			.connect(method, uri, observed)
+			.onErrorResume((error) -> retryOrFail(client, method, uri, observed, idempotencyKey.get(), error));
+	}
+
+	private Mono<ClientHttpResponse> retryOrFail(ServiceClient client, HttpMethod method, URI uri,
+			Function<ClientHttpRequest, Mono<Void>> request, boolean idempotencyKey, Throwable error) {
+		ClientStatistics statistics = client.statistics();
+		if (isPrematureClose(error)) {
+			statistics.prematureCloses.increment();
+		}
+		if (isPoolExhausted(error)) {
+			statistics.poolExhausted.increment();
+			return Mono.error(new ConnectionPoolExhaustedException(client.settings().service(), client.settings(),
+					error));
+		}
+		ClientSettings settings = client.settings();
+		if (!settings.retryEnabled || !isRetryableFailure(error)) {
+			return Mono.error(error);
+		}
+		if (!IDEMPOTENT.contains(method) && !idempotencyKey) {
+			statistics.retriesNotSafe.increment();
+			return Mono.error(error);
+		}
+		if (!client.budget().tryRetry()) {
+			statistics.retriesDeniedByBudget.increment();
+			return Mono.error(error);
+		}
+		statistics.retries.increment();
+		return Mono.delay(jitter(settings.retryBackoff))
+			.then(client.fresh().connect(method, uri, request))
+			.onErrorMap((retryError) -> {
+				retryError.addSuppressed(error);
+				return retryError;
+			});
+	}
+
+	private static Duration jitter(Duration backoff) {
+		long millis = backoff.toMillis();
+		if (millis <= 0) {
+			return Duration.ZERO;
+		}
+		return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis + 1));
+	}
+
+	static boolean isRetryableFailure(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof PrematureCloseException || cause instanceof ConnectException) {
+				return true;
+			}
+			if (cause instanceof IOException && cause.getMessage() != null
+					&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connection reset")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isPrematureClose(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof PrematureCloseException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isPoolExhausted(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String name = cause.getClass().getSimpleName();
+			if (name.equals("PoolAcquirePendingLimitException") || name.equals("PoolAcquireTimeoutException")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	void dispose() {
+		this.services.values().forEach(ServiceClient::dispose);
+		this.fallback.dispose();
+	}
+
+}

@@ -1,0 +1,165 @@
+package dev.hyperlane.boot.client;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.transport.SocketOptionPlan;
+import dev.hyperlane.boot.transport.TransportResources;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.client.reactive.ClientHttpConnector;
+
+/**
+ * Everything one downstream service's calls run on: its own {@link ConnectionProvider} (the global shared pool is
+ * never used), a connector on that pool, a second connector that always opens a fresh connection (for the one
+ * safe retry), its {@link RetryBudget} and its {@link ClientStatistics}.
+ */
+public final class ServiceClient {
+
+	private final ClientSettings settings;
+
+	private final ConnectionProvider provider;
+
+	private final ClientHttpConnector pooled;
+
+	private final ClientHttpConnector fresh;
+
+	private final RetryBudget budget;
+
+	private final ClientStatistics statistics;
+
+	private final Map<String, EffectiveSetting> effective;
+
+	ServiceClient(ClientSettings settings, Map<String, EffectiveSetting> bootOverrides, TransportResources transport,
+			@Nullable PoolMeterBinder meters, Function<HttpClient, ClientHttpConnector> connectorFactory) {
+		this.settings = settings;
+		Map<String, EffectiveSetting> effective = new LinkedHashMap<>(settings.effective());
+		effective.putAll(bootOverrides);
+		this.effective = Collections.unmodifiableMap(effective);
+		this.statistics = new ClientStatistics();
+		this.budget = new RetryBudget(settings.retryBudgetPercent, settings.retryBudgetMinPerSecond,
+				settings.retryBudgetWindow, System::currentTimeMillis);
+		this.provider = connectionProvider(settings, this.statistics, meters);
+		this.pooled = connectorFactory.apply(httpClient(HttpClient.create(this.provider), transport));
+		this.fresh = connectorFactory.apply(httpClient(HttpClient.newConnection(), transport));
+	}
+
+	private static ConnectionProvider connectionProvider(ClientSettings settings, ClientStatistics statistics,
+			@Nullable PoolMeterBinder meters) {
+		ConnectionProvider.Builder builder = ConnectionProvider.builder("hyperlane-" + settings.service())
+			.maxConnections(settings.maxConnections)
+			.pendingAcquireMaxCount(settings.pendingAcquireMaxCount)
+			.pendingAcquireTimeout(settings.pendingAcquireTimeout)
+			.maxLifeTime(settings.maxLifeTime)
+			.maxLifeTimeVariance(settings.maxLifeTimeVariance)
+			.evictInBackground(settings.evictionInterval)
+			.evictionPredicate(KeepAliveEviction.predicate(settings.maxIdleTime, settings.honorKeepAliveHeader,
+					settings.keepAliveMargin, statistics));
+		builder = (settings.leasing == LeasingStrategy.LIFO) ? builder.lifo() : builder.fifo();
+		if (settings.metrics) {
+			builder = builder.metrics(true, () -> new PoolMetricsRegistrar(statistics, meters));
+		}
+		return builder.build();
+	}
+
+	private HttpClient httpClient(HttpClient client, TransportResources transport) {
+		ClientSettings settings = this.settings;
+		HttpClient tuned = client.runOn(transport.loopResources())
+			.option(ChannelOption.ALLOCATOR, transport.allocator())
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
+			.responseTimeout(settings.responseTimeout)
+			.compress(settings.compression)
+			.resolver((dns) -> dns.cacheMaxTimeToLive(settings.dnsCacheMaxTimeToLive)
+				.queryTimeout(settings.dnsQueryTimeout));
+		for (SocketOptionPlan.Applied option : settings.socketPlan().applied()) {
+			tuned = tuned.option(option.rawOption(), option.value());
+		}
+		tuned = switch (settings.protocol) {
+			case HTTP11 -> tuned.protocol(HttpProtocol.HTTP11);
+			case H2C -> tuned.protocol(HttpProtocol.H2C);
+			case H2 -> tuned.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+		};
+		if (settings.readIdleTimeout != null || settings.writeIdleTimeout != null) {
+			Long read = (settings.readIdleTimeout != null) ? settings.readIdleTimeout.toMillis() : null;
+			Long write = (settings.writeIdleTimeout != null) ? settings.writeIdleTimeout.toMillis() : null;
+			tuned = tuned.doOnRequest((request, connection) -> {
+				if (read != null) {
+					connection.addHandlerFirst("hyperlane.readIdleTimeout",
+							new ReadTimeoutHandler(read, TimeUnit.MILLISECONDS));
+				}
+				if (write != null) {
+					connection.addHandlerFirst("hyperlane.writeIdleTimeout",
+							new WriteTimeoutHandler(write, TimeUnit.MILLISECONDS));
+				}
+			});
+		}
+		if (settings.honorKeepAliveHeader) {
+			tuned = tuned.doOnResponse(KeepAliveEviction::record);
+		}
+		return tuned;
+	}
+
+	/**
+	 * Return the settings.
+	 * @return the service's effective settings
+	 */
+	public ClientSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the settings as applied, Spring Boot's {@code spring.http.clients.*} values included.
+	 * @return the effective settings keyed by name below the service prefix
+	 */
+	public Map<String, EffectiveSetting> effective() {
+		return this.effective;
+	}
+
+	/**
+	 * Return the live figures.
+	 * @return the statistics
+	 */
+	public ClientStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Return the retry budget.
+	 * @return the budget
+	 */
+	public RetryBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * Return the service's connection provider.
+	 * @return the connection provider
+	 */
+	public ConnectionProvider connectionProvider() {
+		return this.provider;
+	}
+
+	ClientHttpConnector pooled() {
+		return this.pooled;
+	}
+
+	ClientHttpConnector fresh() {
+		return this.fresh;
+	}
+
+	void dispose() {
+		this.provider.disposeLater().block(Duration.ofSeconds(5));
+	}
+
+}

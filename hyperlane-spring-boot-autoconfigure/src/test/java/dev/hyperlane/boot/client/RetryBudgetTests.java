@@ -1,0 +1,61 @@
+package dev.hyperlane.boot.client;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RetryBudget}, on a clock the test moves.
+ */
+class RetryBudgetTests {
+
+	private final AtomicLong now = new AtomicLong(1_000_000);
+
+	@Test
+	void floorAllowsRetriesWithoutTraffic() {
+		RetryBudget budget = new RetryBudget(20, 1, Duration.ofSeconds(10), this.now::get);
+		assertThat(budget.remaining()).isEqualTo(10);
+		for (int i = 0; i < 10; i++) {
+			assertThat(budget.tryRetry()).isTrue();
+		}
+		assertThat(budget.tryRetry()).isFalse();
+	}
+
+	@Test
+	void shareOfRequestsCanBeRetried() {
+		RetryBudget budget = new RetryBudget(20, 0, Duration.ofSeconds(10), this.now::get);
+		for (int i = 0; i < 100; i++) {
+			budget.onRequest();
+		}
+		assertThat(budget.remaining()).isEqualTo(20);
+		int retried = 0;
+		while (budget.tryRetry()) {
+			retried++;
+		}
+		assertThat(retried).isEqualTo(20);
+	}
+
+	@Test
+	void oldCountsLeaveTheWindow() {
+		RetryBudget budget = new RetryBudget(50, 0, Duration.ofSeconds(2), this.now::get);
+		for (int i = 0; i < 10; i++) {
+			budget.onRequest();
+		}
+		assertThat(budget.remaining()).isEqualTo(5);
+		this.now.addAndGet(1000);
+		assertThat(budget.remaining()).isEqualTo(5);
+		this.now.addAndGet(1000);
+		assertThat(budget.remaining()).isZero();
+	}
+
+	@Test
+	void zeroBudgetRefusesEveryRetry() {
+		RetryBudget budget = new RetryBudget(0, 0, Duration.ofSeconds(10), this.now::get);
+		budget.onRequest();
+		assertThat(budget.tryRetry()).isFalse();
+	}
+
+}
