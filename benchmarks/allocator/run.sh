@@ -12,10 +12,13 @@
 #   ALLOCATORS ["pooled adaptive unpooled"]   REPS [3]   WARMUP [20] (s)   DURATION [10] (s)
 #   SCENARIOS ["small large"]   PORT [18080]   JAR [benchmarks/work/sample-ecommerce.jar]
 #   JAVA_OPTS ["-Xms512m -Xmx512m"]   OUT_DIR [benchmarks/work/allocator]
-#   QUIET_MAX [0.25] (CPU cores other processes may use before a measured run starts)
-#   QUIET_WAIT [900] (s to wait for that, per check)   CONTAM_MAX [0.15] (cores used by other
+#   QUIET_MAX [0.25] (CPU cores other processes may use before a server is started)
+#   QUIET_WAIT [30] (s to wait for that, per check)   CONTAM_MAX [0.15] (cores used by other
 #   processes during a measured run above which the run is discarded and measured again)
 #   MAX_ATTEMPTS [3] (measured runs per cell at most)
+#   BOOST_NICE [-10] (scheduler nice given to this script's own autogroup -- the server and
+#   wrk -- during warm-up and measured runs only, so that unrelated jobs on a shared machine take less
+#   of the CPU; 0 disables it; needs root and kernel autogroups, otherwise it is skipped)
 # Only 127.0.0.1 is targeted; every wrk run is bounded by -d; every server started is
 # stopped on exit (trap on EXIT, INT, TERM).
 set -euo pipefail
@@ -34,9 +37,10 @@ JAR="${JAR:-$BENCH_DIR/work/sample-ecommerce.jar}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
 OUT_DIR="${OUT_DIR:-$BENCH_DIR/work/allocator}"
 QUIET_MAX="${QUIET_MAX:-0.25}"
-QUIET_WAIT="${QUIET_WAIT:-900}"
+QUIET_WAIT="${QUIET_WAIT:-30}"
 CONTAM_MAX="${CONTAM_MAX:-0.15}"
 MAX_ATTEMPTS="${MAX_ATTEMPTS:-3}"
+BOOST_NICE="${BOOST_NICE:--10}"
 HOST=127.0.0.1
 
 # scenario -> path and connection count
@@ -81,6 +85,20 @@ LOG_DIR="$OUT_DIR/logs-$STAMP"
 mkdir -p "$LOG_DIR"
 
 # ---------------------------------------------------------------- server lifecycle
+# ---------------------------------------------------------------- measured-window priority
+# Only this script's own autogroup (itself, the server and wrk) is changed, and only from the
+# start of a warm-up to the end of its measured run; it is put back afterwards and on exit.
+AUTOGROUP_FILE=/proc/self/autogroup
+BASE_NICE=""
+if [ "$BOOST_NICE" != "0" ] && [ "$(id -u)" -eq 0 ] && [ -w "$AUTOGROUP_FILE" ] \
+   && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = "1" ]; then
+  BASE_NICE="$(awk '{print $NF}' "$AUTOGROUP_FILE")"
+else
+  BOOST_NICE=0
+fi
+boost_on()  { [ -n "$BASE_NICE" ] && echo "$BOOST_NICE" >"/proc/$$/autogroup" 2>/dev/null || true; }
+boost_off() { [ -n "$BASE_NICE" ] && echo "$BASE_NICE" >"/proc/$$/autogroup" 2>/dev/null || true; }
+
 SERVER_PID=""
 stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -91,7 +109,7 @@ stop_server() {
   fi
   SERVER_PID=""
 }
-trap 'stop_server' EXIT
+trap 'boost_off; stop_server' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -168,6 +186,7 @@ json_num() { # $1 json text, $2 key -> first numeric value of that key, or NA
   echo "wrk: $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
   echo "jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"
   echo "java opts: $JAVA_OPTS"
+  echo "autogroup nice during warm-up and measured runs: $BOOST_NICE (0 = not changed)"
   echo "allocators: $ALLOCATORS; scenarios: $SCENARIOS; reps: $REPS; warmup: ${WARMUP}s; measure: ${DURATION}s"
 } | tee "$OUT_DIR/env-$STAMP.txt" >&2
 
@@ -195,11 +214,12 @@ for rep in $(seq 1 "$REPS"); do
       # the transport in use (io_uring / epoll / nio) is recorded with the figures
       transport_json="$(curl -sf --max-time 5 "http://$HOST:$PORT/actuator/hyperlane/transport" || true)"
       transport="$(printf '%s' "$transport_json" | grep -o '"transport":"[a-z_]*"' | head -n1 | cut -d'"' -f4 || true)"
+      boost_on
       wrk -t1 -c"$conns" -d"${WARMUP}s" --timeout 5s "$url" >"$LOG_DIR/$tag.warmup.txt" 2>&1
       attempt=0
       while :; do
         attempt=$((attempt + 1))
-        wait_for_quiet
+        if [ "$attempt" -gt 1 ]; then boost_off; wait_for_quiet; boost_on; fi
         out="$LOG_DIR/$tag.wrk.$attempt.txt"
         b0=$(busy_ticks); s0=$(pid_ticks "$SERVER_PID"); c0=$(children_ticks); w0=$(date +%s.%N)
         wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$url" >"$out" 2>&1
@@ -224,6 +244,7 @@ for rep in $(seq 1 "$REPS"); do
       jvm_direct="$(json_num "$runtime_json" directMemoryUsedBytes)"
       heap_used="$(json_num "$runtime_json" heapUsedBytes)"
       alloc_direct="$(json_num "$transport_json" usedDirectMemoryBytes)"
+      boost_off
       order="$((k + 1))"
       echo "$rep,$scen,$alloc,$order,$rps,$p50,$p99,$errs,$rss,$jvm_direct,$alloc_direct,$heap_used,${transport:-NA},$others,$attempt" >>"$CSV"
       echo "    rps=$rps p50=${p50}ms p99=${p99}ms errors=$errs rss=${rss}KB jvmDirect=$jvm_direct allocDirect=$alloc_direct otherCores=$others" >&2
