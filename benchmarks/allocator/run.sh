@@ -16,6 +16,7 @@
 #   QUIET_WAIT [30] (s to wait for that, per check)   CONTAM_MAX [0.15] (cores used by other
 #   processes during a measured run above which the run is discarded and measured again)
 #   MAX_ATTEMPTS [3] (measured runs per cell at most)
+#   BUDGET [1140] (s; waits and repeated runs are only spent while the whole run still fits)
 #   BOOST_NICE [-10] (scheduler nice given to this script's own autogroup -- the server and
 #   wrk -- during warm-up and measured runs only, so that unrelated jobs on a shared machine take less
 #   of the CPU; 0 disables it; needs root and kernel autogroups, otherwise it is skipped)
@@ -41,6 +42,7 @@ QUIET_WAIT="${QUIET_WAIT:-30}"
 CONTAM_MAX="${CONTAM_MAX:-0.15}"
 MAX_ATTEMPTS="${MAX_ATTEMPTS:-3}"
 BOOST_NICE="${BOOST_NICE:--10}"
+BUDGET="${BUDGET:-1140}"
 HOST=127.0.0.1
 
 # scenario -> path and connection count
@@ -162,7 +164,7 @@ wait_for_quiet() { # waits until other processes use at most QUIET_MAX cores ove
       [ "$waited" -gt 0 ] && echo "    machine quiet again after ${waited}s" >&2
       return 0
     fi
-    if [ "$waited" -ge "$QUIET_WAIT" ]; then
+    if [ "$waited" -ge "$QUIET_WAIT" ] || ! slack_ok; then
       echo "    other processes still use $v cores after ${waited}s; measuring anyway" >&2
       return 0
     fi
@@ -187,7 +189,7 @@ json_num() { # $1 json text, $2 key -> first numeric value of that key, or NA
   echo "jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"
   echo "java opts: $JAVA_OPTS"
   echo "autogroup nice during warm-up and measured runs: $BOOST_NICE (0 = not changed)"
-  echo "allocators: $ALLOCATORS; scenarios: $SCENARIOS; reps: $REPS; warmup: ${WARMUP}s; measure: ${DURATION}s"
+  echo "allocators: $ALLOCATORS; scenarios: $SCENARIOS; reps: $REPS; warmup: ${WARMUP}s; measure: ${DURATION}s; budget: ${BUDGET}s"
 } | tee "$OUT_DIR/env-$STAMP.txt" >&2
 
 echo "rep,scenario,allocator,order,rps,p50_ms,p99_ms,errors,rss_kb,jvm_direct_bytes,alloc_direct_bytes,heap_used_bytes,transport,other_cores,attempts" >"$CSV"
@@ -198,6 +200,9 @@ n_alloc=${#ALLOC_ARR[@]}
 total=$(( REPS * ${#SCEN_ARR[@]} * n_alloc ))
 cell=0
 t0=$(date +%s)
+CELL_EST=$(( WARMUP + DURATION + 17 ))   # start-up, warm-up, measured run, shut-down
+# true while the cells still to run (this one included) fit in BUDGET at their plain cost
+slack_ok() { [ $(( $(date +%s) - t0 + (total - cell + 1) * CELL_EST )) -lt "$BUDGET" ]; }
 
 for rep in $(seq 1 "$REPS"); do
   for scen in "${SCEN_ARR[@]}"; do
@@ -227,8 +232,8 @@ for rep in $(seq 1 "$REPS"); do
         secs=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.2f", b-a}')
         others=$(other_cores $((b1 - b0)) $(( (s1 - s0) + (c1 - c0) )) "$secs")
         if awk -v v="$others" -v m="$CONTAM_MAX" 'BEGIN{exit !(v <= m)}'; then break; fi
-        if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
-          echo "    other processes used $others cores during the run; kept after $attempt attempts (flagged)" >&2
+        if [ "$attempt" -ge "$MAX_ATTEMPTS" ] || ! slack_ok; then
+          echo "    other processes used $others cores during the run; kept after $attempt attempt(s) (flagged)" >&2
           break
         fi
         echo "    other processes used $others cores during the run; discarding it and measuring again" >&2
