@@ -31,6 +31,8 @@ public final class ServiceClient {
 
 	private final ConnectionProvider provider;
 
+	private final HttpClient pooledClient;
+
 	private final ClientHttpConnector pooled;
 
 	private final ClientHttpConnector fresh;
@@ -51,7 +53,8 @@ public final class ServiceClient {
 		this.budget = new RetryBudget(settings.retryBudgetPercent, settings.retryBudgetMinPerSecond,
 				settings.retryBudgetWindow, System::currentTimeMillis);
 		this.provider = connectionProvider(settings, this.statistics, meters);
-		this.pooled = connectorFactory.apply(httpClient(HttpClient.create(this.provider), transport));
+		this.pooledClient = httpClient(HttpClient.create(this.provider), transport);
+		this.pooled = connectorFactory.apply(this.pooledClient);
 		this.fresh = connectorFactory.apply(httpClient(HttpClient.newConnection(), transport));
 	}
 
@@ -148,6 +151,10 @@ public final class ServiceClient {
 	 */
 	public ConnectionProvider connectionProvider() {
 		return this.provider;
+	}
+
+	HttpClient httpClient() {
+		return this.pooledClient;
 	}
 
 	ClientHttpConnector pooled() {
