@@ -23,13 +23,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.client.RestClient;
 
 /**
- * Tunes the Reactor Netty client behind every {@code WebClient} with {@code hyperlane.client.*}: one
+ * Tunes the Reactor Netty client behind every {@code WebClient}, and behind every {@code RestClient} built from
+ * Spring Boot's {@code RestClient.Builder} (Spring MVC services too), with {@code hyperlane.client.*}: one
  * {@link ServiceClient} (own connection pool, timeouts, retry budget) per configured service and one for every
  * other host, behind one {@link HyperlaneClientHttpConnector}. Each service's {@code HttpClient} is built by
  * Spring Boot's {@code ClientHttpConnectorBuilder}, so Boot's {@code spring.http.clients.*} settings and the
@@ -114,6 +118,19 @@ public final class ClientAutoConfiguration {
 	static WebClientBuilderPostProcessor hyperlaneWebClientBuilderPostProcessor(
 			ObjectProvider<WebClientCustomizer> customizers) {
 		return new WebClientBuilderPostProcessor(customizers);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class })
+	static class RestClientConfiguration {
+
+		@Bean
+		@Order(0)
+		RestClientCustomizer hyperlaneRestClientCustomizer(ObjectProvider<HyperlaneClientHttpConnector> connector) {
+			return (builder) -> connector
+				.ifAvailable((available) -> builder.requestFactory(new HyperlaneClientHttpRequestFactory(available)));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

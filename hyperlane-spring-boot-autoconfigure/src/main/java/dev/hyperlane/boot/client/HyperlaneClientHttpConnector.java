@@ -1,21 +1,15 @@
 package dev.hyperlane.boot.client;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ClientHttpConnector;
@@ -35,9 +29,6 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * with a {@link ConnectionPoolExhaustedException}.
  */
 public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
-
-	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -103,74 +94,19 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
 
 	private Mono<ClientHttpResponse> retryOrFail(ServiceClient client, HttpMethod method, URI uri,
 			Function<ClientHttpRequest, Mono<Void>> request, boolean idempotencyKey, Throwable error) {
-		ClientStatistics statistics = client.statistics();
-		if (isPrematureClose(error)) {
-			statistics.prematureCloses.increment();
+		RetryDecision decision = RetryDecision.decide(client, method, idempotencyKey, error);
+		if (decision.exhausted() != null) {
+			return Mono.error(decision.exhausted());
 		}
-		if (isPoolExhausted(error)) {
-			statistics.poolExhausted.increment();
-			return Mono.error(new ConnectionPoolExhaustedException(client.settings().service(), client.settings(),
-					error));
-		}
-		ClientSettings settings = client.settings();
-		if (!settings.retryEnabled || !isRetryableFailure(error)) {
+		if (!decision.retry()) {
 			return Mono.error(error);
 		}
-		if (!IDEMPOTENT.contains(method) && !idempotencyKey) {
-			statistics.retriesNotSafe.increment();
-			return Mono.error(error);
-		}
-		if (!client.budget().tryRetry()) {
-			statistics.retriesDeniedByBudget.increment();
-			return Mono.error(error);
-		}
-		statistics.retries.increment();
-		return Mono.delay(jitter(settings.retryBackoff))
+		return Mono.delay(decision.delay())
 			.then(client.fresh().connect(method, uri, request))
 			.onErrorMap((retryError) -> {
 				retryError.addSuppressed(error);
 				return retryError;
 			});
-	}
-
-	private static Duration jitter(Duration backoff) {
-		long millis = backoff.toMillis();
-		if (millis <= 0) {
-			return Duration.ZERO;
-		}
-		return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis + 1));
-	}
-
-	static boolean isRetryableFailure(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof PrematureCloseException || cause instanceof ConnectException) {
-				return true;
-			}
-			if (cause instanceof IOException && cause.getMessage() != null
-					&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connection reset")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean isPrematureClose(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof PrematureCloseException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean isPoolExhausted(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			String name = cause.getClass().getSimpleName();
-			if (name.equals("PoolAcquirePendingLimitException") || name.equals("PoolAcquireTimeoutException")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	void dispose() {

@@ -18,6 +18,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 
 /**
@@ -37,6 +38,10 @@ public final class ServiceClient {
 
 	private final ClientHttpConnector fresh;
 
+	private final ReactorClientHttpRequestFactory requestFactory;
+
+	private final ReactorClientHttpRequestFactory freshRequestFactory;
+
 	private final RetryBudget budget;
 
 	private final ClientStatistics statistics;
@@ -55,7 +60,10 @@ public final class ServiceClient {
 		this.provider = connectionProvider(settings, this.statistics, meters);
 		this.pooledClient = httpClient(HttpClient.create(this.provider), transport);
 		this.pooled = connectorFactory.apply(this.pooledClient);
-		this.fresh = connectorFactory.apply(httpClient(HttpClient.newConnection(), transport));
+		HttpClient freshClient = httpClient(HttpClient.newConnection(), transport);
+		this.fresh = connectorFactory.apply(freshClient);
+		this.requestFactory = new ReactorClientHttpRequestFactory(this.pooledClient);
+		this.freshRequestFactory = new ReactorClientHttpRequestFactory(freshClient);
 	}
 
 	private static ConnectionProvider connectionProvider(ClientSettings settings, ClientStatistics statistics,
@@ -155,6 +163,14 @@ public final class ServiceClient {
 
 	HttpClient httpClient() {
 		return this.pooledClient;
+	}
+
+	ReactorClientHttpRequestFactory requestFactory() {
+		return this.requestFactory;
+	}
+
+	ReactorClientHttpRequestFactory freshRequestFactory() {
+		return this.freshRequestFactory;
 	}
 
 	ClientHttpConnector pooled() {
