@@ -12,6 +12,9 @@
 #   ALLOCATORS ["pooled adaptive unpooled"]   REPS [3]   WARMUP [20] (s)   DURATION [10] (s)
 #   SCENARIOS ["small large"]   PORT [18080]   JAR [benchmarks/work/sample-ecommerce.jar]
 #   JAVA_OPTS ["-Xms512m -Xmx512m"]   OUT_DIR [benchmarks/work/allocator]
+#   APP_ARGS ["--spring.r2dbc.pool.max-size=64"] (extra application arguments, same for every
+#   allocator; the sample leaks an R2DBC connection when a client drops a streaming GET /products,
+#   which wrk does to its in-flight requests when it stops, and the default pool of 10 runs dry)
 #   QUIET_MAX [0.25] (CPU cores other processes may use before a server is started)
 #   QUIET_WAIT [30] (s to wait for that, per check)   CONTAM_MAX [0.15] (cores used by other
 #   processes during a measured run above which the run is discarded and measured again)
@@ -36,6 +39,7 @@ SCENARIOS="${SCENARIOS:-small large}"
 PORT="${PORT:-18080}"
 JAR="${JAR:-$BENCH_DIR/work/sample-ecommerce.jar}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
+APP_ARGS="${APP_ARGS:---spring.r2dbc.pool.max-size=64}"
 OUT_DIR="${OUT_DIR:-$BENCH_DIR/work/allocator}"
 QUIET_MAX="${QUIET_MAX:-0.25}"
 QUIET_WAIT="${QUIET_WAIT:-30}"
@@ -85,8 +89,8 @@ CSV="$OUT_DIR/results-$STAMP.csv"
 TABLE="$OUT_DIR/table-$STAMP.md"
 LOG_DIR="$OUT_DIR/logs-$STAMP"
 mkdir -p "$LOG_DIR"
+TIMES_FILE="$LOG_DIR/.times"
 
-# ---------------------------------------------------------------- server lifecycle
 # ---------------------------------------------------------------- measured-window priority
 # Only this script's own autogroup (itself, the server and wrk) is changed, and only from the
 # start of a warm-up to the end of its measured run; it is put back afterwards and on exit.
@@ -101,6 +105,7 @@ fi
 boost_on()  { [ -n "$BASE_NICE" ] && echo "$BOOST_NICE" >"/proc/$$/autogroup" 2>/dev/null || true; }
 boost_off() { [ -n "$BASE_NICE" ] && echo "$BASE_NICE" >"/proc/$$/autogroup" 2>/dev/null || true; }
 
+# ---------------------------------------------------------------- server lifecycle
 SERVER_PID=""
 stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -117,7 +122,7 @@ trap 'exit 143' TERM
 
 start_server() { # $1 allocator, $2 log file
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" --hyperlane.transport.allocator="$1" >"$2" 2>&1 &
+  java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" --hyperlane.transport.allocator="$1" $APP_ARGS >"$2" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do   # up to 60 s
     if curl -sf --max-time 2 "http://$HOST:$PORT/actuator/health" >/dev/null 2>&1; then return 0; fi
@@ -138,17 +143,18 @@ to_ms() {
 
 # ---------------------------------------------------------------- CPU accounting
 # On a shared 2-core machine any other busy process distorts the figures. The CPU time
-# used by "others" is the machine's busy time (/proc/stat) minus the server's and wrk's.
+# used by "others" is the machine's busy time (/proc/stat) minus the server's and wrk's
+# (kernel interrupt work for the loopback traffic is counted as "others": a few hundredths).
 CLK_TCK="$(getconf CLK_TCK)"
 busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
 pid_ticks() { # utime+stime of a live process, 0 if gone
   awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
-children_ticks() { # CPU time of the script's finished children, via the `times` builtin
-  local f="$OUT_DIR/.times.$$"
-  times >"$f"
-  awk -v hz="$CLK_TCK" 'NR==2{t=0; for(i=1;i<=2;i++){split($i,a,"m"); sub(/s$/,"",a[2]); t+=a[1]*60+a[2]} printf "%d", t*hz}' "$f"
-  rm -f "$f"
+CHILD_TICKS=0
+read_children_ticks() { # CPU time of the script's finished children (wrk) into CHILD_TICKS.
+  # `times` must run in this shell, not in a $(...) subshell, whose child counters start at 0.
+  times >"$TIMES_FILE"
+  CHILD_TICKS="$(awk -v hz="$CLK_TCK" 'NR==2{t=0; for(i=1;i<=2;i++){split($i,a,"m"); sub(/s$/,"",a[2]); t+=a[1]*60+a[2]} printf "%d", t*hz}' "$TIMES_FILE")"
 }
 other_cores() { # $1 busy ticks delta, $2 our ticks delta, $3 seconds -> cores used by others
   awk -v b="$1" -v o="$2" -v s="$3" -v hz="$CLK_TCK" 'BEGIN{v=(b-o)/hz/s; if(v<0)v=0; printf "%.2f", v}'
@@ -187,12 +193,12 @@ json_num() { # $1 json text, $2 key -> first numeric value of that key, or NA
   echo "java: $(java -version 2>&1 | head -n1)"
   echo "wrk: $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
   echo "jar: $JAR ($(sha256sum "$JAR" | cut -c1-12))"
-  echo "java opts: $JAVA_OPTS"
+  echo "java opts: $JAVA_OPTS; app args: $APP_ARGS"
   echo "autogroup nice during warm-up and measured runs: $BOOST_NICE (0 = not changed)"
   echo "allocators: $ALLOCATORS; scenarios: $SCENARIOS; reps: $REPS; warmup: ${WARMUP}s; measure: ${DURATION}s; budget: ${BUDGET}s"
 } | tee "$OUT_DIR/env-$STAMP.txt" >&2
 
-echo "rep,scenario,allocator,order,rps,p50_ms,p99_ms,errors,rss_kb,jvm_direct_bytes,alloc_direct_bytes,heap_used_bytes,transport,other_cores,attempts" >"$CSV"
+echo "rep,scenario,allocator,order,rps,p50_ms,p99_ms,errors,rss_kb,jvm_direct_bytes,alloc_direct_bytes,heap_used_bytes,transport,other_cores,attempts,db_pool_acquired,valid" >"$CSV"
 
 read -r -a ALLOC_ARR <<<"$ALLOCATORS"
 read -r -a SCEN_ARR <<<"$SCENARIOS"
@@ -226,9 +232,11 @@ for rep in $(seq 1 "$REPS"); do
         attempt=$((attempt + 1))
         if [ "$attempt" -gt 1 ]; then boost_off; wait_for_quiet; boost_on; fi
         out="$LOG_DIR/$tag.wrk.$attempt.txt"
-        b0=$(busy_ticks); s0=$(pid_ticks "$SERVER_PID"); c0=$(children_ticks); w0=$(date +%s.%N)
+        read_children_ticks; c0=$CHILD_TICKS
+        b0=$(busy_ticks); s0=$(pid_ticks "$SERVER_PID"); w0=$(date +%s.%N)
         wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$url" >"$out" 2>&1
-        b1=$(busy_ticks); s1=$(pid_ticks "$SERVER_PID"); c1=$(children_ticks); w1=$(date +%s.%N)
+        b1=$(busy_ticks); s1=$(pid_ticks "$SERVER_PID"); w1=$(date +%s.%N)
+        read_children_ticks; c1=$CHILD_TICKS
         secs=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.2f", b-a}')
         others=$(other_cores $((b1 - b0)) $(( (s1 - s0) + (c1 - c0) )) "$secs")
         if awk -v v="$others" -v m="$CONTAM_MAX" 'BEGIN{exit !(v <= m)}'; then break; fi
@@ -250,8 +258,15 @@ for rep in $(seq 1 "$REPS"); do
       heap_used="$(json_num "$runtime_json" heapUsedBytes)"
       alloc_direct="$(json_num "$transport_json" usedDirectMemoryBytes)"
       boost_off
+      # connections still held by the pool after the run (leaked ones stay "acquired")
+      pool_json="$(curl -sf --max-time 5 "http://$HOST:$PORT/actuator/metrics/r2dbc.pool.acquired" || true)"
+      pool_acq="$(printf '%s' "$pool_json" | grep -o '"value":[0-9.]*' | head -n1 | cut -d: -f2 || true)"
+      # a run that completed no request (a stalled server) is kept in the CSV but left out of the table
+      valid=1
+      awk -v r="${rps:-0}" 'BEGIN{exit !(r + 0 < 1)}' && valid=0
+      [ "$valid" = 0 ] && echo "    no request completed: run marked invalid" >&2
       order="$((k + 1))"
-      echo "$rep,$scen,$alloc,$order,$rps,$p50,$p99,$errs,$rss,$jvm_direct,$alloc_direct,$heap_used,${transport:-NA},$others,$attempt" >>"$CSV"
+      echo "$rep,$scen,$alloc,$order,$rps,$p50,$p99,$errs,$rss,$jvm_direct,$alloc_direct,$heap_used,${transport:-NA},$others,$attempt,${pool_acq:-NA},$valid" >>"$CSV"
       echo "    rps=$rps p50=${p50}ms p99=${p99}ms errors=$errs rss=${rss}KB jvmDirect=$jvm_direct allocDirect=$alloc_direct otherCores=$others" >&2
       stop_server
     done
@@ -276,6 +291,7 @@ summarize() {
     if (s == "") return "NA"
     return fmt(median(s) / div, d) " (" fmt(mn(s) / div, d) "-" fmt(mx(s) / div, d) ")"
   }
+  NR > 1 && $17 == "0" { invalid[$2 SUBSEP $3]++; next }
   NR > 1 {
     key = $2 SUBSEP $3
     rps[key] = rps[key] " " $5; p50[key] = p50[key] " " $6; p99[key] = p99[key] " " $7
@@ -295,8 +311,8 @@ summarize() {
     print "|---|---|---|---|---|---|---|---|---|---|---|"
     for (s = 1; s <= ns; s++) for (a = 1; a <= na; a++) {
       key = S[s] SUBSEP A[a]
-      if (!(key in nrun)) continue
-      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %.2f%s |\n", label[S[s]], A[a], nrun[key],
+      if (!(key in nrun) && !(key in invalid)) continue
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %.2f%s |\n", label[S[s]], A[a], nrun[key] (invalid[key] ? " (+" invalid[key] " stalled)" : ""),
         cellstr(rps[key], 0, 1), cellstr(p50[key], 2, 1), cellstr(p99[key], 2, 1),
         cellstr(rss[key], 0, 1024), cellstr(jd[key], 1, 1048576), cellstr(ad[key], 1, 1048576), err[key],
         omax[key], (flagged[key] ? " (" flagged[key] " run(s) above " cmax ")" : "")

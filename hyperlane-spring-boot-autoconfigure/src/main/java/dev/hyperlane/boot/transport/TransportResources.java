@@ -87,7 +87,8 @@ public final class TransportResources implements DisposableBean {
 				new EffectiveSetting(allocatorProperty, properties.getAllocator().name().toLowerCase(),
 						explicit.isSet(allocatorProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,
 						explicit.isSet(allocatorProperty) ? "set by " + allocatorProperty
-								: "pooled arenas with thread caches; chosen by measurement, see benchmarks/allocator"));
+								: "Netty 4.2's own; measured against pooled (benchmarks/allocator): same throughput and p99"
+										+ " within the spread, about 8x less direct memory; pooled if netty #15850 bites"));
 		String directProperty = "hyperlane.transport.prefer-direct";
 		effective.put(directProperty, new EffectiveSetting(directProperty, properties.isPreferDirect(),
 				explicit.isSet(directProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,

@@ -36,7 +36,7 @@ class HyperlaneEndpointTests {
 			Map<String, Object> transport = endpoint.section("transport");
 			assertThat(transport).containsKeys("transport", "reason", "eventLoops", "allocator", "settings");
 			Map<String, Object> allocator = (Map<String, Object>) transport.get("allocator");
-			assertThat(allocator).containsEntry("type", "pooled").containsKeys("usedDirectMemoryBytes", "directArenas");
+			assertThat(allocator).containsEntry("type", "adaptive").containsKeys("usedDirectMemoryBytes");
 			Map<String, Object> server = endpoint.section("server");
 			Map<String, Object> settings = (Map<String, Object>) server.get("settings");
 			assertThat((Map<String, Object>) settings.get("hyperlane.server.idle-timeout"))

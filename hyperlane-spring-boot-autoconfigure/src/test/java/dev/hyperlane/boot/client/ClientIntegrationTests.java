@@ -132,16 +132,17 @@ class ClientIntegrationTests {
 							return Mono.empty();
 						}), 5)
 					.blockLast(Duration.ofSeconds(10));
-				assertThat(errors).hasSize(3).allSatisfy((error) -> assertThat(error)
+				// one request holds the connection and one may wait; while the first connection is still being
+				// opened the pool can count its request as pending too, so three or four are refused
+				assertThat(errors).hasSizeBetween(3, 4).allSatisfy((error) -> assertThat(error)
 					.isInstanceOf(WebClientRequestException.class)
-					.rootCause()
-					.isNotNull());
-				assertThat(errors.get(0).getCause()).isInstanceOf(ConnectionPoolExhaustedException.class)
+					.cause()
+					.isInstanceOf(ConnectionPoolExhaustedException.class)
 					.hasMessageContaining("'localhost'")
-					.hasMessageContaining("hyperlane.client.services.localhost.max-connections");
-				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+					.hasMessageContaining("hyperlane.client.services.localhost.max-connections"));
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 				assertThat(context.getBean(HyperlaneClientHttpConnector.class).clientFor("localhost").statistics()
-					.poolExhausted()).isEqualTo(3);
+					.poolExhausted()).isEqualTo(errors.size());
 			});
 	}
 

@@ -130,10 +130,10 @@ class TransportAutoConfigurationTests {
 	@Test
 	void allocatorProperty() {
 		this.runner.run((context) -> assertThat(context.getBean(TransportResources.class).allocator())
-			.isSameAs(PooledByteBufAllocator.DEFAULT));
-		this.runner.withPropertyValues("hyperlane.transport.allocator=adaptive")
+			.isInstanceOf(AdaptiveByteBufAllocator.class));
+		this.runner.withPropertyValues("hyperlane.transport.allocator=pooled")
 			.run((context) -> assertThat(context.getBean(TransportResources.class).allocator())
-				.isInstanceOf(AdaptiveByteBufAllocator.class));
+				.isSameAs(PooledByteBufAllocator.DEFAULT));
 		this.runner.withPropertyValues("hyperlane.transport.allocator=unpooled")
 			.run((context) -> assertThat(context.getBean(TransportResources.class).allocator())
 				.isInstanceOf(UnpooledByteBufAllocator.class));
