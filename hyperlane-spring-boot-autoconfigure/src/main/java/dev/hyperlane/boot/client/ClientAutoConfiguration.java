@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -102,8 +103,9 @@ public final class ClientAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(HyperlaneClientHttpConnector.class)
 	@ConditionalOnMissingBean
-	ClientSection hyperlaneClientSection(HyperlaneClientHttpConnector connector) {
-		return new ClientSection(connector);
+	ClientSection hyperlaneClientSection(HyperlaneClientHttpConnector connector,
+			ObjectProvider<CallerDeadlines> callerDeadlines) {
+		return new ClientSection(connector, callerDeadlines.orderedStream().toList());
 	}
 
 	@Bean

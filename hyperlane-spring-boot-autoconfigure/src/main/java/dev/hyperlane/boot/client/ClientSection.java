@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import reactor.netty.resources.ConnectionPoolMetrics;
@@ -15,18 +17,23 @@ import reactor.netty.resources.ConnectionPoolMetrics;
  * with their sources and the live figures (pools by remote address with active, idle, pending and max
  * connections; mean time to get a connection; premature closes; retries made and refused; retry budget left;
  * evictions caused by the peer's advertised keep-alive timeout). Advises when requests waited for or were refused
- * a pooled connection, and when premature closes were seen.
+ * a pooled connection, when premature closes were seen, and when a response timeout is longer than the deadline
+ * this service's own callers announce ({@link CallerDeadlines}).
  */
 public final class ClientSection implements HyperlaneSection {
 
 	private final HyperlaneClientHttpConnector connector;
 
+	private final List<CallerDeadlines> callerDeadlines;
+
 	/**
 	 * Create the section.
 	 * @param connector the connector whose clients are shown
+	 * @param callerDeadlines where the deadlines of this service's own callers are seen (the server), if anywhere
 	 */
-	public ClientSection(HyperlaneClientHttpConnector connector) {
+	public ClientSection(HyperlaneClientHttpConnector connector, List<CallerDeadlines> callerDeadlines) {
 		this.connector = connector;
+		this.callerDeadlines = List.copyOf(callerDeadlines);
 	}
 
 	@Override
@@ -64,6 +71,19 @@ public final class ClientSection implements HyperlaneSection {
 						+ statistics.poolExhausted() + " refused because the pool was exhausted",
 						prefix + ".max-connections",
 						"raise it (now " + client.settings().maxConnections() + "), or lower the concurrency of calls"));
+			}
+			long callerMillis = this.callerDeadlines.stream()
+				.map(CallerDeadlines::shortestCallerTimeoutMillis)
+				.filter(OptionalLong::isPresent)
+				.mapToLong(OptionalLong::getAsLong)
+				.min()
+				.orElse(Long.MAX_VALUE);
+			long responseMillis = client.settings().responseTimeout().toMillis();
+			if (responseMillis > callerMillis) {
+				advice.add(Advice.warning("service '" + name + "': response timeout " + responseMillis
+						+ " ms is longer than the " + callerMillis + " ms this service's own callers wait ("
+						+ CallerDeadlines.HEADER + ")", prefix + ".response-timeout",
+						"set it below " + callerMillis + " ms, leaving time for a retry and the rest of the request"));
 			}
 			if (statistics.prematureCloses() > 0) {
 				advice.add(Advice.warning("service '" + name + "': " + statistics.prematureCloses()

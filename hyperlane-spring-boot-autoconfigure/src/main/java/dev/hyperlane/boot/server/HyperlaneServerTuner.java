@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
@@ -21,6 +22,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpRequestDecoderSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerConfig;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.HttpDecoderSpec;
 import reactor.netty.http.server.compression.DeflateOption;
 import reactor.netty.http.server.compression.GzipOption;
@@ -181,7 +183,12 @@ public final class HyperlaneServerTuner {
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
 			}
-		}).doOnConnection((request) -> statistics.requestReceived()).doOnBound((bound) -> statistics.listenerBound(bound.channel(), plan));
+		}).doOnConnection((connection) -> {
+			statistics.requestReceived();
+			if (connection instanceof HttpServerRequest request) {
+				statistics.callerTimeout(request.requestHeaders().get(CallerDeadlines.HEADER));
+			}
+		}).doOnBound((bound) -> statistics.listenerBound(bound.channel(), plan));
 	}
 
 	private static ServerSettings keepCustomized(ServerSettings settings, HttpServerConfig config) {

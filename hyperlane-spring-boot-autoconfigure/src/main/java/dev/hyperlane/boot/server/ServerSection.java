@@ -65,6 +65,8 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("acceptedConnections", statistics.acceptedConnections());
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
+		statistics.shortestCallerTimeoutMillis()
+			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);
 		return description;
 	}

@@ -3,19 +3,24 @@ package dev.hyperlane.boot.server;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Live figures of the running server, counted by handlers that the tuner installs: connections open and accepted,
- * requests received, request-header timeouts, and the socket options read back from the listening socket and the
- * latest accepted connection. Thread-safe.
+ * requests received, request-header timeouts, the shortest deadline callers announced
+ * ({@value CallerDeadlines#HEADER}), and the socket options read back from the listening socket and the latest
+ * accepted connection. Thread-safe.
  */
-public final class ServerStatistics {
+public final class ServerStatistics implements CallerDeadlines {
+
+	private final AtomicLong shortestCallerTimeout = new AtomicLong(Long.MAX_VALUE);
 
 	private final AtomicLong openConnections = new AtomicLong();
 
@@ -46,6 +51,27 @@ public final class ServerStatistics {
 
 	void requestReceived() {
 		this.requests.increment();
+	}
+
+	void callerTimeout(@Nullable String header) {
+		if (header == null) {
+			return;
+		}
+		try {
+			long millis = Long.parseLong(header.trim());
+			if (millis > 0) {
+				this.shortestCallerTimeout.accumulateAndGet(millis, Math::min);
+			}
+		}
+		catch (NumberFormatException ex) {
+			// not a deadline: ignore
+		}
+	}
+
+	@Override
+	public OptionalLong shortestCallerTimeoutMillis() {
+		long shortest = this.shortestCallerTimeout.get();
+		return (shortest != Long.MAX_VALUE) ? OptionalLong.of(shortest) : OptionalLong.empty();
 	}
 
 	void requestHeaderTimedOut() {

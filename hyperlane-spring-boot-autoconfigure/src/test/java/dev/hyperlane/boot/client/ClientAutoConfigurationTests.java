@@ -2,7 +2,9 @@ package dev.hyperlane.boot.client;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 
+import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -134,6 +136,16 @@ class ClientAutoConfigurationTests {
 		finally {
 			server.disposeNow();
 		}
+	}
+
+	@Test
+	void advisesWhenAResponseTimeoutOutlastsTheCallersDeadline() {
+		this.runner.withBean(CallerDeadlines.class, () -> () -> OptionalLong.of(2000))
+			.withPropertyValues("hyperlane.client.services.payments.response-timeout=1500ms")
+			.run((context) -> assertThat(context.getBean(ClientSection.class).advice())
+				.singleElement()
+				.satisfies((advice) -> assertThat(advice.property())
+					.isEqualTo("hyperlane.client.defaults.response-timeout")));
 	}
 
 	@Test

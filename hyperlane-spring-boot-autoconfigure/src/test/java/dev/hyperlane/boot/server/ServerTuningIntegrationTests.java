@@ -252,6 +252,20 @@ class ServerTuningIntegrationTests {
 	}
 
 	@Test
+	void shortestDeadlineAnnouncedByCallersIsRecorded() {
+		this.runner.run((context) -> {
+			try (RawHttpConnection connection = connect(context)) {
+				connection.write("GET /small HTTP/1.1\r\nHost: x\r\n" + "x-envoy-expected-rq-timeout-ms: 2500\r\n\r\n");
+				assertThat(connection.readResponse().status()).isEqualTo(200);
+				connection.write("GET /small HTTP/1.1\r\nHost: x\r\n" + "x-envoy-expected-rq-timeout-ms: 900\r\n\r\n");
+				assertThat(connection.readResponse().status()).isEqualTo(200);
+			}
+			assertThat(map(serverSection(context).get("statistics"))).containsEntry("shortestCallerTimeoutMillis",
+					900L);
+		});
+	}
+
+	@Test
 	void requestHeaderTimeoutDoesNotRunBetweenRequests() {
 		this.runner.withPropertyValues("hyperlane.server.request-header-timeout=1s").run((context) -> {
 			try (RawHttpConnection connection = connect(context)) {
