@@ -67,13 +67,16 @@ public final class ClientAutoConfiguration {
 		properties.getServices().forEach((name, options) -> {
 			ClientSettings settings = ClientSettings.resolve(name, properties.getDefaults(), options,
 					transport.socketOptionMapper());
-			services.put(name, new ServiceClient(settings, bootOverrides(settings, bootSettings), transport,
-					meterBinder, connectorFactory(base, settings, bootSettings)));
+			ServiceClient client = new ServiceClient(settings, bootOverrides(settings, bootSettings), transport,
+					meterBinder, connectorFactory(base, settings, bootSettings));
+			client.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
+			services.put(name, client);
 		});
 		ClientSettings defaults = ClientSettings.resolve(null, properties.getDefaults(), null,
 				transport.socketOptionMapper());
 		ServiceClient fallback = new ServiceClient(defaults, bootOverrides(defaults, bootSettings), transport,
 				meterBinder, connectorFactory(base, defaults, bootSettings));
+		fallback.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 		return new HyperlaneClientHttpConnector(services, fallback);
 	}
 

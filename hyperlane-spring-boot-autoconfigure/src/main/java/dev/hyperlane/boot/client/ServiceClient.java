@@ -3,6 +3,7 @@ package dev.hyperlane.boot.client;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -163,6 +164,23 @@ public final class ServiceClient {
 
 	HttpClient httpClient() {
 		return this.pooledClient;
+	}
+
+	/**
+	 * Apply Spring Boot's {@code spring.http.clients.connect-timeout} and {@code read-timeout}, when set, to the
+	 * blocking request factories too (the reactive connectors get them from Boot's connector builder).
+	 * @param connectTimeout Boot's connect timeout, or {@code null}
+	 * @param readTimeout Boot's read timeout, or {@code null}
+	 */
+	void applyBootTimeouts(@Nullable Duration connectTimeout, @Nullable Duration readTimeout) {
+		for (ReactorClientHttpRequestFactory factory : List.of(this.requestFactory, this.freshRequestFactory)) {
+			if (connectTimeout != null) {
+				factory.setConnectTimeout(connectTimeout);
+			}
+			if (readTimeout != null) {
+				factory.setReadTimeout(readTimeout);
+			}
+		}
 	}
 
 	ReactorClientHttpRequestFactory requestFactory() {

@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -51,7 +52,8 @@ class RestClientTests {
 			.route((routes) -> routes.get("/hello", (request, response) -> {
 				this.seen.add("GET /hello");
 				return response.sendString(Mono.just("hello"));
-			}).route((request) -> request.uri().startsWith("/close"), (request, response) -> request.receive()
+			}).get("/slow", (request, response) -> response
+				.sendString(Mono.delay(Duration.ofMillis(1500)).thenReturn("slow"))).route((request) -> request.uri().startsWith("/close"), (request, response) -> request.receive()
 				.aggregate()
 				.asString(StandardCharsets.UTF_8)
 				.defaultIfEmpty("")
@@ -105,6 +107,17 @@ class RestClientTests {
 				.retrieve()
 				.toBodilessEntity());
 			assertThat(this.seen).containsExactly("POST /close order", "POST /close order");
+		});
+	}
+
+	@Test
+	void springBootReadTimeoutAppliesToRestClient() {
+		this.runner.withPropertyValues("spring.http.clients.read-timeout=300ms").run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			long start = System.nanoTime();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.get().uri(url("/slow")).retrieve().body(String.class));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1400));
 		});
 	}
 
