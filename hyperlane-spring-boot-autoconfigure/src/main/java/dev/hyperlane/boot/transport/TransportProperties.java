@@ -23,7 +23,8 @@ public class TransportProperties {
 
 	/**
 	 * Number of event loop threads shared by the server and the clients. Default: one per CPU the JVM sees, which
-	 * follows the container's CPU quota.
+	 * follows the container's CPU quota: event loops never block, so one per CPU keeps every core busy, and more
+	 * loops than CPUs only take turns on a core (Reactor Netty's own floor of 4 does that on small containers).
 	 */
 	private @Nullable Integer eventLoopThreads;
 
