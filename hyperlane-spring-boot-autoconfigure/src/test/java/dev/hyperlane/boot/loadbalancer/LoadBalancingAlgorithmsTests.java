@@ -1,0 +1,128 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.offset;
+
+/**
+ * Tests for the balancing algorithms on a simulated clock: peak EWMA, slow start, outlier ejection, and power of
+ * two choices steering traffic away from a slow instance.
+ */
+class LoadBalancingAlgorithmsTests {
+
+	private static final long MS = 1_000_000L;
+
+	private static final SlowStart NO_SLOW_START = new SlowStart(Duration.ZERO, 1.0, 0.1);
+
+	private static final OutlierEjection EJECTION = new OutlierEjection(5, Duration.ofSeconds(30),
+			Duration.ofSeconds(300), 50);
+
+	@Test
+	void peakEwmaJumpsToSlowerSamplesAndDecaysTowardsFasterOnes() {
+		PeakEwma ewma = new PeakEwma(Duration.ofMillis(10), Duration.ofSeconds(10), 0);
+		ewma.observe(100 * MS, 1 * MS);
+		assertThat(ewma.averageNanos()).isEqualTo(100 * MS);
+		ewma.observe(0, 10_000 * MS);
+		assertThat(ewma.averageNanos()).isCloseTo(100 * MS * Math.exp(-1), offset(MS * 1.0));
+		assertThat(ewma.cost(3)).isEqualTo(ewma.averageNanos() * 4);
+	}
+
+	@Test
+	void slowStartFollowsEnvoysFormula() {
+		SlowStart slowStart = new SlowStart(Duration.ofSeconds(30), 1.0, 0.1);
+		assertThat(slowStart.factor(Duration.ZERO)).isEqualTo(0.1);
+		assertThat(slowStart.factor(Duration.ofSeconds(15))).isEqualTo(0.5);
+		assertThat(slowStart.factor(Duration.ofSeconds(30))).isEqualTo(1.0);
+		assertThat(new SlowStart(Duration.ofSeconds(30), 2.0, 0.1).factor(Duration.ofSeconds(15)))
+			.isCloseTo(Math.sqrt(0.5), offset(1e-9));
+		assertThatIllegalArgumentException().isThrownBy(() -> new SlowStart(Duration.ofSeconds(1), 0, 0.1));
+	}
+
+	@Test
+	void ejectionTimeGrowsWithEachEjectionUpToTheCap() {
+		assertThat(EJECTION.ejectionTime(1)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(EJECTION.ejectionTime(3)).isEqualTo(Duration.ofSeconds(90));
+		assertThat(EJECTION.ejectionTime(20)).isEqualTo(Duration.ofSeconds(300));
+		assertThat(EJECTION.mayEject(0, 3)).isTrue();
+		assertThat(EJECTION.mayEject(1, 3)).isFalse();
+	}
+
+	@Test
+	void consecutiveFailuresEjectAnInstanceWhichThenRampsUp() {
+		SlowStart slowStart = new SlowStart(Duration.ofSeconds(30), 1.0, 0.1);
+		InstanceState instance = new InstanceState("a", 1.0, Duration.ofMillis(5), Duration.ofSeconds(10), 0);
+		long now = 60_000 * MS;
+		for (int i = 0; i < 4; i++) {
+			instance.start();
+			instance.finish(MS, true, 500 * MS, EJECTION, true, now);
+		}
+		assertThat(instance.isEjected(now)).isFalse();
+		instance.start();
+		instance.finish(MS, true, 500 * MS, EJECTION, true, now);
+		assertThat(instance.isEjected(now)).isTrue();
+		assertThat(instance.isEjected(now + 29_999 * MS)).isTrue();
+		assertThat(instance.isEjected(now + 30_000 * MS)).isFalse();
+		assertThat(instance.effectiveWeight(slowStart, now + 30_000 * MS)).isEqualTo(0.1);
+		assertThat(instance.effectiveWeight(slowStart, now + 60_000 * MS)).isEqualTo(1.0);
+		assertThat(instance.failures()).isEqualTo(5);
+		assertThat(instance.ejections()).isEqualTo(1);
+	}
+
+	@Test
+	void peakEwmaPowerOfTwoChoicesAvoidsASlowInstance() {
+		Map<String, Long> latencies = Map.of("fast-1", 1 * MS, "fast-2", 1 * MS, "slow", 51 * MS);
+		List<InstanceState> instances = latencies.keySet()
+			.stream()
+			.sorted()
+			.map((id) -> new InstanceState(id, 1.0, Duration.ofMillis(5), Duration.ofSeconds(10), 0))
+			.toList();
+		Map<String, AtomicInteger> shares = simulate(instances, latencies, 3000, 16);
+		assertThat(shares.get("slow").get()).isLessThan(300);
+		assertThat(shares.get("fast-1").get() + shares.get("fast-2").get()).isGreaterThan(2700);
+	}
+
+	@Test
+	void panicModeBalancesOverEveryInstanceWhenAllAreEjected() {
+		PowerOfTwoChoices chooser = new PowerOfTwoChoices(new SplittableRandom(1));
+		InstanceState a = new InstanceState("a", 1.0, Duration.ofMillis(5), Duration.ofSeconds(10), 0);
+		InstanceState b = new InstanceState("b", 1.0, Duration.ofMillis(5), Duration.ofSeconds(10), 0);
+		assertThat(chooser.choose(List.of(a, b), (i) -> 1.0, (i) -> 1.0, (i) -> false)).isIn(a, b);
+		assertThat(chooser.choose(List.of(), (i) -> 1.0, (i) -> 1.0, (i) -> true)).isNull();
+	}
+
+	private static Map<String, AtomicInteger> simulate(List<InstanceState> instances, Map<String, Long> latencies,
+			int requests, int concurrency) {
+		PowerOfTwoChoices chooser = new PowerOfTwoChoices(new SplittableRandom(42));
+		Map<String, AtomicInteger> shares = new ConcurrentHashMap<>();
+		instances.forEach((instance) -> shares.put(instance.id(), new AtomicInteger()));
+		PriorityQueue<long[]> completions = new PriorityQueue<>((x, y) -> Long.compare(x[0], y[0]));
+		long now = 0;
+		int sent = 0;
+		while (sent < requests || !completions.isEmpty()) {
+			while (sent < requests && completions.size() < concurrency) {
+				long start = now;
+				InstanceState chosen = chooser.choose(instances, (i) -> i.cost(NO_SLOW_START, start),
+						(i) -> i.effectiveWeight(NO_SLOW_START, start), (i) -> !i.isEjected(start));
+				chosen.start();
+				shares.get(chosen.id()).incrementAndGet();
+				completions.add(new long[] { now + latencies.get(chosen.id()), instances.indexOf(chosen), now });
+				sent++;
+			}
+			long[] next = completions.poll();
+			now = next[0];
+			instances.get((int) next[1]).finish(next[0] - next[2], false, 0, EJECTION, true, now);
+		}
+		return shares;
+	}
+
+}
