@@ -2,6 +2,7 @@ package dev.hyperlane.boot.actuate;
 
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
+import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -20,6 +21,7 @@ import org.springframework.context.annotation.Bean;
  * ({@code management.endpoint.hyperlane.access}, {@code management.endpoints.web.exposure.include}).
  */
 @AutoConfiguration(after = { TransportAutoConfiguration.class, ServerAutoConfiguration.class, ClientAutoConfiguration.class,
+		LoadBalancerAutoConfiguration.class,
 		RuntimeAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)

@@ -122,6 +122,14 @@ public final class InstanceState {
 	}
 
 	/**
+	 * Return the instance's configured weight, before slow start.
+	 * @return the weight
+	 */
+	public double weight() {
+		return this.weight;
+	}
+
+	/**
 	 * Return the requests in flight.
 	 * @return the count
 	 */

@@ -1,0 +1,53 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+/**
+ * Spring Cloud LoadBalancer's {@link ReactorServiceInstanceLoadBalancer} for one service, choosing with the
+ * service's {@link ServiceBalancer} among the instances its {@link ServiceInstanceListSupplier} lists (discovery
+ * client, caching, health checks and zone preference stay Spring Cloud's).
+ */
+public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+
+	private final ServiceBalancer balancer;
+
+	/**
+	 * Create a balancer.
+	 * @param suppliers the service's instance list supplier
+	 * @param balancer the service's balancer
+	 */
+	public HyperlaneLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, ServiceBalancer balancer) {
+		this.suppliers = suppliers;
+		this.balancer = balancer;
+	}
+
+	@Override
+	@SuppressWarnings("rawtypes")
+	public Mono<Response<ServiceInstance>> choose(Request request) {
+		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
+		return supplier.get(request).next().map((instances) -> {
+			ServiceInstance chosen = this.balancer.choose(instances);
+			if (chosen == null) {
+				return new EmptyResponse();
+			}
+			if (supplier instanceof SelectedInstanceCallback callback) {
+				callback.selectedServiceInstance(chosen);
+			}
+			return new DefaultResponse(chosen);
+		});
+	}
+
+}

@@ -1,0 +1,224 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Latency-aware load balancing for {@code @LoadBalanced} clients, on top of Spring Cloud LoadBalancer (its
+ * discovery clients, caching and health-check suppliers stay as they are; Hyperlane replaces only the choice).
+ */
+@ConfigurationProperties("hyperlane.loadbalancer")
+public class HyperlaneLoadBalancerProperties {
+
+	/**
+	 * Whether Hyperlane chooses instances for Spring Cloud LoadBalancer.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Strategy for every service without its own.
+	 */
+	private LoadBalancingStrategy strategy = LoadBalancingStrategy.PEAK_EWMA;
+
+	/**
+	 * Time constant of the peak-EWMA latency average (Finagle's and Linkerd's 10 s).
+	 */
+	private Duration decay = Duration.ofSeconds(10);
+
+	/**
+	 * Latency a new instance starts with before its first response (Linkerd's default RTT).
+	 */
+	private Duration initialLatency = Duration.ofMillis(30);
+
+	/**
+	 * Latency a failure (connect error, timeout, 5xx, 429, 503) counts as, so failing instances are avoided like
+	 * slow ones.
+	 */
+	private Duration failurePenalty = Duration.ofSeconds(1);
+
+	private final Ejection ejection = new Ejection();
+
+	private final SlowStartOptions slowStart = new SlowStartOptions();
+
+	/**
+	 * Strategy per service id.
+	 */
+	private Map<String, LoadBalancingStrategy> services = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public LoadBalancingStrategy getStrategy() {
+		return this.strategy;
+	}
+
+	public void setStrategy(LoadBalancingStrategy strategy) {
+		this.strategy = strategy;
+	}
+
+	public Duration getDecay() {
+		return this.decay;
+	}
+
+	public void setDecay(Duration decay) {
+		this.decay = decay;
+	}
+
+	public Duration getInitialLatency() {
+		return this.initialLatency;
+	}
+
+	public void setInitialLatency(Duration initialLatency) {
+		this.initialLatency = initialLatency;
+	}
+
+	public Duration getFailurePenalty() {
+		return this.failurePenalty;
+	}
+
+	public void setFailurePenalty(Duration failurePenalty) {
+		this.failurePenalty = failurePenalty;
+	}
+
+	public Ejection getEjection() {
+		return this.ejection;
+	}
+
+	public SlowStartOptions getSlowStart() {
+		return this.slowStart;
+	}
+
+	public Map<String, LoadBalancingStrategy> getServices() {
+		return this.services;
+	}
+
+	public void setServices(Map<String, LoadBalancingStrategy> services) {
+		this.services = services;
+	}
+
+	/**
+	 * Return the strategy of a service.
+	 * @param serviceId the service id
+	 * @return its own strategy, else the default
+	 */
+	public LoadBalancingStrategy strategyFor(@Nullable String serviceId) {
+		LoadBalancingStrategy own = (serviceId != null) ? this.services.get(serviceId) : null;
+		return (own != null) ? own : this.strategy;
+	}
+
+	/**
+	 * Passive outlier ejection (Envoy's consecutive-failure detector).
+	 */
+	public static class Ejection {
+
+		/**
+		 * Failures in a row that eject an instance.
+		 */
+		private int consecutiveFailures = 5;
+
+		/**
+		 * First ejection's length; the n-th lasts n times as long.
+		 */
+		private Duration baseTime = Duration.ofSeconds(30);
+
+		/**
+		 * Longest ejection.
+		 */
+		private Duration maxTime = Duration.ofSeconds(300);
+
+		/**
+		 * Most instances of a service ejected at once, in percent.
+		 */
+		private double maxPercent = 50;
+
+		public int getConsecutiveFailures() {
+			return this.consecutiveFailures;
+		}
+
+		public void setConsecutiveFailures(int consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public Duration getBaseTime() {
+			return this.baseTime;
+		}
+
+		public void setBaseTime(Duration baseTime) {
+			this.baseTime = baseTime;
+		}
+
+		public Duration getMaxTime() {
+			return this.maxTime;
+		}
+
+		public void setMaxTime(Duration maxTime) {
+			this.maxTime = maxTime;
+		}
+
+		public double getMaxPercent() {
+			return this.maxPercent;
+		}
+
+		public void setMaxPercent(double maxPercent) {
+			this.maxPercent = maxPercent;
+		}
+
+	}
+
+	/**
+	 * Slow start of new and returning instances (Envoy's formula).
+	 */
+	public static class SlowStartOptions {
+
+		/**
+		 * How long a new or returning instance ramps up its share; 0s turns slow start off.
+		 */
+		private Duration window = Duration.ofSeconds(30);
+
+		/**
+		 * How fast the share rises: 1 is linear, larger rises sooner.
+		 */
+		private double aggression = 1.0;
+
+		/**
+		 * Share of its weight an instance gets at the start, in percent.
+		 */
+		private double minWeightPercent = 10;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public double getAggression() {
+			return this.aggression;
+		}
+
+		public void setAggression(double aggression) {
+			this.aggression = aggression;
+		}
+
+		public double getMinWeightPercent() {
+			return this.minWeightPercent;
+		}
+
+		public void setMinWeightPercent(double minWeightPercent) {
+			this.minWeightPercent = minWeightPercent;
+		}
+
+	}
+
+}

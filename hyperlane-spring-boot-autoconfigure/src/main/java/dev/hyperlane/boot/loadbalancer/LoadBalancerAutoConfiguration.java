@@ -1,0 +1,45 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Puts Hyperlane's balancing (peak EWMA with power of two choices by default, outlier ejection, slow start) into
+ * Spring Cloud LoadBalancer for every {@code @LoadBalanced} client, through a default client configuration and a
+ * lifecycle that feeds it. Backs off without Spring Cloud LoadBalancer, with {@code hyperlane.enabled=false} or
+ * {@code hyperlane.loadbalancer.enabled=false}.
+ */
+@AutoConfiguration(
+		beforeName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration")
+@ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)
+@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "hyperlane.loadbalancer.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HyperlaneLoadBalancerProperties.class)
+@LoadBalancerClients(defaultConfiguration = HyperlaneLoadBalancerClientConfiguration.class)
+public final class LoadBalancerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HyperlaneLoadBalancers hyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties) {
+		return new HyperlaneLoadBalancers(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HyperlaneLoadBalancerLifecycle hyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
+		return new HyperlaneLoadBalancerLifecycle(balancers);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancerSection hyperlaneLoadBalancerSection(HyperlaneLoadBalancers balancers) {
+		return new LoadBalancerSection(balancers);
+	}
+
+}
