@@ -5,9 +5,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import dev.hyperlane.boot.ServiceAddresses;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -18,8 +20,9 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
 
 /**
  * The {@link ClientHttpConnector} behind every {@code WebClient}: it sends each request through the
- * {@link ServiceClient} of the URL's host (a service configured under {@code hyperlane.client.services}, or the
- * shared default for any other host), and makes the one safe retry.
+ * {@link ServiceClient} of the URL's service (the one a load balancer registered the address for, else the service
+ * configured under {@code hyperlane.client.services} for the host, else the shared default), and makes the one
+ * safe retry.
  * <p>
  * A request is retried once, on a fresh connection after a jittered backoff, when all of these hold: it failed
  * before any response header arrived with a premature close, a connection reset or a refused connection; it is
@@ -28,13 +31,15 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * Errors after the response headers arrived are never retried. A pool that is exhausted fails the request at once
  * with a {@link ConnectionPoolExhaustedException}.
  */
-public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector, ServiceAddresses {
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private final Map<String, ServiceClient> services;
 
 	private final ServiceClient fallback;
+
+	private final Map<String, ServiceClient> byAddress = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a connector.
@@ -46,6 +51,34 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
 		services.forEach((host, client) -> byHost.put(host.toLowerCase(Locale.ROOT), client));
 		this.services = Collections.unmodifiableMap(byHost);
 		this.fallback = fallback;
+	}
+
+	@Override
+	public void register(String host, int port, String serviceId) {
+		ServiceClient client = this.services.get(serviceId.toLowerCase(Locale.ROOT));
+		if (client != null) {
+			this.byAddress.put(address(host, port), client);
+		}
+	}
+
+	/**
+	 * Return the client for a request's URI: the service registered for its address by a load balancer, else the
+	 * service named by its host, else the default.
+	 * @param uri the request URI
+	 * @return the client
+	 */
+	public ServiceClient clientFor(URI uri) {
+		if (!this.byAddress.isEmpty() && uri.getHost() != null) {
+			ServiceClient client = this.byAddress.get(address(uri.getHost(), uri.getPort()));
+			if (client != null) {
+				return client;
+			}
+		}
+		return clientFor(uri.getHost());
+	}
+
+	private static String address(String host, int port) {
+		return host.toLowerCase(Locale.ROOT) + ":" + port;
 	}
 
 	/**
@@ -71,7 +104,7 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector {
 	@Override
 	public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-		ServiceClient client = clientFor(uri.getHost());
+		ServiceClient client = clientFor(uri);
 		ClientStatistics statistics = client.statistics();
 		statistics.requests.increment();
 		client.budget().onRequest();

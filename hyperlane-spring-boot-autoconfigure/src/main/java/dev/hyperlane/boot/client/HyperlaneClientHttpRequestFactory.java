@@ -35,7 +35,7 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-		return new BufferedRequest(this.connector.clientFor(uri.getHost()), uri, httpMethod);
+		return new BufferedRequest(this.connector.clientFor(uri), uri, httpMethod);
 	}
 
 	private static final class BufferedRequest implements ClientHttpRequest {

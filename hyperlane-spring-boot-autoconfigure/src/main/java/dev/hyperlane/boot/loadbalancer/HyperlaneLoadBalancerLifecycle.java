@@ -3,7 +3,10 @@ package dev.hyperlane.boot.loadbalancer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+
+import dev.hyperlane.boot.ServiceAddresses;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
@@ -23,14 +26,18 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 
 	private final HyperlaneLoadBalancers balancers;
 
+	private final List<ServiceAddresses> addresses;
+
 	private final Map<Object, Long> started = Collections.synchronizedMap(new IdentityHashMap<>());
 
 	/**
 	 * Create the lifecycle.
 	 * @param balancers the balancers to feed
+	 * @param addresses where chosen instance addresses are registered with their service (the HTTP client)
 	 */
-	public HyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
+	public HyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers, List<ServiceAddresses> addresses) {
 		this.balancers = balancers;
+		this.addresses = List.copyOf(addresses);
 	}
 
 	@Override
@@ -49,6 +56,9 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 			return;
 		}
 		this.started.put(request, System.nanoTime());
+		for (ServiceAddresses registry : this.addresses) {
+			registry.register(instance.getHost(), instance.getPort(), instance.getServiceId());
+		}
 		this.balancers.service(instance.getServiceId()).started(instance);
 	}
 

@@ -1,5 +1,8 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import dev.hyperlane.boot.ServiceAddresses;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,8 +35,9 @@ public final class LoadBalancerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HyperlaneLoadBalancerLifecycle hyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
-		return new HyperlaneLoadBalancerLifecycle(balancers);
+	HyperlaneLoadBalancerLifecycle hyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers,
+			ObjectProvider<ServiceAddresses> addresses) {
+		return new HyperlaneLoadBalancerLifecycle(balancers, addresses.orderedStream().toList());
 	}
 
 	@Bean

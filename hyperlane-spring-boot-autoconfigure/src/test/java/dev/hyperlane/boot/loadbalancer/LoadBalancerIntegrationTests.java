@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.hyperlane.boot.client.ClientStatistics;
+import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +100,7 @@ class LoadBalancerIntegrationTests {
 		served.clear();
 		List<String> properties = new ArrayList<>(List.of("hyperlane.loadbalancer.strategy=" + strategy,
 				"hyperlane.loadbalancer.slow-start.window=0s", "spring.reactor.netty.shutdown-quiet-period=0s",
-				"spring.cloud.loadbalancer.cache.enabled=false"));
+				"spring.cloud.loadbalancer.cache.enabled=false", "hyperlane.client.services.payments.max-connections=7"));
 		for (int i = 0; i < instances.size(); i++) {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://127.0.0.1:"
 					+ instances.get(i).port());
@@ -131,6 +133,13 @@ class LoadBalancerIntegrationTests {
 			Map<String, Object> payments = (Map<String, Object>) section.get("payments");
 			assertThat(payments).containsEntry("strategy", strategy);
 			assertThat((Map<?, ?>) payments.get("instances")).hasSize(3);
+			// balanced calls run on the payments service's own pools, one per instance address
+			ClientStatistics pools = context.getBean(HyperlaneClientHttpConnector.class)
+				.clients()
+				.get("payments")
+				.statistics();
+			assertThat(pools.pools()).hasSize(3)
+				.allSatisfy((address, metrics) -> assertThat(metrics.maxAllocatedSize()).isEqualTo(7));
 			int total = served.values().stream().mapToInt(AtomicInteger::get).sum();
 			int slow = served.getOrDefault(slowPort, new AtomicInteger()).get();
 			List<Long> sorted = new ArrayList<>(latencies);
