@@ -5,6 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
+import dev.hyperlane.boot.HyperlaneSettingException;
+
 /**
  * Every service's {@link ServiceBalancer}, created on a service's first call. Shared by the balancers in Spring
  * Cloud LoadBalancer's per-service contexts, the lifecycle that feeds them, and the endpoint.
@@ -23,6 +25,35 @@ public final class HyperlaneLoadBalancers {
 	 */
 	public HyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties) {
 		this.properties = properties;
+		validate(properties);
+	}
+
+	private static void validate(HyperlaneLoadBalancerProperties properties) {
+		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
+		try {
+			new OutlierEjection(ejection.getConsecutiveFailures(), ejection.getBaseTime(), ejection.getMaxTime(),
+					ejection.getMaxPercent());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new HyperlaneSettingException("hyperlane.loadbalancer.ejection", ex.getMessage(),
+					"Set hyperlane.loadbalancer.ejection.consecutive-failures to 1 or more, base-time <= max-time and"
+							+ " max-percent from 0 to 100.");
+		}
+		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
+		try {
+			new SlowStart(slowStart.getWindow(), slowStart.getAggression(), slowStart.getMinWeightPercent() / 100.0);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new HyperlaneSettingException("hyperlane.loadbalancer.slow-start", ex.getMessage(),
+					"Set hyperlane.loadbalancer.slow-start.window to 0s or more, aggression above 0 and"
+							+ " min-weight-percent from 0 to 100.");
+		}
+		if (properties.getDecay().isNegative() || properties.getDecay().isZero()
+				|| properties.getInitialLatency().isNegative() || properties.getFailurePenalty().isNegative()) {
+			throw new HyperlaneSettingException("hyperlane.loadbalancer.decay",
+					"decay must be positive, initial-latency and failure-penalty 0 or more",
+					"Set hyperlane.loadbalancer.decay to a positive duration such as 10s.");
+		}
 	}
 
 	/**
