@@ -96,51 +96,6 @@ class LoadBalancerIntegrationTests {
 		assertThat(peakEwma.throughput()).isGreaterThan(roundRobin.throughput());
 	}
 
-	@Test
-	void instanceStoppedMidRunCostsTheCallerNothing() {
-		DisposableServer doomed = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.handle((request, response) -> response.sendString(Mono.just("ok")))
-			.bindNow();
-		List<String> properties = new ArrayList<>(List.of("spring.reactor.netty.shutdown-quiet-period=0s",
-				"hyperlane.loadbalancer.slow-start.window=0s", "spring.cloud.loadbalancer.cache.enabled=false",
-				"spring.cloud.discovery.client.simple.instances.payments[0].uri=http://127.0.0.1:" + doomed.port()));
-		for (int i = 0; i < 2; i++) {
-			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + (i + 1)
-					+ "].uri=http://127.0.0.1:" + instances.get(i).port());
-		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
-			.web(WebApplicationType.NONE)
-			.properties(properties.toArray(new String[0]))
-			.run()) {
-			WebClient client = context.getBean(WebClient.Builder.class).build();
-			AtomicInteger errors = new AtomicInteger();
-			AtomicInteger done = new AtomicInteger();
-			Flux.range(0, 1500).flatMap((i) -> {
-				if (i == 500) {
-					doomed.disposeNow();
-				}
-				return client.get()
-					.uri("http://payments/")
-					.retrieve()
-					.bodyToMono(String.class)
-					.doOnSuccess((body) -> done.incrementAndGet())
-					.onErrorResume((error) -> {
-						errors.incrementAndGet();
-						return Mono.empty();
-					});
-			}, 8).blockLast(Duration.ofSeconds(60));
-			System.out.printf("instance stopped after 500 of 1500 GETs: %d errors, %d answered%n", errors.get(),
-					done.get());
-			assertThat(errors).hasValue(0);
-			assertThat(done).hasValue(1500);
-		}
-		finally {
-			doomed.disposeNow();
-		}
-	}
-
 	private Result run(String strategy) {
 		served.clear();
 		List<String> properties = new ArrayList<>(List.of("hyperlane.loadbalancer.strategy=" + strategy,
