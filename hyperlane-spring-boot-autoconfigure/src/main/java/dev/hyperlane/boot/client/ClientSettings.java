@@ -138,7 +138,7 @@ public final class ClientSettings {
 		this.writeIdleTimeout = resolver.pickNullable("write-idle-timeout", ClientOptions::getWriteIdleTimeout,
 				"unset");
 		this.compression = resolver.pick("compression", ClientOptions::getCompression, true,
-				"text-like responses shrink 5-10x; Spring Boot asks for gzip too");
+				"text-like responses shrink severalfold; Spring Boot asks for gzip too");
 		this.protocol = resolver.pick("protocol", ClientOptions::getProtocol, ClientProtocol.HTTP11,
 				"every HTTP server speaks it");
 		this.honorKeepAliveHeader = resolver.pick("honor-keep-alive-header", ClientOptions::getHonorKeepAliveHeader,

@@ -64,11 +64,7 @@ public interface Transport {
 	 * @return the common options by vocabulary entry
 	 */
 	static Map<SocketOption, ChannelOption<?>> commonOptions() {
-		return Map.of(SocketOption.TCP_NO_DELAY, ChannelOption.TCP_NODELAY, SocketOption.KEEP_ALIVE,
-				ChannelOption.SO_KEEPALIVE, SocketOption.BACKLOG, ChannelOption.SO_BACKLOG, SocketOption.REUSE_ADDRESS,
-				ChannelOption.SO_REUSEADDR, SocketOption.RECEIVE_BUFFER_SIZE, ChannelOption.SO_RCVBUF,
-				SocketOption.SEND_BUFFER_SIZE, ChannelOption.SO_SNDBUF, SocketOption.WRITE_BUFFER_WATER_MARK,
-				ChannelOption.WRITE_BUFFER_WATER_MARK);
+		return CommonOptions.OPTIONS;
 	}
 
 	/**
@@ -78,6 +74,22 @@ public interface Transport {
 	 */
 	static IllegalArgumentException unsupportedChannel(Class<?> channelType) {
 		return new IllegalArgumentException("Unsupported channel type: " + channelType.getName());
+	}
+
+	/**
+	 * The options every transport maps the same way, built once.
+	 */
+	final class CommonOptions {
+
+		static final Map<SocketOption, ChannelOption<?>> OPTIONS = Map.of(SocketOption.TCP_NO_DELAY,
+				ChannelOption.TCP_NODELAY, SocketOption.KEEP_ALIVE, ChannelOption.SO_KEEPALIVE, SocketOption.BACKLOG,
+				ChannelOption.SO_BACKLOG, SocketOption.REUSE_ADDRESS, ChannelOption.SO_REUSEADDR,
+				SocketOption.RECEIVE_BUFFER_SIZE, ChannelOption.SO_RCVBUF, SocketOption.SEND_BUFFER_SIZE,
+				ChannelOption.SO_SNDBUF, SocketOption.WRITE_BUFFER_WATER_MARK, ChannelOption.WRITE_BUFFER_WATER_MARK);
+
+		private CommonOptions() {
+		}
+
 	}
 
 }

@@ -7,17 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.hyperlane.boot.testsupport.NginxPeer;
 import dev.hyperlane.boot.testsupport.NodePeer;
 import dev.hyperlane.boot.testsupport.SilentDropProxy;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
-import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -36,11 +31,7 @@ class ClientPeerTests {
 
 	private static final int BURST = 8;
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TransportAutoConfiguration.class, ClientAutoConfiguration.class,
-				HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
-				WebClientAutoConfiguration.class))
-		.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
+	private final ApplicationContextRunner runner = WebClientContexts.runner();
 
 	@Test
 	void nodePeerAcrossItsKeepAliveTimeout() {
