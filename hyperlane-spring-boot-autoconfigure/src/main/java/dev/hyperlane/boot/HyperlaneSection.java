@@ -30,4 +30,20 @@ public interface HyperlaneSection {
 		return List.of();
 	}
 
+	/**
+	 * Change live state, for {@code POST /actuator/hyperlane/{name}} with a JSON body such as
+	 * {@code {"action": "drain", "service": "payments", "instance": "10.0.0.7:8080"}}. Reached only when the
+	 * endpoint's access is unrestricted ({@code management.endpoint.hyperlane.access=unrestricted}); the
+	 * default access is read-only and Boot refuses the request before it gets here.
+	 * @param action what to do, named by the section (for example {@code strategy}, {@code drain},
+	 * {@code restore}, {@code concurrency-limit})
+	 * @param arguments the other members of the request body, as strings
+	 * @return the state after the change, as JSON-friendly maps
+	 * @throws IllegalArgumentException when the section has no such action or an argument is missing or
+	 * invalid; the endpoint answers 400 with the message
+	 */
+	default Map<String, Object> change(String action, Map<String, String> arguments) {
+		throw new IllegalArgumentException("Section '" + name() + "' has no write actions");
+	}
+
 }

@@ -11,15 +11,21 @@ import dev.hyperlane.boot.HyperlaneSection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code hyperlane} actuator endpoint: {@code /actuator/hyperlane} shows every section and the advice,
  * {@code /actuator/hyperlane/{section}} one of them ({@code transport}, {@code server}, {@code runtime},
- * {@code advice}, and whatever later concerns contribute); an unknown section answers 404. Read-only by default.
- * Every value comes from the settings objects that were applied and the statistics the meters read.
+ * {@code advice}, and whatever later concerns contribute); an unknown section answers 404. Every value comes from
+ * the settings objects that were applied and the statistics the meters read.
+ * <p>
+ * Read-only by default ({@link Access#READ_ONLY}): {@code POST /actuator/hyperlane/{section}} (live changes such
+ * as a load-balancing strategy switch or draining an instance) is refused by Boot unless
+ * {@code management.endpoint.hyperlane.access=unrestricted}. A change a section does not know answers 400.
  */
 @Endpoint(id = "hyperlane", defaultAccess = Access.READ_ONLY)
 public class HyperlaneEndpoint {
@@ -74,6 +80,44 @@ public class HyperlaneEndpoint {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Change a section's live state. The request body carries {@code action} and the arguments the section's
+	 * action needs ({@code service}, {@code instance}, {@code value}).
+	 * @param section the section's name
+	 * @param action the action, named by the section
+	 * @param service the service the action applies to, when it needs one
+	 * @param instance the instance ({@code host:port}) the action applies to, when it needs one
+	 * @param value the new value, when the action sets one
+	 * @return the section's state after the change, or {@code null} (404) when there is no such section
+	 * @throws InvalidEndpointRequestException (400) when the section refuses the change
+	 */
+	@WriteOperation
+	public @Nullable Map<String, Object> change(@Selector String section, String action,
+			@Nullable String service, @Nullable String instance,
+			@Nullable String value) {
+		Map<String, String> arguments = new LinkedHashMap<>();
+		putIfPresent(arguments, "service", service);
+		putIfPresent(arguments, "instance", instance);
+		putIfPresent(arguments, "value", value);
+		for (HyperlaneSection candidate : this.sections) {
+			if (candidate.name().equals(section)) {
+				try {
+					return candidate.change(action, Map.copyOf(arguments));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid change");
+				}
+			}
+		}
+		return null;
+	}
+
+	private static void putIfPresent(Map<String, String> arguments, String name, @Nullable String value) {
+		if (value != null && !value.isBlank()) {
+			arguments.put(name, value.trim());
+		}
 	}
 
 	private List<Map<String, Object>> advice() {
