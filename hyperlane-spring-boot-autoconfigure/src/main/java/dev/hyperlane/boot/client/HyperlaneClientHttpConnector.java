@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import dev.hyperlane.boot.RetryBudgets;
 import dev.hyperlane.boot.ServiceAddresses;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -31,7 +32,7 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * Errors after the response headers arrived are never retried. A pool that is exhausted fails the request at once
  * with a {@link ConnectionPoolExhaustedException}.
  */
-public final class HyperlaneClientHttpConnector implements ClientHttpConnector, ServiceAddresses {
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector, ServiceAddresses, RetryBudgets {
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -59,6 +60,17 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 		if (client != null) {
 			this.byAddress.put(address(host, port), client);
 		}
+	}
+
+	@Override
+	public boolean tryRetry(String serviceId) {
+		ServiceClient client = clientFor(serviceId);
+		if (client.budget().tryRetry()) {
+			client.statistics().retries.increment();
+			return true;
+		}
+		client.statistics().retriesDeniedByBudget.increment();
+		return false;
 	}
 
 	/**

@@ -15,8 +15,9 @@ import org.springframework.http.HttpMethod;
 /**
  * Whether a failed request is retried, shared by the reactive connector and the blocking request factory; counts
  * what it decides in the service's {@link ClientStatistics}. A request is retried once when it failed before any
- * response header arrived with a premature close, a connection reset or a refused connection, is idempotent (GET,
- * HEAD, OPTIONS, PUT, DELETE, TRACE) or carries an {@code Idempotency-Key} header, and the service's
+ * response header arrived with a premature close, a connection reset, a refused connection or a pool that handed
+ * out only closed connections, is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) or carries an
+ * {@code Idempotency-Key} header, and the service's
  * {@link RetryBudget} has a retry left. A pool that is exhausted is never retried: it becomes a
  * {@link ConnectionPoolExhaustedException}.
  *
@@ -71,7 +72,9 @@ record RetryDecision(boolean retry, Duration delay, @Nullable ConnectionPoolExha
 				return true;
 			}
 			if (cause instanceof IOException && cause.getMessage() != null
-					&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connection reset")) {
+					&& (cause.getMessage().toLowerCase(Locale.ROOT).contains("connection reset")
+							|| cause.getMessage().startsWith("Error while acquiring from"))) {
+				// the second: Reactor Netty's pool handed out a closed connection twice; nothing was sent
 				return true;
 			}
 		}

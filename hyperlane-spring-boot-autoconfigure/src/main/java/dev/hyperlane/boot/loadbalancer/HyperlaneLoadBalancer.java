@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import java.util.Set;
+
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -7,6 +9,7 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.EmptyResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
@@ -16,7 +19,8 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 /**
  * Spring Cloud LoadBalancer's {@link ReactorServiceInstanceLoadBalancer} for one service, choosing with the
  * service's {@link ServiceBalancer} among the instances its {@link ServiceInstanceListSupplier} lists (discovery
- * client, caching, health checks and zone preference stay Spring Cloud's).
+ * client, caching, health checks and zone preference stay Spring Cloud's). A retry's request carries the instances
+ * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out.
  */
 public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -34,12 +38,24 @@ public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBa
 		this.balancer = balancer;
 	}
 
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private static Set<String> excluded(Request request) {
+		if (request.getContext() instanceof RequestDataContext context && context.getClientRequest() != null
+				&& context.getClientRequest().getAttributes() != null
+				&& context.getClientRequest().getAttributes()
+					.get(HyperlaneLoadBalancerExchangeFilterFunction.EXCLUDED_INSTANCES) instanceof Set set) {
+			return (Set<String>) set;
+		}
+		return Set.of();
+	}
+
 	@Override
 	@SuppressWarnings("rawtypes")
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
+		Set<String> excluded = excluded(request);
 		return supplier.get(request).next().map((instances) -> {
-			ServiceInstance chosen = this.balancer.choose(instances);
+			ServiceInstance chosen = this.balancer.choose(instances, excluded);
 			if (chosen == null) {
 				return new EmptyResponse();
 			}

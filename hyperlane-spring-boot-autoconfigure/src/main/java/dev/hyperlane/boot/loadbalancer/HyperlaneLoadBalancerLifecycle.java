@@ -1,12 +1,17 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.ServiceAddresses;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
@@ -20,7 +25,8 @@ import org.springframework.http.HttpStatusCode;
  * Feeds each {@link ServiceBalancer} with what happened to the requests it routed, through Spring Cloud
  * LoadBalancer's lifecycle callbacks: a request in flight from the choice to its completion, its duration, and
  * whether it failed (an error, a 5xx, a 429 or 503; a {@code Retry-After} longer than the failure penalty counts
- * as that latency).
+ * as that latency). A 503 or 429 with {@code Retry-After} (seconds or an HTTP date, RFC 9110 section 10.2.3) also
+ * keeps the instance out of the choice for that long, outside panic mode.
  */
 public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
@@ -73,26 +79,42 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 		long elapsed = System.nanoTime() - start;
 		Duration penalty = this.balancers.properties().getFailurePenalty();
 		boolean failed = completion.status() == CompletionContext.Status.FAILED;
+		Duration retryAfter = Duration.ZERO;
 		if (completion.getClientResponse() instanceof ResponseData response) {
 			HttpStatusCode status = response.getHttpStatus();
 			if (status != null && (status.is5xxServerError() || status.value() == 429)) {
 				failed = true;
-				penalty = longer(penalty, response.getHeaders().getFirst("Retry-After"));
+				if (status.value() == 503 || status.value() == 429) {
+					retryAfter = retryAfter(response.getHeaders().getFirst("Retry-After"), Instant.now());
+				}
+				penalty = (retryAfter.compareTo(penalty) > 0) ? retryAfter : penalty;
 			}
 		}
-		this.balancers.service(instance.getServiceId()).finished(instance, elapsed, failed, penalty);
+		this.balancers.service(instance.getServiceId()).finished(instance, elapsed, failed, penalty, retryAfter);
 	}
 
-	private static Duration longer(Duration penalty, String retryAfter) {
-		if (retryAfter == null) {
-			return penalty;
+	/**
+	 * Parse a {@code Retry-After} value: delay seconds or an HTTP date.
+	 * @param value the header value, or {@code null}
+	 * @param now the current time, for a date
+	 * @return the delay, zero when absent, past or malformed
+	 */
+	static Duration retryAfter(@Nullable String value, Instant now) {
+		if (value == null || value.isBlank()) {
+			return Duration.ZERO;
 		}
+		String trimmed = value.trim();
 		try {
-			Duration advertised = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
-			return (advertised.compareTo(penalty) > 0) ? advertised : penalty;
+			return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
 		}
 		catch (NumberFormatException ex) {
-			return penalty;
+			try {
+				Instant until = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+				return until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO;
+			}
+			catch (DateTimeParseException notADate) {
+				return Duration.ZERO;
+			}
 		}
 	}
 

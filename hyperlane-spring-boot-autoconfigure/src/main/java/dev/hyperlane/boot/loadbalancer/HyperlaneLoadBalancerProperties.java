@@ -1,7 +1,9 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -45,10 +47,12 @@ public class HyperlaneLoadBalancerProperties {
 
 	private final SlowStartOptions slowStart = new SlowStartOptions();
 
+	private final Retry retry = new Retry();
+
 	/**
-	 * Strategy per service id.
+	 * Options per service id, such as {@code services.payments.strategy}.
 	 */
-	private Map<String, LoadBalancingStrategy> services = new LinkedHashMap<>();
+	private Map<String, ServiceOptions> services = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -98,11 +102,15 @@ public class HyperlaneLoadBalancerProperties {
 		return this.slowStart;
 	}
 
-	public Map<String, LoadBalancingStrategy> getServices() {
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Map<String, ServiceOptions> getServices() {
 		return this.services;
 	}
 
-	public void setServices(Map<String, LoadBalancingStrategy> services) {
+	public void setServices(Map<String, ServiceOptions> services) {
 		this.services = services;
 	}
 
@@ -112,8 +120,8 @@ public class HyperlaneLoadBalancerProperties {
 	 * @return its own strategy, else the default
 	 */
 	public LoadBalancingStrategy strategyFor(@Nullable String serviceId) {
-		LoadBalancingStrategy own = (serviceId != null) ? this.services.get(serviceId) : null;
-		return (own != null) ? own : this.strategy;
+		ServiceOptions own = (serviceId != null) ? this.services.get(serviceId) : null;
+		return (own != null && own.getStrategy() != null) ? own.getStrategy() : this.strategy;
 	}
 
 	/**
@@ -217,6 +225,77 @@ public class HyperlaneLoadBalancerProperties {
 
 		public void setMinWeightPercent(double minWeightPercent) {
 			this.minWeightPercent = minWeightPercent;
+		}
+
+	}
+
+	/**
+	 * Options of one service.
+	 */
+	public static class ServiceOptions {
+
+		/**
+		 * Strategy of this service; the global strategy when unset.
+		 */
+		private @Nullable LoadBalancingStrategy strategy;
+
+		public @Nullable LoadBalancingStrategy getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(@Nullable LoadBalancingStrategy strategy) {
+			this.strategy = strategy;
+		}
+
+	}
+
+	/**
+	 * Retry on another instance for {@code @LoadBalanced WebClient} calls
+	 * ({@link HyperlaneLoadBalancerExchangeFilterFunction}), within the service's retry budget. Not used when the
+	 * application turns on Spring Cloud's own reactive retry ({@code spring.cloud.loadbalancer.retry.enabled=true}).
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry on another instance: a request that could not connect (nothing was sent), and a
+		 * replayable request (GET, HEAD, OPTIONS, PUT, DELETE, TRACE, or one with an Idempotency-Key header) whose
+		 * connection closed before any response or that was answered with one of the status codes below.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Retries on another instance per call (Spring Cloud's and Envoy's default of one).
+		 */
+		private int maxRetries = 1;
+
+		/**
+		 * Status codes after which a replayable request is sent to another instance (Envoy's "5xx" retry
+		 * condition less 501).
+		 */
+		private List<Integer> statusCodes = new ArrayList<>(List.of(500, 502, 503, 504));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public List<Integer> getStatusCodes() {
+			return this.statusCodes;
+		}
+
+		public void setStatusCodes(List<Integer> statusCodes) {
+			this.statusCodes = statusCodes;
 		}
 
 	}

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the balancer knows of one instance: requests in flight, peak-EWMA latency, successes and failures,
- * consecutive failures, ejection, and when its slow start began. Thread-safe. Times come from the caller's clock
- * in nanoseconds.
+ * consecutive failures, ejection, a back-off asked for with {@code Retry-After}, a drain set by hand, and when its
+ * slow start began. Thread-safe. Times come from the caller's clock in nanoseconds.
  */
 public final class InstanceState {
 
@@ -31,6 +31,10 @@ public final class InstanceState {
 
 	private long slowStartFromNanos;
 
+	private long backOffUntilNanos;
+
+	private boolean drained;
+
 	/**
 	 * Create the state of a newly seen instance.
 	 * @param id the instance's identity, such as host:port
@@ -45,6 +49,7 @@ public final class InstanceState {
 		this.latency = new PeakEwma(initialLatency, decay, nowNanos);
 		this.slowStartFromNanos = nowNanos;
 		this.ejectedUntilNanos = Long.MIN_VALUE;
+		this.backOffUntilNanos = Long.MIN_VALUE;
 	}
 
 	/**
@@ -85,6 +90,80 @@ public final class InstanceState {
 	}
 
 	/**
+	 * Keep the instance out of the choice until a time it asked for with {@code Retry-After} on a 503 or 429.
+	 * @param untilNanos the end of the back-off
+	 */
+	public synchronized void backOff(long untilNanos) {
+		this.backOffUntilNanos = Math.max(this.backOffUntilNanos, untilNanos);
+	}
+
+	/**
+	 * Take the instance out of the choice by hand (for a deployment) until {@link #restore(long)}.
+	 */
+	public synchronized void drain() {
+		this.drained = true;
+	}
+
+	/**
+	 * Put a drained or ejected instance back: its ejection and back-off end now and its slow start begins.
+	 * @param nowNanos the current time
+	 */
+	public synchronized void restore(long nowNanos) {
+		this.drained = false;
+		this.consecutiveFailures = 0;
+		this.ejectedUntilNanos = Long.MIN_VALUE;
+		this.backOffUntilNanos = Long.MIN_VALUE;
+		this.slowStartFromNanos = nowNanos;
+	}
+
+	/**
+	 * Return whether the instance may be chosen outside panic mode: not drained, ejected or backing off.
+	 * @param nowNanos the current time
+	 * @return {@code true} when the instance is available
+	 */
+	public synchronized boolean isAvailable(long nowNanos) {
+		return !this.drained && nowNanos >= this.ejectedUntilNanos && nowNanos >= this.backOffUntilNanos;
+	}
+
+	/**
+	 * Return the instance's state for people: {@code drained}, {@code ejected}, {@code backing-off},
+	 * {@code ramping} (in slow start) or {@code active}.
+	 * @param slowStart the slow-start rule
+	 * @param nowNanos the current time
+	 * @return the state
+	 */
+	public synchronized String describeState(SlowStart slowStart, long nowNanos) {
+		if (this.drained) {
+			return "drained";
+		}
+		if (isEjected(nowNanos)) {
+			return "ejected";
+		}
+		if (nowNanos < this.backOffUntilNanos) {
+			return "backing-off";
+		}
+		return (effectiveWeight(slowStart, nowNanos) < this.weight) ? "ramping" : "active";
+	}
+
+	/**
+	 * Return how long the instance stays ejected or backing off.
+	 * @param nowNanos the current time
+	 * @return the remaining time, zero when none
+	 */
+	public synchronized Duration unavailableFor(long nowNanos) {
+		long until = Math.max(this.ejectedUntilNanos, this.backOffUntilNanos);
+		return (until > nowNanos) ? Duration.ofNanos(until - nowNanos) : Duration.ZERO;
+	}
+
+	/**
+	 * Return whether the instance was drained by hand.
+	 * @return {@code true} until restored
+	 */
+	public synchronized boolean isDrained() {
+		return this.drained;
+	}
+
+	/**
 	 * Return whether the instance is ejected.
 	 * @param nowNanos the current time
 	 * @return {@code true} until its ejection time has passed
@@ -110,7 +189,7 @@ public final class InstanceState {
 	 * @return the cost; lower is better
 	 */
 	public double cost(SlowStart slowStart, long nowNanos) {
-		return this.latency.cost(this.inFlight.get()) / effectiveWeight(slowStart, nowNanos);
+		return this.latency.cost(this.inFlight.get(), nowNanos) / effectiveWeight(slowStart, nowNanos);
 	}
 
 	/**
@@ -138,11 +217,12 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Return the peak-EWMA latency.
+	 * Return the peak-EWMA latency now.
+	 * @param nowNanos the current time
 	 * @return the average in nanoseconds
 	 */
-	public double latencyNanos() {
-		return this.latency.averageNanos();
+	public double latencyNanos(long nowNanos) {
+		return this.latency.averageNanos(nowNanos);
 	}
 
 	/**

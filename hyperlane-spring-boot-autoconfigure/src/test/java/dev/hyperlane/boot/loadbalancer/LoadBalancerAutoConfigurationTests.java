@@ -20,7 +20,7 @@ class LoadBalancerAutoConfigurationTests {
 
 	@Test
 	void strategiesPerService() {
-		this.runner.withPropertyValues("hyperlane.loadbalancer.services.payments=least-request").run((context) -> {
+		this.runner.withPropertyValues("hyperlane.loadbalancer.services.payments.strategy=least-request").run((context) -> {
 			HyperlaneLoadBalancers balancers = context.getBean(HyperlaneLoadBalancers.class);
 			assertThat(balancers.service("payments").strategy()).isEqualTo(LoadBalancingStrategy.LEAST_REQUEST);
 			assertThat(balancers.service("catalog").strategy()).isEqualTo(LoadBalancingStrategy.PEAK_EWMA);

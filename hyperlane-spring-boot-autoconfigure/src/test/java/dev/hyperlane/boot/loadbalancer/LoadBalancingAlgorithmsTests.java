@@ -32,9 +32,23 @@ class LoadBalancingAlgorithmsTests {
 		PeakEwma ewma = new PeakEwma(Duration.ofMillis(10), Duration.ofSeconds(10), 0);
 		ewma.observe(100 * MS, 1 * MS);
 		assertThat(ewma.averageNanos()).isEqualTo(100 * MS);
-		ewma.observe(0, 10_000 * MS);
+		ewma.observe(0, 10_001 * MS);
 		assertThat(ewma.averageNanos()).isCloseTo(100 * MS * Math.exp(-1), offset(MS * 1.0));
-		assertThat(ewma.cost(3)).isEqualTo(ewma.averageNanos() * 4);
+		assertThat(ewma.cost(3, 10_001 * MS)).isEqualTo(ewma.averageNanos() * 4);
+		// a sample between the decayed average and the old peak is a new peak
+		ewma.observe(50 * MS, 10_002 * MS);
+		assertThat(ewma.averageNanos()).isEqualTo(50 * MS);
+	}
+
+	@Test
+	void peakEwmaOfAnIdleInstanceDecaysTowardsZeroSoItIsTriedAgain() {
+		PeakEwma ewma = new PeakEwma(Duration.ofMillis(10), Duration.ofSeconds(10), 0);
+		ewma.observe(1000 * MS, 0);
+		assertThat(ewma.averageNanos(0)).isEqualTo(1000 * MS);
+		assertThat(ewma.averageNanos(10_000 * MS)).isCloseTo(1000 * MS * Math.exp(-1), offset(MS * 1.0));
+		// after about 70 s without samples a 1 s failure penalty is below 1 ms
+		assertThat(ewma.averageNanos(70_000 * MS)).isLessThan(1.0 * MS);
+		assertThat(ewma.averageNanos()).isEqualTo(1000 * MS);
 	}
 
 	@Test

@@ -1,0 +1,65 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.RetryBudgets;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancerClientRequestTransformer;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Retry on another instance for {@code @LoadBalanced WebClient.Builder} calls: a
+ * {@link HyperlaneLoadBalancerExchangeFilterFunction} in the place of Spring Cloud's non-retrying exchange filter.
+ * Backs off with {@code hyperlane.loadbalancer.retry.enabled=false}, when the application declares its own
+ * {@link LoadBalancedExchangeFilterFunction}, or when it turns on Spring Cloud's retrying filter with
+ * {@code spring.cloud.loadbalancer.retry.enabled=true}.
+ */
+@AutoConfiguration(after = LoadBalancerAutoConfiguration.class,
+		afterName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration",
+		beforeName = "org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerClientAutoConfiguration")
+@ConditionalOnClass({ WebClient.class, ReactorLoadBalancerExchangeFilterFunction.class })
+@ConditionalOnBean({ HyperlaneLoadBalancers.class, ReactiveLoadBalancer.Factory.class })
+@ConditionalOnBooleanProperty(name = "hyperlane.loadbalancer.retry.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.cloud.loadbalancer.retry.enabled", havingValue = "false", matchIfMissing = true)
+public final class LoadBalancerRetryAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(LoadBalancedExchangeFilterFunction.class)
+	HyperlaneLoadBalancerExchangeFilterFunction hyperlaneLoadBalancerExchangeFilterFunction(
+			ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
+			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
+			ObjectProvider<RetryBudgets> budgets) {
+		HyperlaneLoadBalancerProperties.Retry retry = balancers.properties().getRetry();
+		if (retry.getMaxRetries() < 0) {
+			throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.max-retries",
+					"must be 0 or more, was " + retry.getMaxRetries(),
+					"Set hyperlane.loadbalancer.retry.max-retries to 0 (no retry) or more; 1 is the default.");
+		}
+		for (Integer code : retry.getStatusCodes()) {
+			if (code == null || code < 100 || code > 599) {
+				throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.status-codes",
+						"holds " + code + ", which is not an HTTP status code",
+						"List status codes from 100 to 599, such as 500, 502, 503, 504.");
+			}
+		}
+		return new HyperlaneLoadBalancerExchangeFilterFunction(loadBalancerFactory,
+				transformers.getIfAvailable(Collections::emptyList), balancers, budgets.getIfUnique(),
+				retry.getMaxRetries(), new LinkedHashSet<>(retry.getStatusCodes()));
+	}
+
+}
