@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three real Reactor Netty instances of one service on port 0, one answering 50 ms late, behind Spring Cloud
  * LoadBalancer's {@code SimpleDiscoveryClient} and the documented {@code @LoadBalanced WebClient.builder()} bean,
  * 2000 GETs at concurrency 16 after a warm-up: with round robin the slow instance gets a third of the requests;
- * with peak EWMA under 10 %, and the same requests finish sooner (the test asserts both). The caller, the three
+ * with peak EWMA under 10 %, and the same requests finish sooner (the test asserts both); least-request sends it
+ * less than round robin does. The caller, the three
  * instances and the load share one JVM on this machine's 2 cores, so latencies include CPU queueing: peak EWMA
  * keeps more requests on the busy fast instances, which is what it is for.
  */
@@ -85,14 +86,17 @@ class LoadBalancerIntegrationTests {
 	@Test
 	void peakEwmaSendsLittleToTheSlowInstanceWhereRoundRobinSendsAThird() {
 		Result roundRobin = run("round-robin");
+		Result leastRequest = run("least-request");
 		Result peakEwma = run("peak-ewma");
-		for (Result result : List.of(roundRobin, peakEwma)) {
+		for (Result result : List.of(roundRobin, leastRequest, peakEwma)) {
 			System.out.printf("%s: slow instance share %.1f%%, %.0f requests/s, p50 %.1f ms, p99 %.1f ms%n",
 					result.strategy(), result.slowShare() * 100, result.throughput(), result.p50Millis(),
 					result.p99Millis());
 		}
 		assertThat(roundRobin.slowShare()).isBetween(0.30, 0.37);
 		assertThat(peakEwma.slowShare()).isLessThan(0.10);
+		// requests in flight alone see the slow instance too, less sharply than latency does
+		assertThat(leastRequest.slowShare()).isLessThan(roundRobin.slowShare());
 		assertThat(peakEwma.throughput()).isGreaterThan(roundRobin.throughput());
 	}
 
