@@ -183,13 +183,14 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Return the peak-EWMA cost: latency times requests in flight plus one, divided by the effective weight.
-	 * @param slowStart the slow-start rule
+	 * Return the peak-EWMA cost: latency times requests in flight plus one. The weight is not in the cost: power
+	 * of two choices already draws instances in proportion to their effective weight, so among equally fast
+	 * instances each gets its weight's share (a weight in both places would square it).
 	 * @param nowNanos the current time
 	 * @return the cost; lower is better
 	 */
-	public double cost(SlowStart slowStart, long nowNanos) {
-		return this.latency.cost(this.inFlight.get(), nowNanos) / effectiveWeight(slowStart, nowNanos);
+	public double cost(long nowNanos) {
+		return this.latency.cost(this.inFlight.get(), nowNanos);
 	}
 
 	/**

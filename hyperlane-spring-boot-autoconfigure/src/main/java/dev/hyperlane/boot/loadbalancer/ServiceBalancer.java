@@ -116,7 +116,7 @@ public final class ServiceBalancer {
 			case ROUND_ROBIN -> roundRobin(choices, now);
 			case LEAST_REQUEST -> this.chooser.choose(choices, InstanceState::inFlight,
 					(state) -> state.effectiveWeight(this.slowStart, now), (state) -> true);
-			case PEAK_EWMA -> this.chooser.choose(choices, (state) -> state.cost(this.slowStart, now),
+			case PEAK_EWMA -> this.chooser.choose(choices, (state) -> state.cost(now),
 					(state) -> state.effectiveWeight(this.slowStart, now), (state) -> true);
 		};
 		return (chosen != null) ? byState.get(chosen) : null;

@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -125,7 +129,7 @@ class LoadBalancingAlgorithmsTests {
 		while (sent < requests || !completions.isEmpty()) {
 			while (sent < requests && completions.size() < concurrency) {
 				long start = now;
-				InstanceState chosen = chooser.choose(instances, (i) -> i.cost(NO_SLOW_START, start),
+				InstanceState chosen = chooser.choose(instances, (i) -> i.cost(start),
 						(i) -> i.effectiveWeight(NO_SLOW_START, start), (i) -> !i.isEjected(start));
 				chosen.start();
 				shares.get(chosen.id()).incrementAndGet();
@@ -137,6 +141,52 @@ class LoadBalancingAlgorithmsTests {
 			instances.get((int) next[1]).finish(next[0] - next[2], false, 0, EJECTION, true, now);
 		}
 		return shares;
+	}
+
+	@Test
+	void everyStrategyHonoursInstanceWeights() {
+		List<ServiceInstance> instances = List.of(instance(1, "3"), instance(2, null), instance(3, null));
+		for (LoadBalancingStrategy strategy : LoadBalancingStrategy.values()) {
+			HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
+			properties.setStrategy(strategy);
+			properties.getSlowStart().setWindow(Duration.ZERO);
+			ServiceBalancer balancer = new ServiceBalancer("payments", properties,
+					new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
+			Map<Integer, AtomicInteger> chosen = new ConcurrentHashMap<>();
+			for (int i = 0; i < 5000; i++) {
+				ServiceInstance instance = balancer.choose(instances);
+				chosen.computeIfAbsent(instance.getPort(), (port) -> new AtomicInteger()).incrementAndGet();
+			}
+			// weight 3 of 5: 60 %; round robin exactly, the randomised strategies within a few per cent
+			assertThat(chosen.get(1).get() / 5000.0).as(strategy.name()).isCloseTo(0.6, offset(0.05));
+		}
+	}
+
+	@Test
+	void drainedInstanceIsLeftOutUntilRestoredAndExcludedInstancesAreSkipped() {
+		List<ServiceInstance> instances = List.of(instance(1, null), instance(2, null));
+		HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
+		ServiceBalancer balancer = new ServiceBalancer("payments", properties,
+				new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
+		balancer.choose(instances);
+		assertThat(balancer.drain("127.0.0.1:1")).isTrue();
+		assertThat(balancer.drain("127.0.0.1:9")).isFalse();
+		for (int i = 0; i < 100; i++) {
+			assertThat(balancer.choose(instances).getPort()).isEqualTo(2);
+		}
+		assertThat(balancer.restore("127.0.0.1:1")).isTrue();
+		assertThat(balancer.choose(instances, Set.of("127.0.0.1:2")).getPort()).isEqualTo(1);
+		// excluding every instance leaves the choice open rather than empty
+		assertThat(balancer.choose(instances, Set.of("127.0.0.1:1", "127.0.0.1:2"))).isNotNull();
+	}
+
+	private static ServiceInstance instance(int port, String weight) {
+		DefaultServiceInstance instance = new DefaultServiceInstance("payments-" + port, "payments", "127.0.0.1",
+				port, false);
+		if (weight != null) {
+			instance.getMetadata().put("weight", weight);
+		}
+		return instance;
 	}
 
 }
