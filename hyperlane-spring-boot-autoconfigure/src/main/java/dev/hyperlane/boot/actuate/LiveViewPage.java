@@ -24,8 +24,10 @@ import dev.hyperlane.boot.HyperlaneSettingException;
  * anywhere else.
  * <p>
  * Defaults: a read every 2 s and 5 minutes of history (150 reads, the "last minutes" of traffic a person watches
- * while changing something). A read of the whole endpoint is one small JSON document (a few kilobytes for a service
- * with a handful of downstream instances).
+ * while changing something). A read of the whole endpoint is one JSON document of about 20 KB for an application
+ * with two downstream services and five instances, answered in 10 to 15 ms on the 2-core build machine while
+ * {@code LiveViewBrowserTests} loaded it (five reads after its load): an open page at the default interval costs the
+ * application about 10 KB/s and under 1 % of a core.
  */
 public final class LiveViewPage {
 

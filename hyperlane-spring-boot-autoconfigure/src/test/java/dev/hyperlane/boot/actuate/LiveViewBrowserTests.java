@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The live view in a real headless Chromium, against a running application under load: a WebFlux application
  * with the starter's auto-configuration whose {@code /checkout} calls two load-balanced services through the
  * documented {@code @LoadBalanced WebClient.builder()} bean, each with real Reactor Netty instances on port 0
- * ({@code payments}: two answering after 5 ms, one after 40 ms, peak EWMA, at most 2 connections per instance;
- * {@code inventory}: one healthy, one answering 503, least request). 900 requests at most 12 at a time over about
+ * ({@code payments}: two answering after 5 ms, one after 60 ms, peak EWMA with a 2 s decay so that the picture
+ * settles within the run, at most 3 connections per instance; {@code inventory}: one healthy, one answering 503,
+ * least request). 900 requests at most 8 at a time over about
  * 9 seconds go to {@code /checkout} while the page polls every 500 ms; the page must then show every instance by
  * its {@code host:port} with live figures, the pools, the ejection of the broken instance and direct memory, load
  * nothing from another origin, and say so plainly when the application stops or the endpoint is not exposed.
@@ -57,7 +58,7 @@ class LiveViewBrowserTests {
 
 	private static final int REQUESTS = 900;
 
-	private static final int CONCURRENCY = 12;
+	private static final int CONCURRENCY = 8;
 
 	private static final List<DisposableServer> payments = new ArrayList<>();
 
@@ -70,7 +71,7 @@ class LiveViewBrowserTests {
 		browser = HeadlessChromium.start();
 		payments.add(instance(Duration.ofMillis(5), 200));
 		payments.add(instance(Duration.ofMillis(5), 200));
-		payments.add(instance(Duration.ofMillis(40), 200));
+		payments.add(instance(Duration.ofMillis(60), 200));
 		inventory.add(instance(Duration.ofMillis(2), 200));
 		inventory.add(instance(Duration.ZERO, 503));
 	}
@@ -186,7 +187,7 @@ class LiveViewBrowserTests {
 		assertThat(view.path("pools")).as("pools").hasSizeGreaterThanOrEqualTo(5);
 		for (JsonNode pool : view.path("pools")) {
 			if (pool.path("service").asText().equals("payments")) {
-				assertThat(pool.path("max").asInt()).isEqualTo(2);
+				assertThat(pool.path("max").asInt()).isEqualTo(3);
 			}
 		}
 		assertThat(view.path("directUsed").asLong()).as("direct memory in use").isPositive();
@@ -245,8 +246,9 @@ class LiveViewBrowserTests {
 	private static ConfigurableApplicationContext application(String exposure) {
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1", exposure,
 				"hyperlane.live-view.enabled=true", "hyperlane.live-view.poll-interval=500ms",
-				"hyperlane.client.services.payments.max-connections=2",
+				"hyperlane.client.services.payments.max-connections=3",
 				"hyperlane.loadbalancer.services.inventory=least-request", "hyperlane.loadbalancer.slow-start.window=3s",
+				"hyperlane.loadbalancer.decay=2s",
 				"spring.cloud.loadbalancer.cache.enabled=false", "spring.reactor.netty.shutdown-quiet-period=0s"));
 		for (int i = 0; i < payments.size(); i++) {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://127.0.0.1:"
