@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class LiveViewProperties {
 
 	/**
-	 * Whether to serve the live view page. Off by default: the page shows what the hyperlane endpoint shows, to
-	 * whoever can read that endpoint.
+	 * Whether to serve the live view page. The page shows what the hyperlane endpoint shows, to whoever can read
+	 * that endpoint.
 	 */
 	private boolean enabled = false;
 

@@ -50,8 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its {@code host:port} with live figures, the pools, the ejection of the broken instance and direct memory, load
  * nothing from another origin, and say so plainly when the application stops or the endpoint is not exposed.
  * <p>
- * The screenshot goes to {@code target/live-view.png}; with {@code -Dhyperlane.docs.screenshot=true} it is also
- * copied to {@code docs/live-view.png}, the picture README shows.
+ * The screenshot goes to {@code target/live-view.png} (and those of the two error states next to it); with
+ * {@code -Dhyperlane.docs.screenshot=true} it is also copied to {@code docs/live-view.png}, the picture README
+ * shows.
  */
 @Timeout(120)
 class LiveViewBrowserTests {
@@ -149,6 +150,7 @@ class LiveViewBrowserTests {
 			provider.disposeLater().block(Duration.ofSeconds(10));
 		}
 		browser.waitFor("document.getElementById('status').dataset.status === 'unreachable'", Duration.ofSeconds(15));
+		browser.screenshot(Path.of("target", "live-view-unreachable.png"));
 		JsonNode gone = browser.evaluate(VIEW);
 		assertThat(gone.path("banner").asText()).contains("The application is unreachable", "/actuator/hyperlane");
 		assertThat(gone.path("instances")).as("the charts keep what was read").hasSize(5);
@@ -160,6 +162,7 @@ class LiveViewBrowserTests {
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			browser.open("http://127.0.0.1:" + port + "/actuator/hyperlane-view");
 			browser.waitFor("document.getElementById('status').dataset.status === 'not-exposed'", Duration.ofSeconds(10));
+			browser.screenshot(Path.of("target", "live-view-not-exposed.png"));
 			JsonNode view = browser.evaluate(VIEW);
 			assertThat(view.path("banner").asText()).contains("The hyperlane endpoint is not exposed",
 					"management.endpoints.web.exposure.include=health,hyperlane");
