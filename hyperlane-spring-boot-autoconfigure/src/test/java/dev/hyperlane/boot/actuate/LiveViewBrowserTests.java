@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * documented {@code @LoadBalanced WebClient.builder()} bean, each with real Reactor Netty instances on port 0
  * ({@code payments}: two answering after 5 ms, one after 60 ms, peak EWMA with a 2 s decay so that the picture
  * settles within the run, at most 3 connections per instance; {@code inventory}: one healthy, one answering 503,
- * least request). 900 requests at most 8 at a time over about
+ * least request, ejected for 90 s, longer than the run). 900 requests at most 8 at a time over about
  * 9 seconds go to {@code /checkout} while the page polls every 500 ms; the page must then show every instance by
  * its {@code host:port} with live figures, the pools, the ejection of the broken instance and direct memory, load
  * nothing from another origin, and say so plainly when the application stops or the endpoint is not exposed.
@@ -251,7 +251,7 @@ class LiveViewBrowserTests {
 				"hyperlane.live-view.enabled=true", "hyperlane.live-view.poll-interval=500ms",
 				"hyperlane.client.services.payments.max-connections=3",
 				"hyperlane.loadbalancer.services.inventory=least-request", "hyperlane.loadbalancer.slow-start.window=3s",
-				"hyperlane.loadbalancer.decay=2s",
+				"hyperlane.loadbalancer.decay=2s", "hyperlane.loadbalancer.ejection.base-time=90s",
 				"spring.cloud.loadbalancer.cache.enabled=false", "spring.reactor.netty.shutdown-quiet-period=0s"));
 		for (int i = 0; i < payments.size(); i++) {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://127.0.0.1:"
