@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -242,7 +243,7 @@ public final class HeadlessChromium implements AutoCloseable {
 	private static String executable(String name) {
 		String path = System.getenv("PATH");
 		if (path != null) {
-			for (String directory : path.split(java.io.File.pathSeparator)) {
+			for (String directory : path.split(File.pathSeparator)) {
 				Path candidate = directory.isEmpty() ? null : Path.of(directory, name);
 				if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
 					return candidate.toString();
