@@ -38,7 +38,8 @@ class ConfigurationMetadataTests {
 				"hyperlane.server.socket.keep-alive-idle", "hyperlane.server.socket.tcp-fast-open",
 				"hyperlane.server.http2.enabled", "hyperlane.server.http2.max-concurrent-streams",
 				"hyperlane.server.compression.enabled", "hyperlane.server.compression.min-response-size",
-				"hyperlane.server.compression.mime-types", "hyperlane.server.compression.gzip-level");
+				"hyperlane.server.compression.mime-types", "hyperlane.server.compression.gzip-level",
+				"hyperlane.live-view.enabled", "hyperlane.live-view.poll-interval", "hyperlane.live-view.history");
 		List<String> hints = new ArrayList<>();
 		metadata.get("hints").forEach((hint) -> hints.add(hint.get("name").asText()));
 		assertThat(hints).contains("hyperlane.transport.type", "hyperlane.transport.allocator");

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.testsupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -90,6 +91,17 @@ final class PeerProcess {
 	 */
 	@Nullable String nextLine(Duration timeout) throws InterruptedException {
 		return this.lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Write a line to the program's standard input.
+	 * @param line the line, without its line break
+	 * @throws IOException when the program no longer reads its input
+	 */
+	void writeLine(String line) throws IOException {
+		OutputStream input = this.process.getOutputStream();
+		input.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		input.flush();
 	}
 
 	/**
