@@ -250,7 +250,7 @@ class LiveViewBrowserTests {
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1", exposure,
 				"hyperlane.live-view.enabled=true", "hyperlane.live-view.poll-interval=500ms",
 				"hyperlane.client.services.payments.max-connections=3",
-				"hyperlane.loadbalancer.services.inventory=least-request", "hyperlane.loadbalancer.slow-start.window=3s",
+				"hyperlane.loadbalancer.services.inventory.strategy=least-request", "hyperlane.loadbalancer.slow-start.window=3s",
 				"hyperlane.loadbalancer.decay=2s", "hyperlane.loadbalancer.ejection.base-time=90s",
 				"spring.cloud.loadbalancer.cache.enabled=false", "spring.reactor.netty.shutdown-quiet-period=0s"));
 		for (int i = 0; i < payments.size(); i++) {
