@@ -1,0 +1,253 @@
+package dev.hyperlane.samples.ecommerce;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.hyperlane.samples.payments.PaymentsApplication;
+import dev.hyperlane.samples.testsupport.SampleInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checkout end to end over real PostgreSQL: the storefront (schema {@code checkout_storefront}) pays orders through
+ * its {@code @LoadBalanced} client over two real sample-payments instances started in this JVM on port 0 (sharing
+ * schema {@code checkout_payments}, each with its own configuration file). After a third of the orders, instance
+ * b is stopped while orders keep coming. Every order ends {@code PAID} with exactly one authorized payment, or
+ * {@code PENDING} with at most one; no payment is duplicated, left processing or made for an order that does not
+ * exist; and paying the pending orders again charges each exactly once.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_storefront", "catalog.cache.type=in-process",
+				"orders.pending-retry.interval=0s", "spring.reactor.netty.shutdown-quiet-period=0s" })
+@Import(SampleInfrastructure.class)
+@Timeout(180)
+class CheckoutTests {
+
+	private static final int ORDERS = 60;
+
+	private static final int BEFORE_STOP = 20;
+
+	private static final long PRODUCT = 11;
+
+	private static final int STOCK = 1000;
+
+	private static ConfigurableApplicationContext paymentsA;
+
+	private static ConfigurableApplicationContext paymentsB;
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void paymentsInstances(DynamicPropertyRegistry registry) throws IOException {
+		String config = paymentsConfiguration();
+		paymentsA = startPayments(config, "payments-a");
+		paymentsB = startPayments(config, "payments-b");
+		int portA = port(paymentsA);
+		int portB = port(paymentsB);
+		registry.add("spring.cloud.discovery.client.simple.instances.payments[0].uri", () -> "http://127.0.0.1:" + portA);
+		registry.add("spring.cloud.discovery.client.simple.instances.payments[1].uri", () -> "http://127.0.0.1:" + portB);
+	}
+
+	@AfterAll
+	static void stopPayments() {
+		for (ConfigurableApplicationContext payments : new ConfigurableApplicationContext[] { paymentsA, paymentsB }) {
+			if (payments != null && payments.isActive()) {
+				payments.close();
+			}
+		}
+	}
+
+	@Test
+	void everyOrderEndsPaidExactlyOnceOrPendingWhenAPaymentsInstanceStopsMidway() throws Exception {
+		HttpResponse<String> stocked = send(HttpRequest.newBuilder(uri("/products/" + PRODUCT))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"price\":\"19.99\",\"stock\":" + STOCK + "}"))
+			.build());
+		assertThat(stocked.statusCode()).isEqualTo(200);
+
+		ExecutorService callers = Executors.newFixedThreadPool(4);
+		List<Future<HttpResponse<String>>> placed = new ArrayList<>();
+		try {
+			for (int i = 0; i < BEFORE_STOP; i++) {
+				placed.add(callers.submit(() -> send(placeOrder())));
+			}
+			for (Future<HttpResponse<String>> order : placed) {
+				order.get(30, TimeUnit.SECONDS);
+			}
+			assertThat(paymentRows("instance = 'payments-b'")).as("instance b served before it stopped").isPositive();
+			Thread stopper = new Thread(paymentsB::close, "stop-payments-b");
+			stopper.start();
+			for (int i = BEFORE_STOP; i < ORDERS; i++) {
+				placed.add(callers.submit(() -> send(placeOrder())));
+			}
+			for (Future<HttpResponse<String>> order : placed) {
+				order.get(60, TimeUnit.SECONDS);
+			}
+			stopper.join(30_000);
+			assertThat(paymentsB.isActive()).isFalse();
+		}
+		finally {
+			callers.shutdownNow();
+		}
+
+		Map<String, String> answered = new HashMap<>();
+		for (Future<HttpResponse<String>> future : placed) {
+			HttpResponse<String> response = future.get();
+			assertThat(response.statusCode()).as(response.body()).isIn(201, 503);
+			String id = response.headers().firstValue("Location").orElseThrow().substring("/orders/".length());
+			answered.put(id, (response.statusCode() == 201) ? "PAID" : "PENDING");
+		}
+		assertThat(answered).hasSize(ORDERS);
+		assertPaidExactlyOnceOrPending(answered);
+
+		// paying the pending orders again charges each exactly once, whichever instance answers
+		List<String> pending = new ArrayList<>(answered.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().equals("PENDING"))
+			.map(Map.Entry::getKey)
+			.toList());
+		for (int round = 0; round < 30 && !pending.isEmpty(); round++) {
+			for (String id : List.copyOf(pending)) {
+				HttpResponse<String> paid = send(HttpRequest.newBuilder(uri("/orders/" + id + "/payment"))
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build());
+				assertThat(paid.statusCode()).as(paid.body()).isIn(200, 503);
+				if (paid.statusCode() == 200) {
+					pending.remove(id);
+					answered.put(id, "PAID");
+				}
+			}
+			Thread.sleep(100);
+		}
+		assertThat(pending).as("orders still pending after retries").isEmpty();
+		assertPaidExactlyOnceOrPending(answered);
+		assertThat(paymentRows("status = 'AUTHORIZED'")).isEqualTo(ORDERS);
+		JsonNode product = this.json.readTree(send(HttpRequest.newBuilder(uri("/products/" + PRODUCT)).build()).body());
+		assertThat(product.get("stock").asInt()).isEqualTo(STOCK - ORDERS);
+	}
+
+	private void assertPaidExactlyOnceOrPending(Map<String, String> answered) throws Exception {
+		DatabaseClient payments = paymentsA.getBean(DatabaseClient.class);
+		List<Map<String, Object>> rows = payments
+			.sql("SELECT id, order_reference, status FROM payment")
+			.fetch()
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		Map<String, List<Map<String, Object>>> byOrder = new HashMap<>();
+		for (Map<String, Object> row : rows) {
+			byOrder.computeIfAbsent(String.valueOf(row.get("order_reference")), (order) -> new ArrayList<>()).add(row);
+		}
+		assertThat(answered.keySet()).as("no payment for an unknown order").containsAll(byOrder.keySet());
+		assertThat(rows).as("no payment left processing")
+			.allSatisfy((row) -> assertThat(row.get("status")).isEqualTo("AUTHORIZED"));
+		for (Map.Entry<String, String> order : answered.entrySet()) {
+			JsonNode stored = this.json.readTree(send(HttpRequest.newBuilder(uri("/orders/" + order.getKey())).build()).body());
+			List<Map<String, Object>> paymentsOfOrder = byOrder.getOrDefault(order.getKey(), Collections.emptyList());
+			assertThat(stored.get("status").asText()).isEqualTo(order.getValue());
+			if (order.getValue().equals("PAID")) {
+				assertThat(paymentsOfOrder).as("payments of paid order %s", order.getKey()).hasSize(1);
+				assertThat(stored.get("paymentId").asText()).isEqualTo(String.valueOf(paymentsOfOrder.get(0).get("id")));
+			}
+			else {
+				assertThat(paymentsOfOrder).as("payments of pending order %s", order.getKey()).hasSizeLessThanOrEqualTo(1);
+			}
+		}
+	}
+
+	private long paymentRows(String condition) {
+		return paymentsA.getBean(DatabaseClient.class)
+			.sql("SELECT COUNT(*) AS n FROM payment WHERE " + condition)
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private HttpRequest placeOrder() {
+		return HttpRequest.newBuilder(uri("/orders"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"items\":[{\"productId\":" + PRODUCT + ",\"quantity\":1}]}"))
+			.build();
+	}
+
+	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private static ConfigurableApplicationContext startPayments(String config, String instance) {
+		// command-line arguments: above the configuration file, as for a real instance
+		return new SpringApplicationBuilder(PaymentsApplication.class, SampleInfrastructure.class).run(
+				"--spring.config.location=" + config, "--server.port=0",
+				"--" + SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_payments", "--payments.instance-id=" + instance,
+				"--payments.acquirer.latency=30ms", "--spring.reactor.netty.shutdown-quiet-period=0s",
+				"--spring.lifecycle.timeout-per-shutdown-phase=10s");
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	/**
+	 * The payments sample's own application.yml: both samples are on this class path and the storefront's file of
+	 * the same name comes first.
+	 */
+	private static String paymentsConfiguration() throws IOException {
+		for (URL candidate : Collections.list(PaymentsApplication.class.getClassLoader().getResources("application.yml"))) {
+			try (InputStream in = candidate.openStream()) {
+				String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+				if (content.contains("name: sample-payments")) {
+					Path copy = Files.createTempFile("sample-payments-", ".yml");
+					copy.toFile().deleteOnExit();
+					Files.writeString(copy, content);
+					return "file:" + copy;
+				}
+			}
+		}
+		throw new IllegalStateException("sample-payments' application.yml is not on the class path");
+	}
+
+}
