@@ -1,15 +1,10 @@
 package dev.hyperlane.samples.ecommerce;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.hyperlane.samples.payments.PaymentsApplication;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -30,10 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -77,12 +69,11 @@ class CheckoutTests {
 	int port;
 
 	@DynamicPropertySource
-	static void paymentsInstances(DynamicPropertyRegistry registry) throws IOException {
-		String config = paymentsConfiguration();
-		paymentsA = startPayments(config, "payments-a");
-		paymentsB = startPayments(config, "payments-b");
-		int portA = port(paymentsA);
-		int portB = port(paymentsB);
+	static void paymentsInstances(DynamicPropertyRegistry registry) {
+		paymentsA = startPayments("payments-a");
+		paymentsB = startPayments("payments-b");
+		int portA = PaymentsInstances.port(paymentsA);
+		int portB = PaymentsInstances.port(paymentsB);
 		registry.add("spring.cloud.discovery.client.simple.instances.payments[0].uri", () -> "http://127.0.0.1:" + portA);
 		registry.add("spring.cloud.discovery.client.simple.instances.payments[1].uri", () -> "http://127.0.0.1:" + portB);
 	}
@@ -218,36 +209,10 @@ class CheckoutTests {
 		return URI.create("http://127.0.0.1:" + this.port + path);
 	}
 
-	private static ConfigurableApplicationContext startPayments(String config, String instance) {
-		// command-line arguments: above the configuration file, as for a real instance
-		return new SpringApplicationBuilder(PaymentsApplication.class, SampleInfrastructure.class).run(
-				"--spring.config.location=" + config, "--server.port=0",
+	private static ConfigurableApplicationContext startPayments(String instance) {
+		return PaymentsInstances.start(List.of(SampleInfrastructure.class),
 				"--" + SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_payments", "--payments.instance-id=" + instance,
-				"--payments.acquirer.latency=30ms", "--spring.reactor.netty.shutdown-quiet-period=0s",
-				"--spring.lifecycle.timeout-per-shutdown-phase=10s");
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	/**
-	 * The payments sample's own application.yml: both samples are on this class path and the storefront's file of
-	 * the same name comes first.
-	 */
-	private static String paymentsConfiguration() throws IOException {
-		for (URL candidate : Collections.list(PaymentsApplication.class.getClassLoader().getResources("application.yml"))) {
-			try (InputStream in = candidate.openStream()) {
-				String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-				if (content.contains("name: sample-payments")) {
-					Path copy = Files.createTempFile("sample-payments-", ".yml");
-					copy.toFile().deleteOnExit();
-					Files.writeString(copy, content);
-					return "file:" + copy;
-				}
-			}
-		}
-		throw new IllegalStateException("sample-payments' application.yml is not on the class path");
+				"--payments.acquirer.latency=30ms", "--spring.lifecycle.timeout-per-shutdown-phase=10s");
 	}
 
 }
