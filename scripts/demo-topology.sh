@@ -6,7 +6,8 @@
 #
 # Needs a JDK 17+ and Maven; nothing else: the samples run on in-memory databases and an in-process cache.
 # Environment: SLOW_LATENCY (default 250ms) is the slow instance's payments.acquirer.latency; JAVA_OPTS is
-# passed to every JVM; extra arguments are passed to the storefront (e.g. --spring.profiles.active=postgres).
+# passed to every JVM, and so is SPRING_PROFILES_ACTIVE (postgres: PostgreSQL and Redis on 127.0.0.1); extra
+# arguments go to the storefront.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
