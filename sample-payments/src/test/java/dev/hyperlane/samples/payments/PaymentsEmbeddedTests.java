@@ -9,14 +9,18 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The sample as the README's run command starts it, with nothing installed: Flyway migrates the in-memory H2
- * database over JDBC, R2DBC reads and writes the same database, and the probes and Prometheus answer.
+ * database over JDBC, R2DBC reads and writes the same database, and the probes and Prometheus answer. A
+ * property out of range stops start-up with a message naming it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "payments.acquirer.latency=0s", "spring.reactor.netty.shutdown-quiet-period=0s" })
@@ -54,6 +58,14 @@ class PaymentsEmbeddedTests {
 		HttpResponse<String> prometheus = get("/actuator/prometheus");
 		assertThat(prometheus.statusCode()).isEqualTo(200);
 		assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+	}
+
+	@Test
+	void failureRateOutOfRangeStopsStartUpNamingTheProperty() {
+		assertThatThrownBy(() -> new SpringApplicationBuilder(PaymentsApplication.class).web(WebApplicationType.NONE)
+			.run("--payments.acquirer.failure-rate=1.5", "--spring.flyway.enabled=false"))
+			.hasStackTraceContaining("payments.acquirer.failureRate")
+			.hasStackTraceContaining("must be less than or equal to 1");
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
