@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -40,13 +42,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema {@code checkout_payments}, each with its own configuration file). After a third of the orders, instance
  * b is stopped while orders keep coming. Every order ends {@code PAID} with exactly one authorized payment, or
  * {@code PENDING} with at most one; no payment is duplicated, left processing or made for an order that does not
- * exist; and paying the pending orders again charges each exactly once.
+ * exist; and paying the pending orders again charges each exactly once. Before that (both instances up), invalid
+ * orders are refused before anything is stored, and a declined payment puts the stock back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_storefront", "catalog.cache.type=in-process",
 				"orders.pending-retry.interval=0s", "spring.reactor.netty.shutdown-quiet-period=0s" })
 @Import(SampleInfrastructure.class)
 @Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CheckoutTests {
 
 	private static final int ORDERS = 60;
@@ -88,6 +92,39 @@ class CheckoutTests {
 	}
 
 	@Test
+	@Order(1)
+	void invalidOrdersAreRefusedBeforeAnythingIsStored() throws Exception {
+		assertProblem(send(order("{\"items\":[]}")), 400);
+		assertProblem(send(order("{\"items\":[{\"productId\":99999,\"quantity\":1}]}")), 404);
+		int stock = stock(12);
+		assertProblem(send(order("{\"items\":[{\"productId\":12,\"quantity\":" + (stock + 1) + "}]}")), 409);
+		assertThat(stock(12)).isEqualTo(stock);
+		assertProblem(send(HttpRequest.newBuilder(uri("/orders/" + UUID.randomUUID() + "/payment"))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build()), 404);
+	}
+
+	@Test
+	@Order(2)
+	void declinedPaymentPutsTheStockBack() throws Exception {
+		assertThat(send(HttpRequest.newBuilder(uri("/products/13"))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"price\":\"20.00\",\"stock\":1000}"))
+			.build()).statusCode()).isEqualTo(200);
+		// 600 x 20.00 is above the payments sample's limit of 10000.00
+		HttpResponse<String> declined = send(order("{\"items\":[{\"productId\":13,\"quantity\":600}]}"));
+		assertProblem(declined, 402);
+		String id = this.json.readTree(declined.body()).get("orderId").asText();
+		assertThat(this.json.readTree(send(HttpRequest.newBuilder(uri("/orders/" + id)).build()).body())
+			.get("status")
+			.asText()).isEqualTo("DECLINED");
+		assertThat(stock(13)).isEqualTo(1000);
+		assertThat(paymentsByOrder().get(id)).singleElement()
+			.satisfies((payment) -> assertThat(payment.get("status")).isEqualTo("DECLINED"));
+	}
+
+	@Test
+	@Order(3)
 	void everyOrderEndsPaidExactlyOnceOrPendingWhenAPaymentsInstanceStopsMidway() throws Exception {
 		HttpResponse<String> stocked = send(HttpRequest.newBuilder(uri("/products/" + PRODUCT))
 			.header("Content-Type", "application/json")
@@ -151,14 +188,44 @@ class CheckoutTests {
 		}
 		assertThat(pending).as("orders still pending after retries").isEmpty();
 		assertPaidExactlyOnceOrPending(answered);
-		assertThat(paymentRows("status = 'AUTHORIZED'")).isEqualTo(ORDERS);
+		Map<String, List<Map<String, Object>>> byOrder = paymentsByOrder();
+		assertThat(answered.keySet().stream().mapToInt((id) -> byOrder.getOrDefault(id, List.of()).size()).sum())
+			.isEqualTo(ORDERS);
 		JsonNode product = this.json.readTree(send(HttpRequest.newBuilder(uri("/products/" + PRODUCT)).build()).body());
 		assertThat(product.get("stock").asInt()).isEqualTo(STOCK - ORDERS);
 	}
 
 	private void assertPaidExactlyOnceOrPending(Map<String, String> answered) throws Exception {
-		DatabaseClient payments = paymentsA.getBean(DatabaseClient.class);
-		List<Map<String, Object>> rows = payments
+		Map<String, List<Map<String, Object>>> byOrder = paymentsByOrder();
+		for (Map.Entry<String, List<Map<String, Object>>> payments : byOrder.entrySet()) {
+			assertThat(payments.getValue()).as("payments left processing")
+				.allSatisfy((row) -> assertThat(row.get("status")).isNotEqualTo("PROCESSING"));
+			if (!answered.containsKey(payments.getKey())) {
+				assertThat(send(HttpRequest.newBuilder(uri("/orders/" + payments.getKey())).build()).statusCode())
+					.as("payment for an unknown order %s", payments.getKey())
+					.isEqualTo(200);
+			}
+		}
+		for (Map.Entry<String, String> order : answered.entrySet()) {
+			JsonNode stored = this.json
+				.readTree(send(HttpRequest.newBuilder(uri("/orders/" + order.getKey())).build()).body());
+			List<Map<String, Object>> paymentsOfOrder = byOrder.getOrDefault(order.getKey(), List.of());
+			assertThat(stored.get("status").asText()).isEqualTo(order.getValue());
+			if (order.getValue().equals("PAID")) {
+				assertThat(paymentsOfOrder).as("payments of paid order %s", order.getKey()).hasSize(1);
+				assertThat(paymentsOfOrder.get(0).get("status")).isEqualTo("AUTHORIZED");
+				assertThat(stored.get("paymentId").asText())
+					.isEqualTo(String.valueOf(paymentsOfOrder.get(0).get("id")));
+			}
+			else {
+				assertThat(paymentsOfOrder).as("payments of pending order %s", order.getKey())
+					.hasSizeLessThanOrEqualTo(1);
+			}
+		}
+	}
+
+	private Map<String, List<Map<String, Object>>> paymentsByOrder() {
+		List<Map<String, Object>> rows = paymentsA.getBean(DatabaseClient.class)
 			.sql("SELECT id, order_reference, status FROM payment")
 			.fetch()
 			.all()
@@ -168,21 +235,7 @@ class CheckoutTests {
 		for (Map<String, Object> row : rows) {
 			byOrder.computeIfAbsent(String.valueOf(row.get("order_reference")), (order) -> new ArrayList<>()).add(row);
 		}
-		assertThat(answered.keySet()).as("no payment for an unknown order").containsAll(byOrder.keySet());
-		assertThat(rows).as("no payment left processing")
-			.allSatisfy((row) -> assertThat(row.get("status")).isEqualTo("AUTHORIZED"));
-		for (Map.Entry<String, String> order : answered.entrySet()) {
-			JsonNode stored = this.json.readTree(send(HttpRequest.newBuilder(uri("/orders/" + order.getKey())).build()).body());
-			List<Map<String, Object>> paymentsOfOrder = byOrder.getOrDefault(order.getKey(), Collections.emptyList());
-			assertThat(stored.get("status").asText()).isEqualTo(order.getValue());
-			if (order.getValue().equals("PAID")) {
-				assertThat(paymentsOfOrder).as("payments of paid order %s", order.getKey()).hasSize(1);
-				assertThat(stored.get("paymentId").asText()).isEqualTo(String.valueOf(paymentsOfOrder.get(0).get("id")));
-			}
-			else {
-				assertThat(paymentsOfOrder).as("payments of pending order %s", order.getKey()).hasSizeLessThanOrEqualTo(1);
-			}
-		}
+		return byOrder;
 	}
 
 	private long paymentRows(String condition) {
@@ -194,11 +247,26 @@ class CheckoutTests {
 	}
 
 	private HttpRequest placeOrder() {
+		return order("{\"items\":[{\"productId\":" + PRODUCT + ",\"quantity\":1}]}");
+	}
+
+	private HttpRequest order(String body) {
 		return HttpRequest.newBuilder(uri("/orders"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"items\":[{\"productId\":" + PRODUCT + ",\"quantity\":1}]}"))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
+	}
+
+	private int stock(long product) throws Exception {
+		return this.json.readTree(send(HttpRequest.newBuilder(uri("/products/" + product)).build()).body())
+			.get("stock")
+			.asInt();
+	}
+
+	private void assertProblem(HttpResponse<String> response, int status) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -1,10 +1,14 @@
 package dev.hyperlane.samples.payments;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.hyperlane.samples.payments.payment.PaymentRequest;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Payments on a real server over real PostgreSQL (schema {@code payments_tests}): concurrent duplicates of one
  * {@code Idempotency-Key} are authorized once and all get the same answer, a key reused for another request is
- * refused, validation errors are problem details, and an acquirer failure leaves the key free.
+ * refused, validation errors are problem details, an acquirer failure leaves the key free, and a payment left
+ * processing by a stopped instance is taken over.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { SampleInfrastructure.SCHEMA_PROPERTY + "=payments_tests", "payments.acquirer.latency=300ms",
@@ -122,6 +128,29 @@ class PaymentsTests {
 		HttpResponse<String> retried = send(post(key, body));
 		assertThat(retried.statusCode()).isEqualTo(201);
 		assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
+		assertThat(rowsFor(key)).isEqualTo(1);
+	}
+
+	@Test
+	void paymentLeftProcessingByAStoppedInstanceIsTakenOverOnce() throws Exception {
+		String key = "order-" + UUID.randomUUID();
+		PaymentRequest request = new PaymentRequest(new BigDecimal("7.00"), "EUR", "stale");
+		Instant longAgo = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
+		this.database.sql("INSERT INTO payment (id, idempotency_key, request_fingerprint, order_reference, amount, "
+				+ "currency, status, instance, created_at, updated_at) VALUES (:id, :key, :fingerprint, 'stale', 7.00, "
+				+ "'EUR', 'PROCESSING', 'stopped-instance', :at, :at)")
+			.bind("id", UUID.randomUUID())
+			.bind("key", key)
+			.bind("fingerprint", request.fingerprint())
+			.bind("at", longAgo.atOffset(ZoneOffset.UTC))
+			.fetch()
+			.rowsUpdated()
+			.block(Duration.ofSeconds(5));
+		HttpResponse<String> answer = send(post(key, "{\"amount\":\"7.00\",\"currency\":\"EUR\",\"orderReference\":\"stale\"}"));
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+		JsonNode payment = this.json.readTree(answer.body());
+		assertThat(payment.get("status").asText()).isEqualTo("AUTHORIZED");
+		assertThat(payment.get("instance").asText()).isEqualTo("payments-under-test");
 		assertThat(rowsFor(key)).isEqualTo(1);
 	}
 

@@ -113,8 +113,10 @@ public class Authorizations {
 	private Mono<Outcome> record(Payment processing, AcquirerDecision decision) {
 		PaymentStatus status = decision.approved() ? PaymentStatus.AUTHORIZED : PaymentStatus.DECLINED;
 		Instant now = now();
+		// not completed: another request took the payment over meanwhile; its answer is awaited like a duplicate's
 		return this.store
 			.complete(processing, status, decision.authorizationCode(), decision.declineReason(), now)
+			.filter(Boolean::booleanValue)
 			.flatMap((completed) -> this.store.findById(processing.id()))
 			.map((stored) -> new Outcome(stored, false));
 	}

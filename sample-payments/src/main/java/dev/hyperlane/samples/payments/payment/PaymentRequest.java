@@ -31,7 +31,7 @@ public record PaymentRequest(@NotNull @DecimalMin("0.01") @DecimalMax("99999999.
 	 * request is refused rather than answered with the first request's payment.
 	 * @return 64 hexadecimal characters
 	 */
-	String fingerprint() {
+	public String fingerprint() {
 		String canonical = this.amount.setScale(2, RoundingMode.UNNECESSARY).toPlainString() + "|" + this.currency
 				+ "|" + this.orderReference;
 		try {
