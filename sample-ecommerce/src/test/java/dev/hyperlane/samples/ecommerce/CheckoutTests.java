@@ -78,8 +78,9 @@ class CheckoutTests {
 		paymentsB = startPayments("payments-b");
 		int portA = PaymentsInstances.port(paymentsA);
 		int portB = PaymentsInstances.port(paymentsB);
-		registry.add("spring.cloud.discovery.client.simple.instances.payments[0].uri", () -> "http://127.0.0.1:" + portA);
-		registry.add("spring.cloud.discovery.client.simple.instances.payments[1].uri", () -> "http://127.0.0.1:" + portB);
+		String instances = "spring.cloud.discovery.client.simple.instances.payments";
+		registry.add(instances + "[0].uri", () -> "http://127.0.0.1:" + portA);
+		registry.add(instances + "[1].uri", () -> "http://127.0.0.1:" + portB);
 	}
 
 	@AfterAll
@@ -279,7 +280,8 @@ class CheckoutTests {
 
 	private static ConfigurableApplicationContext startPayments(String instance) {
 		return PaymentsInstances.start(List.of(SampleInfrastructure.class),
-				"--" + SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_payments", "--payments.instance-id=" + instance,
+				"--" + SampleInfrastructure.SCHEMA_PROPERTY + "=checkout_payments",
+				"--payments.instance-id=" + instance,
 				"--payments.acquirer.latency=30ms", "--spring.lifecycle.timeout-per-shutdown-phase=10s");
 	}
 

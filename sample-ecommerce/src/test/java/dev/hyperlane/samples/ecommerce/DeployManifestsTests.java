@@ -147,10 +147,13 @@ class DeployManifestsTests {
 		assertThat(scrape.body()).contains("jvm_memory_used_bytes");
 
 		// graceful shutdown: the grace period outlasts the pre-stop delay plus Spring's shutdown phase
-		List<Object> preStop = list(map(map(map(container.get("lifecycle")).get("preStop")).get("exec")).get("command"));
-		Matcher sleep = Pattern.compile("sleep (\\d+)").matcher(String.join(" ", preStop.stream().map(String::valueOf).toList()));
+		Map<String, Object> preStopExec = map(map(map(container.get("lifecycle")).get("preStop")).get("exec"));
+		List<Object> preStop = list(preStopExec.get("command"));
+		Matcher sleep = Pattern.compile("sleep (\\d+)")
+			.matcher(String.join(" ", preStop.stream().map(String::valueOf).toList()));
 		assertThat(sleep.find()).isTrue();
-		Duration shutdown = Duration.parse("PT" + env.get("SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE").toUpperCase(Locale.ROOT));
+		Duration shutdown = Duration
+			.parse("PT" + env.get("SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE").toUpperCase(Locale.ROOT));
 		assertThat((Integer) podSpec.get("terminationGracePeriodSeconds"))
 			.isGreaterThan(Integer.parseInt(sleep.group(1)) + (int) shutdown.toSeconds());
 		Map<String, Object> resources = map(container.get("resources"));
@@ -177,7 +180,8 @@ class DeployManifestsTests {
 				.get("containers")).get(0));
 			list(container.get("ports")).forEach((port) -> portNames.add(map(port).get("name")));
 			list(service.get("ports")).forEach((port) -> assertThat(portNames).contains(map(port).get("targetPort")));
-			Map<String, Object> target = map(map(byKind.get("HorizontalPodAutoscaler").get("spec")).get("scaleTargetRef"));
+			Map<String, Object> autoscaler = map(byKind.get("HorizontalPodAutoscaler").get("spec"));
+			Map<String, Object> target = map(autoscaler.get("scaleTargetRef"));
 			assertThat(target).containsEntry("kind", "Deployment").containsEntry("name", deploymentName);
 			Map<String, Object> budget = map(byKind.get("PodDisruptionBudget").get("spec"));
 			assertThat(map(map(budget.get("selector")).get("matchLabels"))).isEqualTo(labels);

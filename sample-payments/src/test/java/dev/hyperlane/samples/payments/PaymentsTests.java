@@ -146,7 +146,8 @@ class PaymentsTests {
 			.fetch()
 			.rowsUpdated()
 			.block(Duration.ofSeconds(5));
-		HttpResponse<String> answer = send(post(key, "{\"amount\":\"7.00\",\"currency\":\"EUR\",\"orderReference\":\"stale\"}"));
+		HttpResponse<String> answer = send(
+				post(key, "{\"amount\":\"7.00\",\"currency\":\"EUR\",\"orderReference\":\"stale\"}"));
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
 		JsonNode payment = this.json.readTree(answer.body());
 		assertThat(payment.get("status").asText()).isEqualTo("AUTHORIZED");

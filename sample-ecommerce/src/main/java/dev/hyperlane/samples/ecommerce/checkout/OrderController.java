@@ -40,7 +40,9 @@ class OrderController {
 
 	@PostMapping("/orders/{id}/payment")
 	Mono<ResponseEntity<Object>> pay(@PathVariable UUID id) {
-		return this.orders.pay(id).map((attempt) -> answer(attempt, HttpStatus.OK)).switchIfEmpty(OrderController.notFound(id));
+		return this.orders.pay(id)
+			.map((attempt) -> answer(attempt, HttpStatus.OK))
+			.switchIfEmpty(OrderController.notFound(id));
 	}
 
 	@GetMapping("/orders/{id}")

@@ -23,8 +23,9 @@ class PaymentsClient {
 
 	static final String SERVICE_URL = "http://payments";
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
-	};
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
+			new ParameterizedTypeReference<>() {
+			};
 
 	private final WebClient client;
 
