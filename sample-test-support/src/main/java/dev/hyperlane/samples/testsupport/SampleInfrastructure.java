@@ -36,7 +36,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@code @Import(SampleInfrastructure.class)} or as a source of a {@code SpringApplicationBuilder}.
  * <ul>
  * <li>When a Docker engine answers (Testcontainers' {@link DockerClientFactory}): a PostgreSQL and a Redis
- * container per context, connected through {@link ServiceConnection @ServiceConnection}.</li>
+ * container, started once per JVM and shared by every context (as the services would share them in production),
+ * connected through {@link ServiceConnection @ServiceConnection}.</li>
  * <li>Otherwise the services on this machine: {@value #POSTGRES_URL_VARIABLE} (shape
  * {@code postgresql://user[:password]@host[:port]/database}, default {@value #DEFAULT_POSTGRES_URL}) and
  * {@value #REDIS_URL_VARIABLE} (shape {@code redis://[:password@]host[:port][/database]}, default
@@ -133,7 +134,7 @@ public class SampleInfrastructure {
 		@Bean
 		@ServiceConnection
 		PostgreSQLContainer samplePostgres() {
-			return new PostgreSQLContainer("postgres:17-alpine");
+			return SharedPostgres.INSTANCE;
 		}
 
 		@Configuration(proxyBeanMethods = false)
@@ -143,9 +144,53 @@ public class SampleInfrastructure {
 			@Bean
 			@ServiceConnection
 			RedisContainer sampleRedis() {
-				return new RedisContainer("redis:7-alpine");
+				return SharedRedis.INSTANCE;
 			}
 
+		}
+
+	}
+
+	/**
+	 * One PostgreSQL container per JVM, so that several contexts (a storefront and the payments instances it
+	 * calls) share a database as they would in production. Closing a context leaves it running; Testcontainers
+	 * removes it when the JVM ends.
+	 */
+	static final class SharedPostgres extends PostgreSQLContainer {
+
+		static final SharedPostgres INSTANCE = new SharedPostgres();
+
+		private SharedPostgres() {
+			super("postgres:17-alpine");
+		}
+
+		@Override
+		public void stop() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+	/**
+	 * One Redis container per JVM, for the same reason as {@link SharedPostgres}.
+	 */
+	static final class SharedRedis extends RedisContainer {
+
+		static final SharedRedis INSTANCE = new SharedRedis();
+
+		private SharedRedis() {
+			super(RedisContainer.DEFAULT_IMAGE_NAME.withTag("7-alpine"));
+		}
+
+		@Override
+		public void stop() {
+		}
+
+		@Override
+		public void close() {
 		}
 
 	}
@@ -227,7 +272,15 @@ public class SampleInfrastructure {
 		}
 
 		private static URI url(String variable, String fallback, int defaultPort, String advice) {
-			String value = System.getenv(variable);
+			return reachable(variable, System.getenv(variable), fallback, defaultPort, advice);
+		}
+
+		/**
+		 * The service a variable names, or the fallback when it is unset, once it accepts a TCP connection.
+		 * @throws IllegalStateException naming the address, the variable and what to start when nothing answers
+		 */
+		static URI reachable(String variable, @Nullable String value, String fallback, int defaultPort,
+				String advice) {
 			URI url = URI.create((value != null && !value.isBlank()) ? value.trim() : fallback);
 			if (url.getHost() == null) {
 				throw new IllegalStateException(variable + " must look like " + fallback + ", not " + value);
