@@ -115,7 +115,7 @@ public class Orders {
 	 * @param limit most orders
 	 * @return how many orders left {@code PENDING}
 	 */
-	Mono<Long> retryPending(Instant before, int limit) {
+	public Mono<Long> retryPending(Instant before, int limit) {
 		return this.store.pendingSince(before, limit)
 			.concatMap(this::pay)
 			.filter((attempt) -> attempt.order().status() != OrderStatus.PENDING)
