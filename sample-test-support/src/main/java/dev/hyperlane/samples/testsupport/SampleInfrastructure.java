@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,10 +45,11 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@value #DEFAULT_REDIS_URL}). When one does not accept a TCP connection within one second, the context fails
  * with an {@link IllegalStateException} that says what to start.</li>
  * </ul>
- * Every context names its PostgreSQL schema with the {@value #SCHEMA_PROPERTY} property (required): R2DBC
- * connections use it as their search path, and Flyway drops it (once per JVM, the first time a context uses it)
- * and migrates it, so test classes and repeated runs never see each other's rows. Redis keys are separated by the
- * application's own key prefix.
+ * Every context names its PostgreSQL schema with the {@value #SCHEMA_PROPERTY} property (required); the schema
+ * actually used is that name followed by this JVM's run id, so test classes, repeated runs and builds running at
+ * the same time on one machine never see each other's rows. R2DBC connections use it as their search path; Flyway
+ * creates and migrates it the first time a context of this JVM uses it, and drops it when the JVM ends. Redis
+ * keys are separated by the application's own key prefix.
  */
 @Configuration(proxyBeanMethods = false)
 public class SampleInfrastructure {
@@ -70,6 +72,8 @@ public class SampleInfrastructure {
 	static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
 
 	static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+	private static final String RUN = String.format("%08x", new SecureRandom().nextInt());
 
 	private static final Set<String> migratedSchemas = ConcurrentHashMap.newKeySet();
 
@@ -107,24 +111,36 @@ public class SampleInfrastructure {
 	}
 
 	@Bean
-	FlywayMigrationStrategy sampleSchemaCleanOncePerRun() {
+	FlywayMigrationStrategy sampleSchemaDroppedWhenTheRunEnds() {
 		return (flyway) -> {
 			String schema = flyway.getConfiguration().getDefaultSchema();
 			if (migratedSchemas.add(schema)) {
 				flyway.clean();
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					try {
+						flyway.clean();
+					}
+					catch (RuntimeException ex) {
+						// the database went first; the schema stays behind, named by its run
+					}
+				}, "drop-schema-" + schema));
 			}
 			flyway.migrate();
 		};
 	}
 
-	private static String schema(Environment environment) {
+	/**
+	 * The schema a context uses: the {@value #SCHEMA_PROPERTY} name and this JVM's run id.
+	 * @param environment the context's environment
+	 * @return the schema name
+	 */
+	public static String schema(Environment environment) {
 		String schema = environment.getProperty(SCHEMA_PROPERTY);
-		if (schema == null || !schema.matches("[a-z][a-z0-9_]{0,62}")) {
-			throw new IllegalStateException("Set " + SCHEMA_PROPERTY
-					+ " to the test class's own PostgreSQL schema (lower-case letters, digits, underscores), not "
-					+ schema);
+		if (schema == null || !schema.matches("[a-z][a-z0-9_]{0,49}")) {
+			throw new IllegalStateException("Set " + SCHEMA_PROPERTY + " to the test class's own PostgreSQL schema "
+					+ "(lower-case letters, digits, underscores, at most 50), not " + schema);
 		}
-		return schema;
+		return schema + "_" + RUN;
 	}
 
 	@Configuration(proxyBeanMethods = false)
