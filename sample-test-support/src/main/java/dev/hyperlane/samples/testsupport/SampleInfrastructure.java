@@ -115,7 +115,6 @@ public class SampleInfrastructure {
 		return (flyway) -> {
 			String schema = flyway.getConfiguration().getDefaultSchema();
 			if (migratedSchemas.add(schema)) {
-				flyway.clean();
 				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 					try {
 						flyway.clean();
