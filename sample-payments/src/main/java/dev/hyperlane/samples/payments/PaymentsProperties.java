@@ -113,7 +113,8 @@ public class PaymentsProperties {
 		private Duration processingTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Pause between two looks at a payment that is still being authorized.
+		 * Pause before a duplicate looks again at a payment that is still being authorized; doubled after each
+		 * look, up to 500 ms.
 		 */
 		private Duration pollInterval = Duration.ofMillis(20);
 

@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { SampleInfrastructure.SCHEMA_PROPERTY + "=payments_tests", "payments.acquirer.latency=300ms",
+				// correctness, not speed: duplicates wait as long as a starved machine needs
+				"payments.idempotency.wait-timeout=60s",
 				"payments.instance-id=payments-under-test", "spring.reactor.netty.shutdown-quiet-period=0s" })
 @Import(SampleInfrastructure.class)
 @Timeout(60)

@@ -21,12 +21,15 @@ import org.springframework.stereotype.Service;
  * a {@code PROCESSING} row (the unique constraint lets exactly one insert win), asks the acquirer and records the
  * decision; every other request for the key reads that row: the stored answer when it is complete, a wait of at
  * most {@code payments.idempotency.wait-timeout} while it is processing, a take-over when it has been processing
- * for longer than {@code payments.idempotency.processing-timeout} (its instance stopped). A technical failure of
- * the acquirer deletes the row, so a retry with the same key authorizes afresh. Time stamps are kept to the
- * millisecond, which both PostgreSQL and H2 store exactly.
+ * for longer than {@code payments.idempotency.processing-timeout} (its instance stopped). A waiting duplicate
+ * looks again after {@code payments.idempotency.poll-interval}, doubled after each look up to 500 ms. A technical
+ * failure of the acquirer deletes the row, so a retry with the same key authorizes afresh. Time stamps are kept to
+ * the millisecond, which both PostgreSQL and H2 store exactly.
  */
 @Service
 public class Authorizations {
+
+	private static final Duration MAX_PAUSE = Duration.ofMillis(500);
 
 	private final PaymentStore store;
 
@@ -58,10 +61,11 @@ public class Authorizations {
 	public Mono<Outcome> authorize(String idempotencyKey, PaymentRequest request) {
 		String fingerprint = request.fingerprint();
 		Instant deadline = now().plus(this.idempotency.getWaitTimeout());
-		return attempt(idempotencyKey, request, fingerprint, deadline);
+		return attempt(idempotencyKey, request, fingerprint, deadline, this.idempotency.getPollInterval());
 	}
 
-	private Mono<Outcome> attempt(String key, PaymentRequest request, String fingerprint, Instant deadline) {
+	private Mono<Outcome> attempt(String key, PaymentRequest request, String fingerprint, Instant deadline,
+			Duration pause) {
 		return this.store.findByKey(key)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
@@ -72,8 +76,9 @@ public class Authorizations {
 				if (now().isAfter(deadline)) {
 					return Mono.error(new StillProcessingException(key));
 				}
-				return Mono.delay(this.idempotency.getPollInterval())
-					.then(Mono.defer(() -> attempt(key, request, fingerprint, deadline)));
+				// back off, so that many waiting duplicates do not crowd out the request they wait for
+				Duration next = pause.multipliedBy(2).compareTo(MAX_PAUSE) < 0 ? pause.multipliedBy(2) : MAX_PAUSE;
+				return Mono.delay(pause).then(Mono.defer(() -> attempt(key, request, fingerprint, deadline, next)));
 			}));
 	}
 
