@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The storefront sample: a WebFlux service whose only infrastructure dependency is the Hyperlane starter (plus
- * R2DBC for its catalog). Runs on an embedded H2 database by default.
+ * R2DBC, Flyway and Redis for its catalog and orders). Runs on an embedded H2 database and an in-process cache by
+ * default, and calls the payments service through Spring Cloud LoadBalancer.
  */
 @SpringBootApplication
 public class EcommerceApplication {

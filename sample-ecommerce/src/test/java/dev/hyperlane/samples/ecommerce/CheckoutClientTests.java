@@ -21,8 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The storefront calls a payments peer (a real Reactor Netty server on port 0) through its tuned
- * {@code WebClient.Builder}, and {@code /actuator/hyperlane/clients} shows that service's pool with live numbers.
+ * The storefront calls a payments peer (a real Reactor Netty server on port 0, listed as the only payments
+ * instance) through its {@code @LoadBalanced WebClient.Builder}, and {@code /actuator/hyperlane} shows the
+ * payments service's pool with live numbers and its balancer with the instance.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.reactor.netty.shutdown-quiet-period=0s")
@@ -45,7 +46,8 @@ class CheckoutClientTests {
 
 	@DynamicPropertySource
 	static void paymentsUrl(DynamicPropertyRegistry registry) {
-		registry.add("payments.base-url", () -> "http://localhost:" + payments.port());
+		registry.add("spring.cloud.discovery.client.simple.instances.payments[0].uri",
+				() -> "http://127.0.0.1:" + payments.port());
 	}
 
 	@AfterAll
@@ -58,12 +60,13 @@ class CheckoutClientTests {
 		JsonNode status = get("/checkout/payments-status");
 		assertThat(status.at("/payments/instance").asText()).isEqualTo("payments-test");
 		JsonNode clients = get("/actuator/hyperlane/clients");
-		JsonNode localhost = clients.get("localhost");
-		assertThat(localhost.at("/settings/hyperlane.client.services.localhost.max-connections/value").asText())
+		JsonNode service = clients.get("payments");
+		assertThat(service.at("/settings/hyperlane.client.services.payments.max-connections/value").asText())
 			.isEqualTo("64");
-		assertThat(localhost.at("/statistics/requests").asLong()).isPositive();
-		assertThat(localhost.at("/statistics/pools").size()).isEqualTo(1);
-		assertThat(clients.has("default")).isTrue();
+		assertThat(service.at("/statistics/requests").asLong()).isPositive();
+		assertThat(service.at("/statistics/pools").size()).isEqualTo(1);
+		JsonNode balancer = get("/actuator/hyperlane/loadbalancers").get("payments");
+		assertThat(balancer.get("instances").size()).isEqualTo(1);
 	}
 
 	private JsonNode get(String path) throws Exception {

@@ -18,7 +18,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The storefront on a real server with the starter: the catalog answers, the hyperlane endpoint shows the
+ * The storefront as the README's run command starts it, with nothing installed (Flyway-migrated in-memory H2,
+ * in-process cache): the catalog answers, the probes and Prometheus answer, the hyperlane endpoint shows the
  * transport and the server settings with their sources, and a large JSON response is gzip-compressed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -42,6 +43,17 @@ class EcommerceApplicationTests {
 		JsonNode one = this.json.readTree(get("/products/3").body());
 		assertThat(one.get("sku").asText()).isEqualTo("SKU-00003");
 		assertThat(get("/products/9999").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void probesAndPrometheusAnswer() throws Exception {
+		JsonNode readiness = this.json.readTree(get("/actuator/health/readiness").body());
+		assertThat(readiness.get("status").asText()).isEqualTo("UP");
+		assertThat(this.json.readTree(get("/actuator/health").body()).at("/components/catalogCache/details/cache")
+			.asText()).startsWith("in-process");
+		HttpResponse<byte[]> prometheus = get("/actuator/prometheus");
+		assertThat(prometheus.statusCode()).isEqualTo(200);
+		assertThat(new String(prometheus.body())).contains("jvm_memory_used_bytes");
 	}
 
 	@Test

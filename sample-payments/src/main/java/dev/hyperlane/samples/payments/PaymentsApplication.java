@@ -2,12 +2,15 @@ package dev.hyperlane.samples.payments;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The payments sample. A skeleton for now: it answers {@code GET /payments/ping} so that the storefront and the
- * benchmarks have a second service to call; idempotent authorizations in PostgreSQL come with the samples work.
+ * The payments sample: authorizes payments exactly once per {@code Idempotency-Key}, stored through R2DBC
+ * (PostgreSQL, or an in-memory H2 database by default) with Flyway migrations, against a simulated acquirer whose
+ * latency and failure rate are properties.
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class PaymentsApplication {
 
 	public static void main(String[] args) {

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,8 +15,8 @@ class PingController {
 
 	private final String instance;
 
-	PingController(@Value("${payments.instance-id:${spring.application.name}}") String instance) {
-		this.instance = instance;
+	PingController(PaymentsProperties properties) {
+		this.instance = properties.getInstanceId();
 	}
 
 	@GetMapping("/payments/ping")

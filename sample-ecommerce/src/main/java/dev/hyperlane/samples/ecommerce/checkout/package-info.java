@@ -1,5 +1,5 @@
 /**
- * Checkout: the storefront's calls to the payments service.
+ * Checkout: orders, and the storefront's calls to the payments service through the load balancer.
  */
 @NullMarked
 package dev.hyperlane.samples.ecommerce.checkout;

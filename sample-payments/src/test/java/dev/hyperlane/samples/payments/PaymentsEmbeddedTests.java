@@ -1,0 +1,79 @@
+package dev.hyperlane.samples.payments;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The sample as the README's run command starts it, with nothing installed: Flyway migrates the in-memory H2
+ * database over JDBC, R2DBC reads and writes the same database, and the probes and Prometheus answer. A
+ * property out of range stops start-up with a message naming it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "payments.acquirer.latency=0s", "spring.reactor.netty.shutdown-quiet-period=0s" })
+class PaymentsEmbeddedTests {
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private final ObjectMapper json = new ObjectMapper();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void authorizesOnTheEmbeddedDatabase() throws Exception {
+		HttpResponse<String> created = this.client.send(HttpRequest.newBuilder(uri("/payments"))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", "embedded-1")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"amount\":\"9.99\",\"currency\":\"EUR\",\"orderReference\":\"embedded\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode payment = this.json.readTree(created.body());
+		assertThat(payment.get("status").asText()).isEqualTo("AUTHORIZED");
+		assertThat(payment.get("currency").asText()).isEqualTo("EUR");
+		HttpResponse<String> read = get(created.headers().firstValue("Location").orElseThrow());
+		assertThat(this.json.readTree(read.body())).isEqualTo(payment);
+	}
+
+	@Test
+	void probesAndPrometheusAnswer() throws Exception {
+		assertThat(this.json.readTree(get("/actuator/health/liveness").body()).get("status").asText())
+			.isEqualTo("UP");
+		JsonNode readiness = this.json.readTree(get("/actuator/health/readiness").body());
+		assertThat(readiness.get("status").asText()).isEqualTo("UP");
+		HttpResponse<String> prometheus = get("/actuator/prometheus");
+		assertThat(prometheus.statusCode()).isEqualTo(200);
+		assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+	}
+
+	@Test
+	void failureRateOutOfRangeStopsStartUpNamingTheProperty() {
+		assertThatThrownBy(() -> new SpringApplicationBuilder(PaymentsApplication.class).web(WebApplicationType.NONE)
+			.run("--payments.acquirer.failure-rate=1.5", "--spring.flyway.enabled=false"))
+			.hasStackTraceContaining("payments.acquirer.failureRate")
+			.hasStackTraceContaining("must be less than or equal to 1");
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return this.client.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+}
