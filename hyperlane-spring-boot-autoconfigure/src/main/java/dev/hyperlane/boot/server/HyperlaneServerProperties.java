@@ -45,6 +45,13 @@ public class HyperlaneServerProperties {
 	private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
 
 	/**
+	 * Largest body a decoder gathers in memory (JSON, text, form data, a single multipart part); a larger request
+	 * body gets 413 Content Too Large. Applies to every codec Spring Boot configures, so also to the response bodies
+	 * a WebClient built from Boot's builder decodes. Spring Boot property: spring.http.codecs.max-in-memory-size.
+	 */
+	private DataSize maxInMemorySize = DataSize.ofMegabytes(1);
+
+	/**
 	 * Initial size of the buffer that accumulates a request line or header. Spring Boot property:
 	 * server.netty.initial-buffer-size.
 	 */
@@ -128,6 +135,14 @@ public class HyperlaneServerProperties {
 
 	public void setMaxHeaderSize(DataSize maxHeaderSize) {
 		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	public DataSize getMaxInMemorySize() {
+		return this.maxInMemorySize;
+	}
+
+	public void setMaxInMemorySize(DataSize maxInMemorySize) {
+		this.maxInMemorySize = maxInMemorySize;
 	}
 
 	public DataSize getInitialBufferSize() {

@@ -14,8 +14,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -64,6 +66,24 @@ public final class ServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	HyperlaneServerFactoryCustomizer hyperlaneServerFactoryCustomizer(HyperlaneServerTuner tuner) {
 		return new HyperlaneServerFactoryCustomizer(tuner);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
+		return new AnsweredRequestFilter(statistics);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CodecCustomizer.class)
+	static class CodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MaxInMemorySizeCodecCustomizer hyperlaneMaxInMemorySizeCodecCustomizer(ServerSettings settings) {
+			return new MaxInMemorySizeCodecCustomizer(settings);
+		}
+
 	}
 
 }

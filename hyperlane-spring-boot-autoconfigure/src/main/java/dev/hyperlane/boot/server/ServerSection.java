@@ -65,6 +65,7 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("acceptedConnections", statistics.acceptedConnections());
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
+		live.put("answeredByServer", statistics.answeredByServer());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);

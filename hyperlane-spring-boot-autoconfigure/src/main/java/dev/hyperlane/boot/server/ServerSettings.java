@@ -28,6 +28,10 @@ import org.springframework.util.unit.DataSize;
  * <ul>
  * <li>max-header-size 16 KB: Node.js's default header limit since v14, room for large JWT and cookie headers;
  * Reactor Netty and Boot use 8 KB.</li>
+ * <li>max-in-memory-size 1 MB: nginx's {@code client_max_body_size} default. Spring's codecs stop at 256 KB, a
+ * limit ordinary JSON payloads reach ({@code DataBufferLimitException: Exceeded limit on max bytes to buffer :
+ * 262144}, spring-boot #24417, spring-cloud-gateway #1750), while a body the size of a heap region per request invites memory
+ * exhaustion.</li>
  * <li>idle-timeout 75 s: nginx's {@code keepalive_timeout} default; longer than the 60 s idle timeout of common
  * cloud load balancers so that the balancer, not the server, closes an idle pooled connection.</li>
  * <li>request-header-timeout 20 s: Apache httpd mod_reqtimeout's default ({@code header=20-40}); plain Boot keeps a
@@ -49,6 +53,8 @@ public final class ServerSettings {
 	static final String MAX_INITIAL_LINE_LENGTH = PREFIX + ".max-initial-line-length";
 
 	static final String MAX_HEADER_SIZE = PREFIX + ".max-header-size";
+
+	static final String MAX_IN_MEMORY_SIZE = PREFIX + ".max-in-memory-size";
 
 	static final String INITIAL_BUFFER_SIZE = PREFIX + ".initial-buffer-size";
 
@@ -129,6 +135,9 @@ public final class ServerSettings {
 				"Reactor Netty's default; a longer request line gets 414");
 		resolver.pick(MAX_HEADER_SIZE, properties.getMaxHeaderSize(), "server.max-http-request-header-size",
 				DataSize.class, "Node.js's limit, room for large JWT and cookie headers; a larger block gets 431");
+		resolver.pick(MAX_IN_MEMORY_SIZE, properties.getMaxInMemorySize(), "spring.http.codecs.max-in-memory-size",
+				DataSize.class, "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON payloads; a larger"
+						+ " body gets 413");
 		resolver.pick(INITIAL_BUFFER_SIZE, properties.getInitialBufferSize(), "server.netty.initial-buffer-size",
 				DataSize.class, "Reactor Netty's default");
 		resolver.pick(VALIDATE_HEADERS, properties.isValidateHeaders(), "server.netty.validate-headers",
@@ -181,6 +190,7 @@ public final class ServerSettings {
 	private static void validate(Map<String, EffectiveSetting> settings) {
 		positiveSize(settings, MAX_INITIAL_LINE_LENGTH, 64);
 		positiveSize(settings, MAX_HEADER_SIZE, 64);
+		positiveSize(settings, MAX_IN_MEMORY_SIZE, 1);
 		positiveSize(settings, INITIAL_BUFFER_SIZE, 1);
 		positiveTime(settings, IDLE_TIMEOUT);
 		positiveTime(settings, REQUEST_HEADER_TIMEOUT);

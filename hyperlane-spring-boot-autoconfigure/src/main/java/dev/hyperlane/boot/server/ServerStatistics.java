@@ -30,6 +30,8 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder requestHeaderTimeouts = new LongAdder();
 
+	private final LongAdder answeredByServer = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -76,6 +78,10 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestHeaderTimedOut() {
 		this.requestHeaderTimeouts.increment();
+	}
+
+	void requestAnsweredByServer() {
+		this.answeredByServer.increment();
 	}
 
 	void listenerBound(Channel channel, SocketOptionPlan plan) {
@@ -129,6 +135,15 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long requestHeaderTimeouts() {
 		return this.requestHeaderTimeouts.sum();
+	}
+
+	/**
+	 * Return the number of requests Reactor Netty answered itself (400 for a malformed body) while the application
+	 * was still reading them; their errors were dropped instead of logged.
+	 * @return the requests answered by the server
+	 */
+	public long answeredByServer() {
+		return this.answeredByServer.sum();
 	}
 
 	/**
