@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.server;
 
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.core.Ordered;
@@ -11,13 +12,17 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Ends quietly the handling of a request that Reactor Netty has already answered itself. When a request body turns
- * out malformed after the headers were handed to the application (an invalid chunk size, say), Reactor Netty sends
- * {@code 400 Bad Request} and closes the connection, and the application's read of the body fails. Without this
- * filter WebFlux then tries to write its own error response on top, fails with {@code IllegalStateException: Status
- * and headers already sent} and logs an error with a stack trace for every such request, which an attacker can
- * repeat at will. The filter drops the error only when the Reactor Netty response has already been sent; every other
- * error goes on to the application's exception handlers. Counted as {@code answeredByServer} in the server section.
+ * Ends quietly the handling of a request that can no longer get an answer from the application, instead of letting
+ * WebFlux log a {@code 500 Server Error} with a stack trace for it, which a client can provoke at will:
+ * <ul>
+ * <li>Reactor Netty answered it itself: a request body that turns out malformed after the headers were handed to the
+ * application (an invalid chunk size) gets {@code 400 Bad Request} and the connection closes; WebFlux would then try
+ * to write its own error response on top and fail with {@code Status and headers already sent}. Counted as
+ * {@code answeredByServer}.</li>
+ * <li>The client closed the connection before its request body was complete (Reactor Netty's
+ * {@link AbortedException}). Counted as {@code closedByClient}.</li>
+ * </ul>
+ * Every other error goes on to the application's exception handlers untouched.
  */
 public final class AnsweredRequestFilter implements WebFilter, Ordered {
 
@@ -36,15 +41,34 @@ public final class AnsweredRequestFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return chain.filter(exchange).onErrorResume((error) -> alreadyAnswered(exchange.getResponse()), (error) -> {
-			this.statistics.requestAnsweredByServer();
-			return Mono.empty();
+		return chain.filter(exchange).onErrorResume((error) -> {
+			if (alreadyAnswered(exchange.getResponse())) {
+				this.statistics.requestAnsweredByServer();
+				return Mono.empty();
+			}
+			if (closedByClient(error)) {
+				this.statistics.requestClosedByClient();
+				return Mono.empty();
+			}
+			return Mono.error(error);
 		});
 	}
 
 	private static boolean alreadyAnswered(ServerHttpResponse response) {
 		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
 		return nativeResponse instanceof HttpServerResponse netty && netty.hasSentHeaders() && !response.isCommitted();
+	}
+
+	private static boolean closedByClient(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof AbortedException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -66,6 +66,7 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
 		live.put("answeredByServer", statistics.answeredByServer());
+		live.put("closedByClient", statistics.closedByClient());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);

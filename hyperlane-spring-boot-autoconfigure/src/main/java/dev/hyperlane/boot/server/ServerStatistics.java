@@ -32,6 +32,8 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder answeredByServer = new LongAdder();
 
+	private final LongAdder closedByClient = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -82,6 +84,10 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestAnsweredByServer() {
 		this.answeredByServer.increment();
+	}
+
+	void requestClosedByClient() {
+		this.closedByClient.increment();
 	}
 
 	void listenerBound(Channel channel, SocketOptionPlan plan) {
@@ -144,6 +150,15 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long answeredByServer() {
 		return this.answeredByServer.sum();
+	}
+
+	/**
+	 * Return the number of requests whose client closed the connection before the request body was complete; their
+	 * errors were dropped instead of logged.
+	 * @return the requests closed by the client
+	 */
+	public long closedByClient() {
+		return this.closedByClient.sum();
 	}
 
 	/**

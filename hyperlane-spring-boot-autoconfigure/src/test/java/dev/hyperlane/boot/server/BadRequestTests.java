@@ -142,6 +142,21 @@ class BadRequestTests {
 		});
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void clientClosingBeforeItsBodyIsCompleteIsCountedNotLogged() {
+		this.runner.run((context) -> {
+			try (RawHttpConnection connection = connect(context)) {
+				connection.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+						+ "Content-Length: 100\r\n\r\nonly ten b");
+			}
+			Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+					(Map<String, Object>) context.getBean(HyperlaneEndpoint.class).section("server").get("statistics"))
+				.containsEntry("closedByClient", 1L));
+			assertValidRequestAnswered(context);
+		});
+	}
+
 	// helpers
 
 	private static RawHttpConnection.Response post(AssertableReactiveWebApplicationContext context, int size)
