@@ -105,6 +105,8 @@ public class HyperlaneServerProperties {
 
 	private final Compression compression = new Compression();
 
+	private final ConcurrencyLimit concurrencyLimit = new ConcurrencyLimit();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -223,6 +225,110 @@ public class HyperlaneServerProperties {
 
 	public Compression getCompression() {
 		return this.compression;
+	}
+
+	public ConcurrencyLimit getConcurrencyLimit() {
+		return this.concurrencyLimit;
+	}
+
+	/**
+	 * Adaptive concurrency limit (Netflix concurrency-limits): requests beyond the current limit get 503 Service
+	 * Unavailable with Retry-After at once instead of queueing. Off by default.
+	 */
+	public static class ConcurrencyLimit {
+
+		/**
+		 * Whether to limit the requests in progress at once and reject the excess with 503.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Algorithm that moves the limit with the observed latency.
+		 */
+		private ConcurrencyLimitAlgorithm algorithm = ConcurrencyLimitAlgorithm.GRADIENT2;
+
+		/**
+		 * Limit before the first latency samples arrive; the fixed limit with the fixed algorithm.
+		 */
+		private int initialLimit = 100;
+
+		/**
+		 * Lowest limit the algorithm may choose.
+		 */
+		private int minLimit = 20;
+
+		/**
+		 * Highest limit the algorithm may choose.
+		 */
+		private int maxLimit = 1000;
+
+		/**
+		 * Time clients are asked to wait before they retry a rejected request (Retry-After, whole seconds).
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		/**
+		 * Path patterns never limited, so that health checks and the hyperlane endpoint stay reachable under
+		 * overload.
+		 */
+		private List<String> bypassPaths = new ArrayList<>(List.of("/actuator/**"));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ConcurrencyLimitAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(ConcurrencyLimitAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public int getInitialLimit() {
+			return this.initialLimit;
+		}
+
+		public void setInitialLimit(int initialLimit) {
+			this.initialLimit = initialLimit;
+		}
+
+		public int getMinLimit() {
+			return this.minLimit;
+		}
+
+		public void setMinLimit(int minLimit) {
+			this.minLimit = minLimit;
+		}
+
+		public int getMaxLimit() {
+			return this.maxLimit;
+		}
+
+		public void setMaxLimit(int maxLimit) {
+			this.maxLimit = maxLimit;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+		public List<String> getBypassPaths() {
+			return this.bypassPaths;
+		}
+
+		public void setBypassPaths(List<String> bypassPaths) {
+			this.bypassPaths = bypassPaths;
+		}
+
 	}
 
 	/**
