@@ -31,7 +31,7 @@ public final class TestCertificates {
 	}
 
 	/**
-	 * Return the certificates, making them on first use (about ten {@code keytool} runs).
+	 * Return the certificates, making them on first use (eleven {@code keytool} runs).
 	 * @return the certificates
 	 */
 	public static synchronized TestCertificates get() {
@@ -71,9 +71,11 @@ public final class TestCertificates {
 		keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", file("ca.p12"), "-storepass", this.password,
 				"-infile", file(name + ".csr"), "-outfile", file(name + ".pem"), "-ext", san, "-ext", usage,
 				"-validity", "2");
-		keytool("-importcert", "-noprompt", "-alias", "ca", "-file", file("ca.pem"), "-keystore", store,
-				"-storepass", this.password);
-		keytool("-importcert", "-noprompt", "-alias", name, "-file", file(name + ".pem"), "-keystore", store,
+		// the signed certificate followed by the authority's: keytool takes the whole chain as the reply
+		Path chain = Path.of(file(name + "-chain.pem"));
+		Files.writeString(chain,
+				Files.readString(Path.of(file(name + ".pem"))) + Files.readString(Path.of(file("ca.pem"))));
+		keytool("-importcert", "-noprompt", "-alias", name, "-file", chain.toString(), "-keystore", store,
 				"-storepass", this.password);
 	}
 
