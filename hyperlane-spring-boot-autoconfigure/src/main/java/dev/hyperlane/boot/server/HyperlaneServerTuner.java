@@ -196,6 +196,7 @@ public final class HyperlaneServerTuner {
 				statistics.connectionOpened(channel, plan);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
+				MalformedRequestResponder.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {
 			statistics.requestReceived();

@@ -87,6 +87,7 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("acceptedConnections", statistics.acceptedConnections());
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
+		live.put("malformedRequests", statistics.malformedRequests());
 		live.put("answeredByServer", statistics.answeredByServer());
 		live.put("closedByClient", statistics.closedByClient());
 		statistics.shortestCallerTimeoutMillis()

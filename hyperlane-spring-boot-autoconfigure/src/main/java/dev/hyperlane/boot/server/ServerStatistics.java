@@ -34,6 +34,8 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder closedByClient = new LongAdder();
 
+	private final LongAdder malformedRequests = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -84,6 +86,10 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestAnsweredByServer() {
 		this.answeredByServer.increment();
+	}
+
+	void malformedRequest() {
+		this.malformedRequests.increment();
 	}
 
 	void requestClosedByClient() {
@@ -150,6 +156,14 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long answeredByServer() {
 		return this.answeredByServer.sum();
+	}
+
+	/**
+	 * Return the number of requests whose line or headers could not be decoded (answered 400, 414 or 431).
+	 * @return the malformed requests
+	 */
+	public long malformedRequests() {
+		return this.malformedRequests.sum();
 	}
 
 	/**

@@ -42,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bad input over real sockets, under Netty's paranoid leak detection ({@link NettyLeakDetection}): request bodies
  * above the in-memory limit get 413 with the precedence Hyperlane property, then Spring Boot property, then default;
- * malformed request lines and headers get 400. After each bad request the server still answers a valid one, and
- * nothing is logged with a stack trace. Oversized headers (431), over-long request lines (414), trickled headers
+ * malformed request lines and headers get 400, are counted and not logged (Reactor Netty would log a WARN line for
+ * each); a malformed chunked body gets 400 and a client that closes mid-body is counted, neither logged as a 500.
+ * After each bad request the server still answers a valid one, and nothing is logged with a stack trace. Oversized headers (431), over-long request lines (414), trickled headers
  * (408) and idle connections are covered by {@link ServerTuningIntegrationTests}, which runs under the same leak
  * detection.
  */
@@ -113,14 +114,22 @@ class BadRequestTests {
 			"GET /ok HTTP/1.1\r\nHost: x\r\nX-Value: a\u0000b\r\n\r\n",
 			"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
 			"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab" })
-	void malformedRequestGets400(String request) {
+	@SuppressWarnings("unchecked")
+	void malformedRequestGets400AndIsCountedNotLogged(String request, CapturedOutput output) {
 		this.runner.run((context) -> {
 			try (RawHttpConnection connection = connect(context)) {
 				connection.write(request.getBytes(StandardCharsets.ISO_8859_1));
-				assertThat(connection.readResponse().status()).isEqualTo(400);
+				RawHttpConnection.Response response = connection.readResponse();
+				assertThat(response.status()).isEqualTo(400);
+				assertThat(response.header("connection")).isEqualTo("close");
+				assertThat(connection.closedByServerWithin(Duration.ofSeconds(2))).isTrue();
 			}
 			assertValidRequestAnswered(context);
+			assertThat((Map<String, Object>) context.getBean(HyperlaneEndpoint.class)
+				.section("server")
+				.get("statistics")).containsEntry("malformedRequests", 1L);
 		});
+		assertThat(output.getAll()).doesNotContain("Decoding failed");
 	}
 
 	@Test
