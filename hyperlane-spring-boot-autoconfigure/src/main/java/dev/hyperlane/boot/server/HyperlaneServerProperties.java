@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Tuning of the Reactor Netty web server. Where Spring Boot has its own property for the same thing
  * ({@code server.netty.*}, {@code server.compression.*}, {@code server.max-http-request-header-size},
- * {@code server.http2.enabled}) and the application set it, Boot's value wins over Hyperlane's default; a
- * {@code hyperlane.server.*} property the application set wins over both.
+ * {@code server.http2.enabled}, {@code spring.http.codecs.max-in-memory-size}) and the application set it, Boot's
+ * value wins over Hyperlane's default; a {@code hyperlane.server.*} property the application set wins over both.
+ * TLS comes from Spring Boot's {@code server.ssl.bundle}.
  */
 @ConfigurationProperties("hyperlane.server")
 public class HyperlaneServerProperties {

@@ -15,12 +15,14 @@ import org.jspecify.annotations.Nullable;
  * The {@code server} section of the {@code hyperlane} endpoint: each setting as applied with its source, the
  * socket options the kernel reports for the listening socket and a recent connection, the compression algorithms
  * on offer, live counts (connections open and accepted, requests, request-header timeouts, requests answered by the
- * server or closed by the client before the application could answer), and the concurrency limit (current limit,
- * who set it, in-flight, admitted and rejected requests).
+ * server or closed by the client before the application could answer, malformed requests), TLS (provider, ALPN
+ * protocols, session cache; see {@link ServerTls}), and the concurrency limit (current limit, who set it, in-flight,
+ * admitted and rejected requests).
  * <p>
  * One write action, through {@code POST /actuator/hyperlane/server} when the endpoint's access is unrestricted:
  * {@code {"action": "concurrency-limit", "value": "200"}} pins the concurrency limit to 200 requests;
- * {@code "value": "adaptive"} hands it back to the algorithm.
+ * {@code "value": "adaptive"} hands it back to the algorithm. A pinned value may lie outside min-limit and
+ * max-limit: the operator's word wins until the pin is released.
  */
 public final class ServerSection implements HyperlaneSection {
 
