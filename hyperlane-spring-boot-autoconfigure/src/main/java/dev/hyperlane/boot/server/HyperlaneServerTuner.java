@@ -197,6 +197,7 @@ public final class HyperlaneServerTuner {
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
 				MalformedRequestResponder.install(channel.pipeline(), statistics);
+				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {
 			statistics.requestReceived();

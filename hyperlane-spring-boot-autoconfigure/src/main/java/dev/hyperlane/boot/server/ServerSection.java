@@ -95,7 +95,7 @@ public final class ServerSection implements HyperlaneSection {
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);
-		description.put("tls", ServerTls.describe(this.tuner.sslContext()));
+		description.put("tls", ServerTls.describe(this.tuner.sslContext(), statistics.tlsHandshakeFailures()));
 		description.put("concurrencyLimit", (this.limiter != null) ? this.limiter.describe() : Map.of("enabled", false));
 		return description;
 	}

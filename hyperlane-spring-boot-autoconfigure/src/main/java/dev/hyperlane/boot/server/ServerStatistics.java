@@ -36,6 +36,8 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder malformedRequests = new LongAdder();
 
+	private final LongAdder tlsHandshakeFailures = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -86,6 +88,10 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestAnsweredByServer() {
 		this.answeredByServer.increment();
+	}
+
+	void tlsHandshakeFailed() {
+		this.tlsHandshakeFailures.increment();
 	}
 
 	void malformedRequest() {
@@ -156,6 +162,14 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long answeredByServer() {
 		return this.answeredByServer.sum();
+	}
+
+	/**
+	 * Return the number of connections whose TLS handshake failed.
+	 * @return the failed handshakes
+	 */
+	public long tlsHandshakeFailures() {
+		return this.tlsHandshakeFailures.sum();
 	}
 
 	/**

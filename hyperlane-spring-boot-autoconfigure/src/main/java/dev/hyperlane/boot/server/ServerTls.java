@@ -13,14 +13,15 @@ import org.jspecify.annotations.Nullable;
  * What the running server's TLS looks like, read back from the {@link SslContext} that Spring Boot built from its
  * SSL bundle ({@code server.ssl.bundle}): the provider (OpenSSL through netty-tcnative when it is on the class path,
  * the JDK's otherwise, a choice Reactor Netty makes), the ALPN protocols on offer ({@code h2} once HTTP/2 is on), and
- * the session cache that lets returning clients resume a session instead of a full handshake.
+ * the session cache that lets returning clients resume a session instead of a full handshake, and the handshakes that
+ * failed ({@link TlsHandshakeGuard}).
  */
 final class ServerTls {
 
 	private ServerTls() {
 	}
 
-	static Map<String, Object> describe(@Nullable SslContext context) {
+	static Map<String, Object> describe(@Nullable SslContext context, long handshakeFailures) {
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("enabled", context != null);
 		description.put("openSslAvailable", OpenSsl.isAvailable());
@@ -42,6 +43,7 @@ final class ServerTls {
 		description.put("applicationProtocols", alpn);
 		description.put("sessionCacheSize", context.sessionCacheSize());
 		description.put("sessionTimeoutSeconds", context.sessionTimeout());
+		description.put("handshakeFailures", handshakeFailures);
 		return description;
 	}
 

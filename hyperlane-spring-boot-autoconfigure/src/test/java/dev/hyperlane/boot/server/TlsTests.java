@@ -24,6 +24,9 @@ import dev.hyperlane.boot.testsupport.TestCertificates;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,6 +36,8 @@ import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpC
 import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -58,6 +63,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * certificate cannot pass.
  */
 @Timeout(90)
+@ExtendWith(OutputCaptureExtension.class)
 class TlsTests {
 
 	private static final TestCertificates certificates = TestCertificates.get();
@@ -133,6 +139,25 @@ class TlsTests {
 						.build(),
 					HttpResponse.BodyHandlers.ofString()));
 		});
+	}
+
+	@ParameterizedTest(name = "http2 {0}")
+	@ValueSource(booleans = { false, true })
+	@SuppressWarnings("unchecked")
+	void failedHandshakesAreCountedNotLoggedWithAStackTrace(boolean http2, CapturedOutput output) {
+		this.runner.withPropertyValues("hyperlane.server.http2.enabled=" + http2).run((context) -> {
+			try (RawHttpConnection plain = new RawHttpConnection(port(context))) {
+				plain.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+				plain.closedByServerWithin(Duration.ofSeconds(5));
+			}
+			SSLContext untrusting = SSLContext.getInstance("TLS");
+			untrusting.init(null, null, null);
+			assertThatExceptionOfType(java.io.IOException.class).isThrownBy(() -> handshake(untrusting, port(context)));
+			assertThat(handshake(trustingContext(), port(context))).isNotEmpty();
+			Map<String, Object> tls = (Map<String, Object>) server(context).get("tls");
+			assertThat(tls).containsEntry("handshakeFailures", 2L);
+		});
+		assertThat(output.getAll()).doesNotContain("\tat ");
 	}
 
 	@Test
