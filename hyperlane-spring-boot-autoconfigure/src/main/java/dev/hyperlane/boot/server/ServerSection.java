@@ -141,6 +141,12 @@ public final class ServerSection implements HyperlaneSection {
 					"hyperlane.server.socket." + skipped.option().propertyName(),
 					"remove it, or choose a transport that supports it (hyperlane.transport.type)"));
 		}
+		ServerConcurrencyLimiter limiter = this.limiter;
+		if (limiter != null && limiter.rejected() > 0) {
+			advice.add(Advice.warning(limiter.rejected() + " request(s) rejected with 503 by the concurrency limit (now "
+					+ limiter.limit() + ")", "hyperlane.server.concurrency-limit.max-limit",
+					"add instances if the rejections go on; raise max-limit only if latency stays flat at the limit"));
+		}
 		return advice;
 	}
 

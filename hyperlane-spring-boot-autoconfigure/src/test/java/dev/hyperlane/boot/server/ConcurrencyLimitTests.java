@@ -102,6 +102,8 @@ class ConcurrencyLimitTests {
 					.containsEntry("setBy", "algorithm")
 					.containsEntry("inFlight", 4)
 					.containsEntry("rejected", 3L);
+				assertThat(endpoint(context).section("advice").toString())
+					.contains("hyperlane.server.concurrency-limit.max-limit");
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				assertThat(meters.get("hyperlane.server.concurrency.limit").gauge().value()).isEqualTo(4.0);
 				assertThat(meters.get("hyperlane.server.concurrency.rejected").functionCounter().count()).isEqualTo(3.0);
