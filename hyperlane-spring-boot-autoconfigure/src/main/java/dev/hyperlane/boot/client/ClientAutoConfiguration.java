@@ -6,10 +6,12 @@ import java.util.function.Function;
 
 import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,6 +27,9 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,7 +62,8 @@ public final class ClientAutoConfiguration {
 	@ConditionalOnMissingBean(ClientHttpConnector.class)
 	HyperlaneClientHttpConnector hyperlaneClientHttpConnector(HyperlaneClientProperties properties,
 			TransportResources transport, ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters) {
+			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters,
+			ObjectProvider<SslBundles> sslBundles) {
 		ReactorClientHttpConnectorBuilder base = (connectorBuilder
 			.getIfAvailable() instanceof ReactorClientHttpConnectorBuilder reactor) ? reactor
 					: ClientHttpConnectorBuilder.reactor();
@@ -68,16 +74,37 @@ public final class ClientAutoConfiguration {
 			ClientSettings settings = ClientSettings.resolve(name, properties.getDefaults(), options,
 					transport.socketOptionMapper());
 			ServiceClient client = new ServiceClient(settings, bootOverrides(settings, bootSettings), transport,
-					meterBinder, connectorFactory(base, settings, bootSettings));
+					meterBinder, connectorFactory(base, settings, bootSettings), sslBundle(settings, sslBundles));
 			client.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 			services.put(name, client);
 		});
 		ClientSettings defaults = ClientSettings.resolve(null, properties.getDefaults(), null,
 				transport.socketOptionMapper());
 		ServiceClient fallback = new ServiceClient(defaults, bootOverrides(defaults, bootSettings), transport,
-				meterBinder, connectorFactory(base, defaults, bootSettings));
+				meterBinder, connectorFactory(base, defaults, bootSettings), sslBundle(defaults, sslBundles));
 		fallback.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 		return new HyperlaneClientHttpConnector(services, fallback);
+	}
+
+	private static @Nullable SslBundle sslBundle(ClientSettings settings, ObjectProvider<SslBundles> sslBundles) {
+		String name = settings.sslBundle();
+		if (name == null) {
+			return null;
+		}
+		EffectiveSetting setting = settings.effective().get("ssl-bundle");
+		String property = (setting != null) ? setting.property() : "hyperlane.client.defaults.ssl-bundle";
+		SslBundles bundles = sslBundles.getIfAvailable();
+		try {
+			if (bundles != null) {
+				return bundles.getBundle(name);
+			}
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new HyperlaneSettingException(property, "there is no SSL bundle named '" + name + "'",
+					"Declare it under spring.ssl.bundle.* or correct " + property + ".", ex);
+		}
+		throw new HyperlaneSettingException(property, "SSL bundles are not configured",
+				"Declare the bundle '" + name + "' under spring.ssl.bundle.*.");
 	}
 
 	private static Function<HttpClient, ClientHttpConnector> connectorFactory(ReactorClientHttpConnectorBuilder base,

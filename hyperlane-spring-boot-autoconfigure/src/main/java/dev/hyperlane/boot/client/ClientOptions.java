@@ -104,6 +104,14 @@ public class ClientOptions {
 	private @Nullable Duration keepAliveMargin;
 
 	/**
+	 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies the service's
+	 * certificate and whose key, when it has one, is the client certificate for mutual TLS; https URLs then use it.
+	 * Unset by default: https URLs use the JDK's trusted authorities. Spring Boot's spring.http.clients.ssl.bundle
+	 * wins when set.
+	 */
+	private @Nullable String sslBundle;
+
+	/**
 	 * Longest time a resolved address is cached, whatever its DNS TTL. Default 30s.
 	 */
 	private @Nullable Duration dnsCacheMaxTimeToLive;
@@ -256,6 +264,14 @@ public class ClientOptions {
 
 	public void setKeepAliveMargin(@Nullable Duration keepAliveMargin) {
 		this.keepAliveMargin = keepAliveMargin;
+	}
+
+	public @Nullable String getSslBundle() {
+		return this.sslBundle;
+	}
+
+	public void setSslBundle(@Nullable String sslBundle) {
+		this.sslBundle = sslBundle;
 	}
 
 	public @Nullable Duration getDnsCacheMaxTimeToLive() {

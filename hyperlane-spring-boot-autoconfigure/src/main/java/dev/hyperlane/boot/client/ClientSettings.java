@@ -97,6 +97,8 @@ public final class ClientSettings {
 
 	final Duration dnsQueryTimeout;
 
+	final @Nullable String sslBundle;
+
 	final boolean retryEnabled;
 
 	final Duration retryBackoff;
@@ -150,6 +152,8 @@ public final class ClientSettings {
 				"addresses follow Kubernetes endpoint changes within half a minute");
 		this.dnsQueryTimeout = resolver.pick("dns-query-timeout", ClientOptions::getDnsQueryTimeout,
 				Duration.ofSeconds(5), "Netty's default");
+		this.sslBundle = resolver.pickNullable("ssl-bundle", ClientOptions::getSslBundle,
+				"unset: https URLs are verified against the JDK's trusted authorities, no client certificate");
 		this.retryEnabled = resolver.pick("retry.enabled", (options) -> options.getRetry().getEnabled(), true,
 				"idempotent requests that failed before any response byte are sent once more");
 		this.retryBackoff = resolver.pick("retry.backoff", (options) -> options.getRetry().getBackoff(),
@@ -259,6 +263,14 @@ public final class ClientSettings {
 	 */
 	public Duration responseTimeout() {
 		return this.responseTimeout;
+	}
+
+	/**
+	 * Return the name of the SSL bundle used for https URLs.
+	 * @return the bundle name, or {@code null} for the JDK's defaults
+	 */
+	public @Nullable String sslBundle() {
+		return this.sslBundle;
 	}
 
 	/**

@@ -15,10 +15,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.tcp.AbstractProtocolSslContextSpec;
 
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 
@@ -49,9 +54,18 @@ public final class ServiceClient {
 
 	private final Map<String, EffectiveSetting> effective;
 
+	private final @Nullable SslBundle sslBundle;
+
 	ServiceClient(ClientSettings settings, Map<String, EffectiveSetting> bootOverrides, TransportResources transport,
 			@Nullable PoolMeterBinder meters, Function<HttpClient, ClientHttpConnector> connectorFactory) {
+		this(settings, bootOverrides, transport, meters, connectorFactory, null);
+	}
+
+	ServiceClient(ClientSettings settings, Map<String, EffectiveSetting> bootOverrides, TransportResources transport,
+			@Nullable PoolMeterBinder meters, Function<HttpClient, ClientHttpConnector> connectorFactory,
+			@Nullable SslBundle sslBundle) {
 		this.settings = settings;
+		this.sslBundle = sslBundle;
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>(settings.effective());
 		effective.putAll(bootOverrides);
 		this.effective = Collections.unmodifiableMap(effective);
@@ -119,7 +133,31 @@ public final class ServiceClient {
 		if (settings.honorKeepAliveHeader) {
 			tuned = tuned.doOnResponse(KeepAliveEviction::record);
 		}
+		if (this.sslBundle != null) {
+			AbstractProtocolSslContextSpec<?> tls = tls(this.sslBundle, settings.protocol);
+			tuned = tuned.secure((spec) -> spec.sslContext(tls));
+		}
 		return tuned;
+	}
+
+	/**
+	 * TLS for https URLs from a Spring Boot SSL bundle: its trust material verifies the server, its key (when the
+	 * bundle has one) is the client certificate, its protocols and ciphers apply; ALPN offers h2 when the service
+	 * speaks h2. Netty uses OpenSSL (netty-tcnative) when it is on the class path, else the JDK's provider.
+	 */
+	private static AbstractProtocolSslContextSpec<?> tls(SslBundle bundle, ClientProtocol protocol) {
+		AbstractProtocolSslContextSpec<?> spec = (protocol == ClientProtocol.H2) ? Http2SslContextSpec.forClient()
+				: Http11SslContextSpec.forClient();
+		return spec.configure((builder) -> {
+			builder.keyManager(bundle.getManagers().getKeyManagerFactory());
+			builder.trustManager(bundle.getManagers().getTrustManagerFactory());
+			if (bundle.getOptions().getEnabledProtocols() != null) {
+				builder.protocols(bundle.getOptions().getEnabledProtocols());
+			}
+			if (bundle.getOptions().getCiphers() != null) {
+				builder.ciphers(SslOptions.asSet(bundle.getOptions().getCiphers()));
+			}
+		});
 	}
 
 	/**

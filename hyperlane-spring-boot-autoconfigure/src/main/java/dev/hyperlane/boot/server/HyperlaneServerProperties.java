@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Tuning of the Reactor Netty web server. Where Spring Boot has its own property for the same thing
  * ({@code server.netty.*}, {@code server.compression.*}, {@code server.max-http-request-header-size},
- * {@code server.http2.enabled}) and the application set it, Boot's value wins over Hyperlane's default; a
- * {@code hyperlane.server.*} property the application set wins over both.
+ * {@code server.http2.enabled}, {@code spring.http.codecs.max-in-memory-size}) and the application set it, Boot's
+ * value wins over Hyperlane's default; a {@code hyperlane.server.*} property the application set wins over both.
+ * TLS comes from Spring Boot's {@code server.ssl.bundle}.
  */
 @ConfigurationProperties("hyperlane.server")
 public class HyperlaneServerProperties {
@@ -43,6 +44,13 @@ public class HyperlaneServerProperties {
 	 * server.max-http-request-header-size.
 	 */
 	private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
+
+	/**
+	 * Largest body a decoder gathers in memory (JSON, text, form data, a single multipart part); a larger request
+	 * body gets 413 Content Too Large. Applies to every codec Spring Boot configures, so also to the response bodies
+	 * a WebClient built from Boot's builder decodes. Spring Boot property: spring.http.codecs.max-in-memory-size.
+	 */
+	private DataSize maxInMemorySize = DataSize.ofMegabytes(1);
 
 	/**
 	 * Initial size of the buffer that accumulates a request line or header. Spring Boot property:
@@ -98,6 +106,8 @@ public class HyperlaneServerProperties {
 
 	private final Compression compression = new Compression();
 
+	private final ConcurrencyLimit concurrencyLimit = new ConcurrencyLimit();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -128,6 +138,14 @@ public class HyperlaneServerProperties {
 
 	public void setMaxHeaderSize(DataSize maxHeaderSize) {
 		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	public DataSize getMaxInMemorySize() {
+		return this.maxInMemorySize;
+	}
+
+	public void setMaxInMemorySize(DataSize maxInMemorySize) {
+		this.maxInMemorySize = maxInMemorySize;
 	}
 
 	public DataSize getInitialBufferSize() {
@@ -208,6 +226,110 @@ public class HyperlaneServerProperties {
 
 	public Compression getCompression() {
 		return this.compression;
+	}
+
+	public ConcurrencyLimit getConcurrencyLimit() {
+		return this.concurrencyLimit;
+	}
+
+	/**
+	 * Adaptive concurrency limit (Netflix concurrency-limits): requests beyond the current limit get 503 Service
+	 * Unavailable with Retry-After at once instead of queueing. Off by default.
+	 */
+	public static class ConcurrencyLimit {
+
+		/**
+		 * Whether to limit the requests in progress at once and reject the excess with 503.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Algorithm that moves the limit with the observed latency.
+		 */
+		private ConcurrencyLimitAlgorithm algorithm = ConcurrencyLimitAlgorithm.GRADIENT2;
+
+		/**
+		 * Limit before the first latency samples arrive; the fixed limit with the fixed algorithm.
+		 */
+		private int initialLimit = 100;
+
+		/**
+		 * Lowest limit the algorithm may choose.
+		 */
+		private int minLimit = 20;
+
+		/**
+		 * Highest limit the algorithm may choose.
+		 */
+		private int maxLimit = 1000;
+
+		/**
+		 * Time clients are asked to wait before they retry a rejected request (Retry-After, whole seconds).
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		/**
+		 * Path patterns never limited, so that health checks and the hyperlane endpoint stay reachable under
+		 * overload.
+		 */
+		private List<String> bypassPaths = new ArrayList<>(List.of("/actuator/**"));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ConcurrencyLimitAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(ConcurrencyLimitAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public int getInitialLimit() {
+			return this.initialLimit;
+		}
+
+		public void setInitialLimit(int initialLimit) {
+			this.initialLimit = initialLimit;
+		}
+
+		public int getMinLimit() {
+			return this.minLimit;
+		}
+
+		public void setMinLimit(int minLimit) {
+			this.minLimit = minLimit;
+		}
+
+		public int getMaxLimit() {
+			return this.maxLimit;
+		}
+
+		public void setMaxLimit(int maxLimit) {
+			this.maxLimit = maxLimit;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+		public List<String> getBypassPaths() {
+			return this.bypassPaths;
+		}
+
+		public void setBypassPaths(List<String> bypassPaths) {
+			this.bypassPaths = bypassPaths;
+		}
+
 	}
 
 	/**

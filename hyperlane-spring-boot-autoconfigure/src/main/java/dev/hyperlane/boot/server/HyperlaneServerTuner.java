@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.compression.Zstd;
+import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,7 @@ import reactor.netty.http.server.compression.DeflateOption;
 import reactor.netty.http.server.compression.GzipOption;
 import reactor.netty.http.server.compression.HttpCompressionOption;
 import reactor.netty.http.server.compression.ZstdOption;
+import reactor.netty.tcp.SslProvider;
 
 import org.springframework.util.unit.DataSize;
 
@@ -56,6 +58,8 @@ public final class HyperlaneServerTuner {
 	private final ServerStatistics statistics;
 
 	private volatile ServerSettings applied;
+
+	private volatile @Nullable SslContext sslContext;
 
 	/**
 	 * Create a tuner.
@@ -102,7 +106,17 @@ public final class HyperlaneServerTuner {
 		tuned = applyCompression(tuned, settings);
 		tuned = instrument(tuned, settings);
 		this.applied = settings;
+		SslProvider ssl = tuned.configuration().sslProvider();
+		this.sslContext = (ssl != null) ? ssl.getSslContext() : null;
 		return tuned;
+	}
+
+	/**
+	 * Return the TLS context of the server as last applied, built by Spring Boot from {@code server.ssl.bundle}.
+	 * @return the context, or {@code null} when the server does not use TLS
+	 */
+	public @Nullable SslContext sslContext() {
+		return this.sslContext;
 	}
 
 	private HttpServer applyTransport(HttpServer server, ServerSettings settings) {
@@ -182,6 +196,8 @@ public final class HyperlaneServerTuner {
 				statistics.connectionOpened(channel, plan);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
+				MalformedRequestResponder.install(channel.pipeline(), statistics);
+				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {
 			statistics.requestReceived();

@@ -1,28 +1,37 @@
 package dev.hyperlane.boot.server;
 
+import com.netflix.concurrency.limits.Limiter;
 import dev.hyperlane.boot.ExplicitProperties;
+import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
  * Tunes Spring Boot's Reactor Netty web server with {@code hyperlane.server.*}. Backs off when the application is
  * not a reactive web application, when Reactor Netty or Boot's Netty server module is absent, with
  * {@code hyperlane.enabled=false} or {@code hyperlane.server.enabled=false}; each bean backs off when the
- * application defines its own.
+ * application defines its own. The concurrency limit is added with
+ * {@code hyperlane.server.concurrency-limit.enabled=true} (Netflix's concurrency-limits-core must be on the class
+ * path, or start-up fails naming the property), its meters when Micrometer is present.
  */
 @AutoConfiguration(after = TransportAutoConfiguration.class)
 @ConditionalOnClass({ HttpServer.class, NettyReactiveWebServerFactory.class })
@@ -56,14 +65,79 @@ public final class ServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerSection hyperlaneServerSection(HyperlaneServerTuner tuner) {
-		return new ServerSection(tuner);
+	ServerSection hyperlaneServerSection(HyperlaneServerTuner tuner,
+			ObjectProvider<ServerConcurrencyLimiter> limiter) {
+		return new ServerSection(tuner, limiter.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	HyperlaneServerFactoryCustomizer hyperlaneServerFactoryCustomizer(HyperlaneServerTuner tuner) {
 		return new HyperlaneServerFactoryCustomizer(tuner);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
+		return new AnsweredRequestFilter(statistics);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Limiter.class)
+	@ConditionalOnBooleanProperty("hyperlane.server.concurrency-limit.enabled")
+	static class ConcurrencyLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServerConcurrencyLimiter hyperlaneServerConcurrencyLimiter(ServerSettings settings) {
+			return new ServerConcurrencyLimiter(settings);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConcurrencyLimitWebFilter hyperlaneConcurrencyLimitWebFilter(ServerConcurrencyLimiter limiter) {
+			return new ConcurrencyLimitWebFilter(limiter);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(MeterBinder.class)
+		static class MetersConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			ConcurrencyLimitMeterBinder hyperlaneConcurrencyLimitMeterBinder(ServerConcurrencyLimiter limiter) {
+				return new ConcurrencyLimitMeterBinder(limiter);
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("com.netflix.concurrency.limits.Limiter")
+	@ConditionalOnBooleanProperty("hyperlane.server.concurrency-limit.enabled")
+	static class MissingConcurrencyLimitsConfiguration {
+
+		@Bean
+		Object hyperlaneConcurrencyLimitUnavailable() {
+			throw new HyperlaneSettingException("hyperlane.server.concurrency-limit.enabled",
+					"the concurrency limit needs Netflix's concurrency-limits-core on the class path",
+					"Add the dependency com.netflix.concurrency-limits:concurrency-limits-core (the Hyperlane starter"
+							+ " brings it), or set hyperlane.server.concurrency-limit.enabled=false.");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CodecCustomizer.class)
+	static class CodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MaxInMemorySizeCodecCustomizer hyperlaneMaxInMemorySizeCodecCustomizer(ServerSettings settings) {
+			return new MaxInMemorySizeCodecCustomizer(settings);
+		}
+
 	}
 
 }

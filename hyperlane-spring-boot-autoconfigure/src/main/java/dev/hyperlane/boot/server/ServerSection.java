@@ -9,22 +9,46 @@ import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code server} section of the {@code hyperlane} endpoint: each setting as applied with its source, the
  * socket options the kernel reports for the listening socket and a recent connection, the compression algorithms
- * on offer, and live counts (connections open and accepted, requests, request-header timeouts).
+ * on offer, live counts (connections open and accepted, requests, request-header timeouts, requests answered by the
+ * server or closed by the client before the application could answer, malformed requests), TLS (provider, ALPN
+ * protocols, session cache; see {@link ServerTls}), and the concurrency limit (current limit, who set it, in-flight,
+ * admitted and rejected requests).
+ * <p>
+ * One write action, through {@code POST /actuator/hyperlane/server} when the endpoint's access is unrestricted:
+ * {@code {"action": "concurrency-limit", "value": "200"}} pins the concurrency limit to 200 requests;
+ * {@code "value": "adaptive"} hands it back to the algorithm. A pinned value may lie outside min-limit and
+ * max-limit: the operator's word wins until the pin is released.
  */
 public final class ServerSection implements HyperlaneSection {
 
+	/** The write action that sets the concurrency limit. */
+	public static final String CONCURRENCY_LIMIT_ACTION = "concurrency-limit";
+
 	private final HyperlaneServerTuner tuner;
+
+	private final @Nullable ServerConcurrencyLimiter limiter;
+
+	/**
+	 * Create the section without a concurrency limit.
+	 * @param tuner the tuner whose applied settings and statistics are shown
+	 */
+	public ServerSection(HyperlaneServerTuner tuner) {
+		this(tuner, null);
+	}
 
 	/**
 	 * Create the section.
 	 * @param tuner the tuner whose applied settings and statistics are shown
+	 * @param limiter the concurrency limiter, or {@code null} when the limit is off
 	 */
-	public ServerSection(HyperlaneServerTuner tuner) {
+	public ServerSection(HyperlaneServerTuner tuner, @Nullable ServerConcurrencyLimiter limiter) {
 		this.tuner = tuner;
+		this.limiter = limiter;
 	}
 
 	@Override
@@ -65,10 +89,46 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("acceptedConnections", statistics.acceptedConnections());
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
+		live.put("malformedRequests", statistics.malformedRequests());
+		live.put("answeredByServer", statistics.answeredByServer());
+		live.put("closedByClient", statistics.closedByClient());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);
+		description.put("tls", ServerTls.describe(this.tuner.sslContext(), statistics.tlsHandshakeFailures()));
+		description.put("concurrencyLimit", (this.limiter != null) ? this.limiter.describe() : Map.of("enabled", false));
 		return description;
+	}
+
+	@Override
+	public Map<String, Object> change(String action, Map<String, String> arguments) {
+		if (!CONCURRENCY_LIMIT_ACTION.equals(action)) {
+			throw new IllegalArgumentException("Section 'server' has no action '" + action + "'; the only one is '"
+					+ CONCURRENCY_LIMIT_ACTION + "'");
+		}
+		ServerConcurrencyLimiter limiter = this.limiter;
+		if (limiter == null) {
+			throw new IllegalArgumentException(
+					"The concurrency limit is off; set hyperlane.server.concurrency-limit.enabled=true");
+		}
+		String value = arguments.get("value");
+		if (value == null) {
+			throw new IllegalArgumentException("Give a 'value': a limit of 1 or more, or 'adaptive'");
+		}
+		if ("adaptive".equalsIgnoreCase(value)) {
+			limiter.release();
+		}
+		else {
+			try {
+				limiter.pin(Integer.parseInt(value));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("'" + value + "' is not a limit: give 1 or more, or 'adaptive'");
+			}
+		}
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("concurrencyLimit", limiter.describe());
+		return state;
 	}
 
 	@Override
@@ -80,6 +140,12 @@ public final class ServerSection implements HyperlaneSection {
 							+ " is not applied: " + skipped.reason(),
 					"hyperlane.server.socket." + skipped.option().propertyName(),
 					"remove it, or choose a transport that supports it (hyperlane.transport.type)"));
+		}
+		ServerConcurrencyLimiter limiter = this.limiter;
+		if (limiter != null && limiter.rejected() > 0) {
+			advice.add(Advice.warning(limiter.rejected() + " request(s) rejected with 503 by the concurrency limit (now "
+					+ limiter.limit() + ")", "hyperlane.server.concurrency-limit.max-limit",
+					"add instances if the rejections go on; raise max-limit only if latency stays flat at the limit"));
 		}
 		return advice;
 	}

@@ -28,6 +28,10 @@ import org.springframework.util.unit.DataSize;
  * <ul>
  * <li>max-header-size 16 KB: Node.js's default header limit since v14, room for large JWT and cookie headers;
  * Reactor Netty and Boot use 8 KB.</li>
+ * <li>max-in-memory-size 1 MB: nginx's {@code client_max_body_size} default. Spring's codecs stop at 256 KB, a
+ * limit ordinary JSON payloads reach ({@code DataBufferLimitException: Exceeded limit on max bytes to buffer :
+ * 262144}, spring-boot #24417, spring-cloud-gateway #1750), while a body the size of a heap region per request invites memory
+ * exhaustion.</li>
  * <li>idle-timeout 75 s: nginx's {@code keepalive_timeout} default; longer than the 60 s idle timeout of common
  * cloud load balancers so that the balancer, not the server, closes an idle pooled connection.</li>
  * <li>request-header-timeout 20 s: Apache httpd mod_reqtimeout's default ({@code header=20-40}); plain Boot keeps a
@@ -38,6 +42,13 @@ import org.springframework.util.unit.DataSize;
  * <li>http2.max-concurrent-streams 100: RFC 9113 section 6.5.2 recommends no fewer than 100.</li>
  * <li>compression.min-response-size 1 KB: a smaller body already fits one TCP segment (MSS 1460 B), so
  * compressing it saves no round trip.</li>
+ * <li>concurrency-limit off: an adaptive limit reads latency as load, so it misjudges long-lived requests (server-sent
+ * events, long polling, streaming) and services whose latency is their downstream's; and a 503 only helps when
+ * callers retry elsewhere, as Hyperlane's balancer does. When on: Gradient2 (Netflix's recommended algorithm),
+ * initial limit 100, five times the library's 20, so a warm service is not throttled before the first samples;
+ * min-limit 20, the library's default; max-limit 1000, the library's Vegas default (Gradient2's 200 would cap fast
+ * services); retry-after 1 s, the shortest value HTTP's delay-seconds can say (RFC 9110 section 10.2.3), which
+ * Hyperlane's balancer also takes as the failure penalty.</li>
  * <li>socket keep-alive 60 s idle, 10 s interval, 3 probes: a vanished peer is found in about 90 s instead of
  * Linux's 2 h 11 min, and probes start before the 4-minute idle timeout of the strictest cloud NAT.</li>
  * </ul>
@@ -49,6 +60,8 @@ public final class ServerSettings {
 	static final String MAX_INITIAL_LINE_LENGTH = PREFIX + ".max-initial-line-length";
 
 	static final String MAX_HEADER_SIZE = PREFIX + ".max-header-size";
+
+	static final String MAX_IN_MEMORY_SIZE = PREFIX + ".max-in-memory-size";
 
 	static final String INITIAL_BUFFER_SIZE = PREFIX + ".initial-buffer-size";
 
@@ -85,6 +98,20 @@ public final class ServerSettings {
 	static final String COMPRESSION_DEFLATE_LEVEL = PREFIX + ".compression.deflate-level";
 
 	static final String COMPRESSION_ZSTD_LEVEL = PREFIX + ".compression.zstd-level";
+
+	static final String CONCURRENCY_LIMIT_ENABLED = PREFIX + ".concurrency-limit.enabled";
+
+	static final String CONCURRENCY_LIMIT_ALGORITHM = PREFIX + ".concurrency-limit.algorithm";
+
+	static final String CONCURRENCY_LIMIT_INITIAL = PREFIX + ".concurrency-limit.initial-limit";
+
+	static final String CONCURRENCY_LIMIT_MIN = PREFIX + ".concurrency-limit.min-limit";
+
+	static final String CONCURRENCY_LIMIT_MAX = PREFIX + ".concurrency-limit.max-limit";
+
+	static final String CONCURRENCY_LIMIT_RETRY_AFTER = PREFIX + ".concurrency-limit.retry-after";
+
+	static final String CONCURRENCY_LIMIT_BYPASS_PATHS = PREFIX + ".concurrency-limit.bypass-paths";
 
 	static final Map<SocketOption, SocketSettings.Default> SOCKET_DEFAULTS = Map.of(SocketOption.TCP_NO_DELAY,
 			new SocketSettings.Default(true, "small responses leave at once instead of waiting for an ACK (Nagle)"),
@@ -129,6 +156,9 @@ public final class ServerSettings {
 				"Reactor Netty's default; a longer request line gets 414");
 		resolver.pick(MAX_HEADER_SIZE, properties.getMaxHeaderSize(), "server.max-http-request-header-size",
 				DataSize.class, "Node.js's limit, room for large JWT and cookie headers; a larger block gets 431");
+		resolver.pick(MAX_IN_MEMORY_SIZE, properties.getMaxInMemorySize(), "spring.http.codecs.max-in-memory-size",
+				DataSize.class, "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON payloads; a larger"
+						+ " body gets 413");
 		resolver.pick(INITIAL_BUFFER_SIZE, properties.getInitialBufferSize(), "server.netty.initial-buffer-size",
 				DataSize.class, "Reactor Netty's default");
 		resolver.pick(VALIDATE_HEADERS, properties.isValidateHeaders(), "server.netty.validate-headers",
@@ -171,6 +201,22 @@ public final class ServerSettings {
 				"zlib's default level");
 		resolver.pick(COMPRESSION_ZSTD_LEVEL, compression.getZstdLevel(), null, Integer.class,
 				"zstd's default level");
+		HyperlaneServerProperties.ConcurrencyLimit limit = properties.getConcurrencyLimit();
+		resolver.pick(CONCURRENCY_LIMIT_ENABLED, limit.isEnabled(), null, Boolean.class,
+				"off: latency-driven limits misjudge streaming and long-polling requests; turn on behind a balancer"
+						+ " that retries 503s elsewhere");
+		resolver.pick(CONCURRENCY_LIMIT_ALGORITHM, limit.getAlgorithm(), null, ConcurrencyLimitAlgorithm.class,
+				"Gradient2, the concurrency-limits library's recommended algorithm");
+		resolver.pick(CONCURRENCY_LIMIT_INITIAL, limit.getInitialLimit(), null, Integer.class,
+				"five times the library's 20, so a warm service is not throttled before the first latency samples");
+		resolver.pick(CONCURRENCY_LIMIT_MIN, limit.getMinLimit(), null, Integer.class,
+				"the concurrency-limits library's default");
+		resolver.pick(CONCURRENCY_LIMIT_MAX, limit.getMaxLimit(), null, Integer.class,
+				"the library's Vegas default; Gradient2's 200 would cap services with fast requests");
+		resolver.pick(CONCURRENCY_LIMIT_RETRY_AFTER, limit.getRetryAfter(), null, Duration.class,
+				"the shortest Retry-After HTTP can say (RFC 9110 section 10.2.3)");
+		resolver.pick(CONCURRENCY_LIMIT_BYPASS_PATHS, List.copyOf(limit.getBypassPaths()), null,
+				Bindable.listOf(String.class), "health checks and the hyperlane endpoint stay reachable under overload");
 		Map<String, EffectiveSetting> settings = resolver.settings;
 		validate(settings);
 		SocketSettings socket = SocketSettings.resolve(PREFIX + ".socket", properties.getSocket(), SOCKET_DEFAULTS,
@@ -181,6 +227,7 @@ public final class ServerSettings {
 	private static void validate(Map<String, EffectiveSetting> settings) {
 		positiveSize(settings, MAX_INITIAL_LINE_LENGTH, 64);
 		positiveSize(settings, MAX_HEADER_SIZE, 64);
+		positiveSize(settings, MAX_IN_MEMORY_SIZE, 1);
 		positiveSize(settings, INITIAL_BUFFER_SIZE, 1);
 		positiveTime(settings, IDLE_TIMEOUT);
 		positiveTime(settings, REQUEST_HEADER_TIMEOUT);
@@ -192,6 +239,16 @@ public final class ServerSettings {
 		range(settings, COMPRESSION_GZIP_LEVEL, 1, 9, "1 to 9", false);
 		range(settings, COMPRESSION_DEFLATE_LEVEL, 1, 9, "1 to 9", false);
 		range(settings, COMPRESSION_ZSTD_LEVEL, 1, 22, "1 to 22", false);
+		range(settings, CONCURRENCY_LIMIT_MIN, 1, Integer.MAX_VALUE, "1 or more", false);
+		int min = (Integer) settings.get(CONCURRENCY_LIMIT_MIN).value();
+		range(settings, CONCURRENCY_LIMIT_MAX, min, Integer.MAX_VALUE, "min-limit (" + min + ") or more", false);
+		int max = (Integer) settings.get(CONCURRENCY_LIMIT_MAX).value();
+		range(settings, CONCURRENCY_LIMIT_INITIAL, min, max, "from min-limit to max-limit (" + min + " to " + max + ")",
+				false);
+		Duration retryAfter = (Duration) settings.get(CONCURRENCY_LIMIT_RETRY_AFTER).value();
+		if (retryAfter == null || retryAfter.toSeconds() < 1) {
+			throw outOfRange(settings.get(CONCURRENCY_LIMIT_RETRY_AFTER), "1s or more (whole seconds)");
+		}
 	}
 
 	private static void positiveSize(Map<String, EffectiveSetting> settings, String property, long min) {

@@ -30,6 +30,14 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder requestHeaderTimeouts = new LongAdder();
 
+	private final LongAdder answeredByServer = new LongAdder();
+
+	private final LongAdder closedByClient = new LongAdder();
+
+	private final LongAdder malformedRequests = new LongAdder();
+
+	private final LongAdder tlsHandshakeFailures = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -76,6 +84,22 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestHeaderTimedOut() {
 		this.requestHeaderTimeouts.increment();
+	}
+
+	void requestAnsweredByServer() {
+		this.answeredByServer.increment();
+	}
+
+	void tlsHandshakeFailed() {
+		this.tlsHandshakeFailures.increment();
+	}
+
+	void malformedRequest() {
+		this.malformedRequests.increment();
+	}
+
+	void requestClosedByClient() {
+		this.closedByClient.increment();
 	}
 
 	void listenerBound(Channel channel, SocketOptionPlan plan) {
@@ -129,6 +153,40 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long requestHeaderTimeouts() {
 		return this.requestHeaderTimeouts.sum();
+	}
+
+	/**
+	 * Return the number of requests Reactor Netty answered itself (400 for a malformed body) while the application
+	 * was still reading them; their errors were dropped instead of logged.
+	 * @return the requests answered by the server
+	 */
+	public long answeredByServer() {
+		return this.answeredByServer.sum();
+	}
+
+	/**
+	 * Return the number of connections whose TLS handshake failed.
+	 * @return the failed handshakes
+	 */
+	public long tlsHandshakeFailures() {
+		return this.tlsHandshakeFailures.sum();
+	}
+
+	/**
+	 * Return the number of requests whose line or headers could not be decoded (answered 400, 414 or 431).
+	 * @return the malformed requests
+	 */
+	public long malformedRequests() {
+		return this.malformedRequests.sum();
+	}
+
+	/**
+	 * Return the number of requests whose client closed the connection before the request body was complete; their
+	 * errors were dropped instead of logged.
+	 * @return the requests closed by the client
+	 */
+	public long closedByClient() {
+		return this.closedByClient.sum();
 	}
 
 	/**

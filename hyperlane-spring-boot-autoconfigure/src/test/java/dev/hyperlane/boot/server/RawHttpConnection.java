@@ -77,6 +77,39 @@ final class RawHttpConnection implements Closeable {
 	}
 
 	/**
+	 * Send a {@code POST} request with a {@code Content-Length} body and read its response. A server that answers
+	 * before the whole body arrived (413) may close the connection while the body is still being written; the
+	 * response is read all the same.
+	 * @param target the request target
+	 * @param contentType the body's content type
+	 * @param body the body
+	 * @return the response
+	 * @throws IOException when no response arrives
+	 */
+	Response post(String target, String contentType, byte[] body) throws IOException {
+		write("POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+				+ "\r\nContent-Length: " + body.length + "\r\n\r\n");
+		try {
+			this.out.write(body);
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			// the server answered early and closed: the response is already waiting
+		}
+		return readResponse();
+	}
+
+	/**
+	 * Write raw bytes as they are and flush them.
+	 * @param bytes the bytes
+	 * @throws IOException when the write fails
+	 */
+	void write(byte[] bytes) throws IOException {
+		this.out.write(bytes);
+		this.out.flush();
+	}
+
+	/**
 	 * Return whether response bytes are waiting to be read.
 	 * @return {@code true} when a read would not block
 	 * @throws IOException when the socket is broken
@@ -207,6 +240,10 @@ final class RawHttpConnection implements Closeable {
 
 		@Nullable String header(String name) {
 			return this.headers.get(name.toLowerCase(Locale.ROOT));
+		}
+
+		String text() {
+			return new String(this.body, StandardCharsets.UTF_8);
 		}
 
 	}

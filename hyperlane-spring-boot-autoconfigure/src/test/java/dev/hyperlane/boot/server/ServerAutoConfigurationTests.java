@@ -193,6 +193,25 @@ class ServerAutoConfigurationTests {
 	}
 
 	@Test
+	void factoryCustomizerHandsHttp2ToTheFactorySoThatTlsOffersH2() {
+		this.runner.withPropertyValues("hyperlane.server.http2.enabled=true").run((context) -> {
+			NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
+			context.getBean(HyperlaneServerFactoryCustomizer.class).customize(factory);
+			assertThat(factory.getHttp2()).isNotNull();
+			assertThat(factory.getHttp2().isEnabled()).isTrue();
+		});
+	}
+
+	@Test
+	void bodyLimitAndRequestFiltersAreRegisteredAndBackOff() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(MaxInMemorySizeCodecCustomizer.class)
+			.hasSingleBean(AnsweredRequestFilter.class)
+			.doesNotHaveBean(ConcurrencyLimitWebFilter.class));
+		this.runner.withUserConfiguration(UserFilter.class)
+			.run((context) -> assertThat(context.getBean(AnsweredRequestFilter.class)).isSameAs(UserFilter.filter));
+	}
+
+	@Test
 	void userTunerWins() {
 		this.runner.withUserConfiguration(UserTuner.class)
 			.run((context) -> assertThat(context.getBean(HyperlaneServerTuner.class)).isSameAs(UserTuner.tuner));
@@ -215,6 +234,18 @@ class ServerAutoConfigurationTests {
 
 	private static HttpServerConfig tune(HyperlaneServerTuner tuner) {
 		return tuner.apply(HttpServer.create()).configuration();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilter {
+
+		static final AnsweredRequestFilter filter = new AnsweredRequestFilter(new ServerStatistics());
+
+		@Bean
+		AnsweredRequestFilter userAnsweredRequestFilter() {
+			return filter;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -51,8 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real sockets: socket options read back from accepted connections on every transport, response compression, HTTP/1.1
  * decoder limits, idle and request-header timeouts, precedence between Hyperlane, Spring Boot properties and the
  * application's {@link NettyServerCustomizer} beans, and the server Spring Boot runs when Hyperlane is switched off.
+ * Runs under Netty's paranoid leak detection and fails on any leak report ({@link NettyLeakDetection}).
  */
 @Timeout(30)
+@ExtendWith(NettyLeakDetection.class)
 class ServerTuningIntegrationTests {
 
 	private static final String LARGE_JSON = json(4096);

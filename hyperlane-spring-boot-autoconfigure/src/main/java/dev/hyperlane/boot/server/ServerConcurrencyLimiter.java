@@ -1,0 +1,183 @@
+package dev.hyperlane.boot.server;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.FixedLimit;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * The server's concurrency limit: how many requests may be in progress at once. Netflix's
+ * {@code concurrency-limits} library does the work (a {@link SimpleLimiter} over a Gradient2, Vegas or fixed
+ * {@link Limit}, see {@link ConcurrencyLimitAlgorithm}); Hyperlane keeps the limit between
+ * {@code hyperlane.server.concurrency-limit.min-limit} and {@code max-limit}, counts admitted and rejected requests,
+ * and lets an operator pin the limit through the endpoint ({@link #pin(int)}) and hand it back to the algorithm
+ * ({@link #release()}). Thread-safe.
+ */
+public final class ServerConcurrencyLimiter {
+
+	private final ConcurrencyLimitAlgorithm algorithm;
+
+	private final AdjustableLimit limit;
+
+	private final SimpleLimiter<Void> limiter;
+
+	private final int min;
+
+	private final int max;
+
+	private final long retryAfterSeconds;
+
+	private final List<PathPattern> bypass;
+
+	private final LongAdder admitted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	/**
+	 * Create the limiter from the resolved server settings.
+	 * @param settings the settings holding {@code hyperlane.server.concurrency-limit.*}
+	 */
+	public ServerConcurrencyLimiter(ServerSettings settings) {
+		this.algorithm = Objects.requireNonNull(settings.get(ServerSettings.CONCURRENCY_LIMIT_ALGORITHM));
+		int initial = Objects.requireNonNull(settings.<Integer>get(ServerSettings.CONCURRENCY_LIMIT_INITIAL));
+		this.min = Objects.requireNonNull(settings.<Integer>get(ServerSettings.CONCURRENCY_LIMIT_MIN));
+		this.max = Objects.requireNonNull(settings.<Integer>get(ServerSettings.CONCURRENCY_LIMIT_MAX));
+		Duration retryAfter = Objects.requireNonNull(settings.get(ServerSettings.CONCURRENCY_LIMIT_RETRY_AFTER));
+		this.retryAfterSeconds = retryAfter.toSeconds();
+		List<String> paths = Objects.requireNonNull(settings.get(ServerSettings.CONCURRENCY_LIMIT_BYPASS_PATHS));
+		this.bypass = paths.stream().map(PathPatternParser.defaultInstance::parse).toList();
+		this.limit = new AdjustableLimit(algorithm(this.algorithm, initial, this.min, this.max), this.min, this.max);
+		this.limiter = SimpleLimiter.newBuilder().named("hyperlane-server").limit(this.limit).build();
+	}
+
+	private static Limit algorithm(ConcurrencyLimitAlgorithm algorithm, int initial, int min, int max) {
+		return switch (algorithm) {
+			case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max).build();
+			case VEGAS -> VegasLimit.newBuilder().initialLimit(initial).maxConcurrency(max).build();
+			case FIXED -> FixedLimit.of(initial);
+		};
+	}
+
+	/**
+	 * Return whether requests to a path are never limited.
+	 * @param path the request path
+	 * @return {@code true} for a path that matches one of the bypass patterns
+	 */
+	boolean bypasses(PathContainer path) {
+		for (PathPattern pattern : this.bypass) {
+			if (pattern.matches(path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Try to admit a request.
+	 * @return the listener to tell how the request ended, or empty when the limit is reached
+	 */
+	Optional<Limiter.Listener> acquire() {
+		Optional<Limiter.Listener> listener = this.limiter.acquire(null);
+		if (listener.isPresent()) {
+			this.admitted.increment();
+		}
+		else {
+			this.rejected.increment();
+		}
+		return listener;
+	}
+
+	/**
+	 * Pin the limit to a value; the algorithm keeps learning but no longer sets it.
+	 * @param value the limit, 1 or more
+	 * @throws IllegalArgumentException when the value is below 1
+	 */
+	public void pin(int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException("A concurrency limit must be 1 or more, not " + value);
+		}
+		this.limit.pin(value);
+	}
+
+	/**
+	 * Hand the limit back to the algorithm.
+	 */
+	public void release() {
+		this.limit.release();
+	}
+
+	/**
+	 * Return the limit in force.
+	 * @return the number of requests that may be in progress at once
+	 */
+	public int limit() {
+		return this.limiter.getLimit();
+	}
+
+	/**
+	 * Return the requests in progress.
+	 * @return the requests admitted and not finished
+	 */
+	public int inFlight() {
+		return this.limiter.getInflight();
+	}
+
+	/**
+	 * Return the requests admitted since start.
+	 * @return the admitted requests
+	 */
+	public long admitted() {
+		return this.admitted.sum();
+	}
+
+	/**
+	 * Return the requests rejected with 503 since start.
+	 * @return the rejected requests
+	 */
+	public long rejected() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * Return the Retry-After value sent with a rejection.
+	 * @return whole seconds
+	 */
+	long retryAfterSeconds() {
+		return this.retryAfterSeconds;
+	}
+
+	/**
+	 * Describe the limiter for the endpoint.
+	 * @return algorithm, limit and who set it, bounds, in-flight, admitted and rejected requests
+	 */
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("algorithm", this.algorithm.name().toLowerCase(Locale.ROOT));
+		description.put("limit", limit());
+		int pinned = this.limit.pinned();
+		description.put("setBy", (pinned > 0) ? "operator (endpoint)" : "algorithm");
+		description.put("minLimit", this.min);
+		description.put("maxLimit", this.max);
+		description.put("inFlight", inFlight());
+		description.put("admitted", admitted());
+		description.put("rejected", rejected());
+		description.put("retryAfterSeconds", this.retryAfterSeconds);
+		return description;
+	}
+
+}
