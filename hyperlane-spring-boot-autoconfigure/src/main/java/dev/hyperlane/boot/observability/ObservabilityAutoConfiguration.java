@@ -7,7 +7,7 @@ import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
 import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Tracer;
 import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +32,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.web.reactive.function.client.ClientRequestObservationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -184,11 +183,21 @@ public final class ObservabilityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnClass({ ObservationFilter.class, ClientRequestObservationContext.class })
+		@ConditionalOnClass({ Observation.class, WebClient.class, WebClientCustomizer.class })
 		@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.load-balancer-instance",
 				matchIfMissing = true)
 		LoadBalancerInstanceTag hyperlaneLoadBalancerInstanceTag(HyperlaneLoadBalancers balancers) {
 			return new LoadBalancerInstanceTag(balancers);
+		}
+
+		@Bean
+		@ConditionalOnBean(LoadBalancerInstanceTag.class)
+		WebClientCustomizer hyperlaneLoadBalancerInstanceTagWebClientCustomizer(LoadBalancerInstanceTag tag) {
+			return (builder) -> builder.filters((filters) -> {
+				if (!filters.contains(tag)) {
+					filters.add(tag);
+				}
+			});
 		}
 
 	}

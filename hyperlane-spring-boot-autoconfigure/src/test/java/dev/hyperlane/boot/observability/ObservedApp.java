@@ -18,6 +18,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,11 +42,18 @@ class ObservedApp {
 	static final Log paymentsLog = LogFactory.getLog("payments");
 
 	static ConfigurableApplicationContext start(String... properties) {
+		return start((context) -> {
+		}, properties);
+	}
+
+	static ConfigurableApplicationContext start(ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+			String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.reactor.netty.shutdown-quiet-period=0s",
 				"management.endpoints.web.exposure.include=prometheus,hyperlane",
 				"spring.cloud.loadbalancer.cache.enabled=false"));
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(ObservedApp.class).web(WebApplicationType.REACTIVE)
+			.initializers(initializer)
 			.properties(all.toArray(new String[0]))
 			.run();
 	}
