@@ -23,7 +23,8 @@ import org.springframework.cloud.client.loadbalancer.Response;
 /**
  * Publishes the load balancer's per-instance figures as Micrometer meters, read from the public getters of
  * {@link ServiceBalancer} and {@link InstanceState} (the same objects the {@code loadbalancers} endpoint section
- * reads), tagged {@code service} and {@code instance} (host:port):
+ * reads), tagged {@code service} and {@code address} (the instance's host:port; not {@code instance}, which
+ * Prometheus sets to the scraped target):
  * <ul>
  * <li>{@code hyperlane.loadbalancer.instance.in.flight} (gauge, requests),</li>
  * <li>{@code hyperlane.loadbalancer.instance.latency} (gauge, seconds, the peak-EWMA latency the balancer
@@ -101,7 +102,7 @@ public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, O
 		if (this.bound.putIfAbsent(key, Boolean.TRUE) != null) {
 			return;
 		}
-		Tags tags = Tags.of("service", service, "instance", instance);
+		Tags tags = Tags.of("service", service, "address", instance);
 		ServiceBalancer balancer = this.balancers.service(service);
 		for (MeterRegistry registry : this.registries) {
 			bind(registry, balancer, instance, tags);
