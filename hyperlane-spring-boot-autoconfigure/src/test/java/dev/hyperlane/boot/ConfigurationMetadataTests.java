@@ -38,7 +38,14 @@ class ConfigurationMetadataTests {
 				"hyperlane.server.socket.keep-alive-idle", "hyperlane.server.socket.tcp-fast-open",
 				"hyperlane.server.http2.enabled", "hyperlane.server.http2.max-concurrent-streams",
 				"hyperlane.server.compression.enabled", "hyperlane.server.compression.min-response-size",
-				"hyperlane.server.compression.mime-types", "hyperlane.server.compression.gzip-level");
+				"hyperlane.server.compression.mime-types", "hyperlane.server.compression.gzip-level",
+				"hyperlane.observability.enabled", "hyperlane.observability.uri-tag-cap",
+				"hyperlane.observability.metrics.server", "hyperlane.observability.metrics.client",
+				"hyperlane.observability.metrics.pools", "hyperlane.observability.metrics.allocator",
+				"hyperlane.observability.metrics.event-loop", "hyperlane.observability.metrics.load-balancer",
+				"hyperlane.observability.metrics.retries", "hyperlane.observability.metrics.latency-buckets",
+				"hyperlane.observability.tracing.load-balancer-instance",
+				"hyperlane.observability.tracing.connection-spans");
 		List<String> hints = new ArrayList<>();
 		metadata.get("hints").forEach((hint) -> hints.add(hint.get("name").asText()));
 		assertThat(hints).contains("hyperlane.transport.type", "hyperlane.transport.allocator");
