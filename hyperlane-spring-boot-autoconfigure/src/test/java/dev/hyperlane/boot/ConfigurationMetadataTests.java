@@ -44,6 +44,7 @@ class ConfigurationMetadataTests {
 				"hyperlane.observability.metrics.pools", "hyperlane.observability.metrics.allocator",
 				"hyperlane.observability.metrics.event-loop", "hyperlane.observability.metrics.load-balancer",
 				"hyperlane.observability.metrics.retries", "hyperlane.observability.metrics.latency-buckets",
+				"hyperlane.observability.metrics.exemplars",
 				"hyperlane.observability.tracing.load-balancer-instance",
 				"hyperlane.observability.tracing.connection-spans");
 		List<String> hints = new ArrayList<>();

@@ -71,6 +71,11 @@ public final class ConnectionSpans implements InitializingBean, DisposableBean {
 				|| name.endsWith(".tls.handshake.time");
 	}
 
+	static boolean isConnectionLevelName(String spanName) {
+		return spanName.equals("connect") || spanName.equals("hostname resolution")
+				|| spanName.equals("tls handshake");
+	}
+
 	private static final class ConnectionLevelOnly implements ObservationHandler<Observation.Context> {
 
 		private final ReactorNettyTracingObservationHandler delegate;

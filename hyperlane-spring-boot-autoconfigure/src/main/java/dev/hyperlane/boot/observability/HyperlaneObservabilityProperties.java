@@ -95,6 +95,21 @@ public class HyperlaneObservabilityProperties {
 		private boolean retries = true;
 
 		/**
+		 * Whether the Prometheus registry attaches exemplars (trace ids) to counters and timers, as Spring Boot
+		 * does with tracing on. Prometheus servers older than 2.43 fail the whole scrape on them ("does not
+		 * support exemplars"); set to false for those.
+		 */
+		private boolean exemplars = true;
+
+		public boolean isExemplars() {
+			return this.exemplars;
+		}
+
+		public void setExemplars(boolean exemplars) {
+			this.exemplars = exemplars;
+		}
+
+		/**
 		 * Histogram buckets of the reactor.netty.http.server.response.time and
 		 * reactor.netty.http.client.response.time timers, for latency percentiles in Prometheus
 		 * (histogram_quantile); applied unless a histogram is configured for them otherwise. Empty for none.

@@ -63,6 +63,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		groups.put("eventLoop", metrics.isEventLoop());
 		groups.put("loadBalancer", metrics.isLoadBalancer());
 		groups.put("retries", metrics.isRetries());
+		groups.put("exemplars", metrics.isExemplars());
 		description.put("metrics", groups);
 		Map<String, Object> uriTags = new LinkedHashMap<>();
 		uriTags.put("cap", this.cap.cap());

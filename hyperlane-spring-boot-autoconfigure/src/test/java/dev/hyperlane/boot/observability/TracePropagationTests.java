@@ -8,6 +8,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WebClient}, each exporting its spans to an in-test OpenTelemetry exporter: one checkout makes one trace, the
  * payments server span is the child of the storefront's client span (W3C {@code traceparent} crossed the wire),
  * which is the child of the storefront's server span and names the chosen instance; the log lines both
- * applications write while serving it carry the trace id ({@code spring.reactor.context-propagation=auto}).
+ * applications write while serving it carry the trace id ({@code spring.reactor.context-propagation=auto}). With
+ * connection-level spans on, the storefront's new connection to payments has a {@code connect} span in the same
+ * trace, and the call still has one client span (Reactor Netty's request-level observation is not traced).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TracePropagationTests {
@@ -36,7 +39,7 @@ class TracePropagationTests {
 		InMemorySpanExporter storefrontSpans = InMemorySpanExporter.create();
 		try (ConfigurableApplicationContext payments = start(paymentsSpans, "spring.application.name=payments");
 				ConfigurableApplicationContext storefront = start(storefrontSpans,
-						"spring.application.name=storefront",
+						"spring.application.name=storefront", "hyperlane.observability.tracing.connection-spans=true",
 						"spring.cloud.discovery.client.simple.instances.payments[0].uri=http://127.0.0.1:"
 								+ ObservedApp.port(payments))) {
 			String body = ObservedApp.get("http://127.0.0.1:" + ObservedApp.port(storefront) + "/checkout/4711");
@@ -52,6 +55,12 @@ class TracePropagationTests {
 			assertThat(storefrontClient.getAttributes().get(AttributeKey.stringKey(LoadBalancerInstanceTag.KEY)))
 				.as(storefrontClient.toString())
 				.isEqualTo("127.0.0.1:" + ObservedApp.port(payments));
+			// connection-level spans from Reactor Netty, and no second span for the same call
+			SpanData connect = await(storefrontSpans, null, "connect");
+			assertThat(connect.getTraceId()).isEqualTo(traceId);
+			assertThat(storefrontSpans.getFinishedSpanItems()).filteredOn((span) -> span.getKind() == SpanKind.CLIENT)
+				.filteredOn((span) -> !ConnectionSpans.isConnectionLevelName(span.getName()))
+				.hasSize(1);
 			List<String> lines = output.getAll().lines().filter((line) -> line.contains("4711")).toList();
 			assertThat(lines).filteredOn((line) -> line.contains("checkout 4711 calls payments")).hasSize(1)
 				.allMatch((line) -> line.contains(traceId));
@@ -70,14 +79,14 @@ class TracePropagationTests {
 				all);
 	}
 
-	private static SpanData await(InMemorySpanExporter exporter, SpanKind kind, String path)
+	private static SpanData await(InMemorySpanExporter exporter, @Nullable SpanKind kind, String path)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (System.nanoTime() < deadline) {
 			Optional<SpanData> span = exporter.getFinishedSpanItems()
 				.stream()
-				.filter((candidate) -> candidate.getKind() == kind)
-				.filter((candidate) -> String.valueOf(candidate.getAttributes().asMap()).contains(path)
+				.filter((candidate) -> kind == null || candidate.getKind() == kind)
+				.filter((candidate) -> (kind != null && String.valueOf(candidate.getAttributes().asMap()).contains(path))
 						|| candidate.getName().contains(path))
 				.findFirst();
 			if (span.isPresent()) {
