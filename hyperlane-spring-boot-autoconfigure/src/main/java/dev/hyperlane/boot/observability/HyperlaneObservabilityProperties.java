@@ -74,13 +74,14 @@ public class HyperlaneObservabilityProperties {
 		private boolean pools = true;
 
 		/**
-		 * Whether the reactor.netty.bytebuf.allocator.* gauges and the hyperlane.direct.memory.* gauges are
-		 * published.
+		 * Whether the reactor.netty.bytebuf.allocator.* gauges (registered by Reactor Netty along with the server
+		 * or client meters) and the hyperlane.direct.memory.* gauges are published.
 		 */
 		private boolean allocator = true;
 
 		/**
-		 * Whether the reactor.netty.eventloop.pending.tasks gauges are published.
+		 * Whether the reactor.netty.eventloop.pending.tasks gauges (registered by Reactor Netty along with the
+		 * server or client meters) are published.
 		 */
 		private boolean eventLoop = true;
 

@@ -134,7 +134,12 @@ public final class UriTagCap implements MeterFilter {
 
 		final AtomicBoolean warned = new AtomicBoolean();
 
-		synchronized boolean admit(String value, int cap) {
+		boolean admit(String value, int cap) {
+			// the tag functions call this for every request: a known value takes no lock
+			return this.values.contains(value) || admitNew(value, cap);
+		}
+
+		private synchronized boolean admitNew(String value, int cap) {
 			if (this.values.contains(value)) {
 				return true;
 			}
