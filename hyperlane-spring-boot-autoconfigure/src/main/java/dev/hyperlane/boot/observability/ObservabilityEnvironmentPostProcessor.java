@@ -20,15 +20,20 @@ public final class ObservabilityEnvironmentPostProcessor implements EnvironmentP
 	/** The name of the property source holding the defaults. */
 	public static final String PROPERTY_SOURCE_NAME = "hyperlaneObservabilityDefaults";
 
+	private static final String PROPERTY = "spring.reactor.context-propagation";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		// Spring Boot moves its "defaultProperties" (SpringApplication.setDefaultProperties) behind every source
+		// added here, so a value set anywhere, those included, is left alone rather than outranked
 		if (!environment.getProperty("hyperlane.enabled", Boolean.class, true)
 				|| !environment.getProperty("hyperlane.observability.enabled", Boolean.class, true)
+				|| environment.containsProperty(PROPERTY)
 				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
 			return;
 		}
 		environment.getPropertySources()
-			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of("spring.reactor.context-propagation", "auto")));
+			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(PROPERTY, "auto")));
 	}
 
 }

@@ -153,6 +153,12 @@ class ObservabilityAutoConfigurationTests {
 			.addFirst(new MapPropertySource("application", Map.of("spring.reactor.context-propagation", "limited")));
 		processor.postProcessEnvironment(set, new SpringApplication());
 		assertThat(set.getProperty("spring.reactor.context-propagation")).isEqualTo("limited");
+		StandardEnvironment defaults = new StandardEnvironment();
+		defaults.getPropertySources()
+			.addLast(new MapPropertySource("defaultProperties", Map.of("spring.reactor.context-propagation", "limited")));
+		processor.postProcessEnvironment(defaults, new SpringApplication());
+		assertThat(defaults.getPropertySources().contains(ObservabilityEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
 		StandardEnvironment off = new StandardEnvironment();
 		off.getPropertySources()
 			.addFirst(new MapPropertySource("application", Map.of("hyperlane.observability.enabled", "false")));
