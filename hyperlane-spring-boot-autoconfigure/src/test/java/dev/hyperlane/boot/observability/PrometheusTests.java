@@ -106,6 +106,29 @@ class PrometheusTests {
 	}
 
 	@Test
+	void poolBalancerAndRetryMetersCarryTheLiveFigures() {
+		String instance = "address=\"127.0.0.1:" + payments.port() + "\",service=\"payments\"";
+		assertThat(value("hyperlane_loadbalancer_instance_successes_total{" + instance + "}")).isPositive();
+		assertThat(value("hyperlane_loadbalancer_instance_ejected{" + instance + "}")).isZero();
+		assertThat(value("hyperlane_client_requests_total{service=\"payments\"}")).isEqualTo(20.0);
+		assertThat(value("hyperlane_client_retry_budget_remaining{service=\"payments\"}")).isPositive();
+		assertThat(scrape.lines()
+			.filter((line) -> line.startsWith("reactor_netty_connection_provider_max_connections{")
+					&& line.contains("name=\"hyperlane-payments\""))
+			.map((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))).containsExactly(8.0);
+		assertThat(scrape).contains("reactor_netty_http_server_response_time_seconds_bucket{method=\"GET\","
+				+ "status=\"200\",uri=\"/checkout/{id}\",le=\"0.005\"}");
+	}
+
+	private static double value(String series) {
+		return scrape.lines()
+			.filter((line) -> line.startsWith(series + " "))
+			.map((line) -> Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no series " + series + " in the scrape"));
+	}
+
+	@Test
 	void theEndpointShowsWhatIsOnAndTheUriTagCounts() {
 		String section = ObservedApp.get(base() + "/actuator/hyperlane/observability");
 		assertThat(section).contains("\"cap\":100", "\"reactor.netty.http.server\":", "\"contextPropagation\":\"auto\"",
