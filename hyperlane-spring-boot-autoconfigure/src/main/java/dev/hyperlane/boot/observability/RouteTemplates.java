@@ -4,18 +4,24 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.web.reactive.handler.AbstractUrlHandlerMapping;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
@@ -133,7 +139,7 @@ public final class RouteTemplates implements Function<String, String> {
 		}
 
 		@Override
-		public void route(RequestPredicate predicate, org.springframework.web.reactive.function.server.HandlerFunction<?> handlerFunction) {
+		public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
 			this.current = null;
 			predicate.accept(this);
 			if (this.current != null) {
@@ -142,11 +148,11 @@ public final class RouteTemplates implements Function<String, String> {
 		}
 
 		@Override
-		public void resources(Function<org.springframework.web.reactive.function.server.ServerRequest, reactor.core.publisher.Mono<org.springframework.core.io.Resource>> lookupFunction) {
+		public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
 		}
 
 		@Override
-		public void attributes(java.util.Map<String, Object> attributes) {
+		public void attributes(Map<String, Object> attributes) {
 		}
 
 		@Override
@@ -154,7 +160,7 @@ public final class RouteTemplates implements Function<String, String> {
 		}
 
 		@Override
-		public void method(Set<org.springframework.http.HttpMethod> methods) {
+		public void method(Set<HttpMethod> methods) {
 		}
 
 		@Override
