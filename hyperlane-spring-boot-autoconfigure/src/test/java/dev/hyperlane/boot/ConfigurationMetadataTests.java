@@ -39,7 +39,15 @@ class ConfigurationMetadataTests {
 				"hyperlane.server.http2.enabled", "hyperlane.server.http2.max-concurrent-streams",
 				"hyperlane.server.compression.enabled", "hyperlane.server.compression.min-response-size",
 				"hyperlane.server.compression.mime-types", "hyperlane.server.compression.gzip-level",
-				"hyperlane.live-view.enabled", "hyperlane.live-view.poll-interval", "hyperlane.live-view.history");
+				"hyperlane.live-view.enabled", "hyperlane.live-view.poll-interval", "hyperlane.live-view.history",
+				"hyperlane.observability.enabled", "hyperlane.observability.uri-tag-cap",
+				"hyperlane.observability.metrics.server", "hyperlane.observability.metrics.client",
+				"hyperlane.observability.metrics.pools", "hyperlane.observability.metrics.allocator",
+				"hyperlane.observability.metrics.event-loop", "hyperlane.observability.metrics.load-balancer",
+				"hyperlane.observability.metrics.retries", "hyperlane.observability.metrics.latency-buckets",
+				"hyperlane.observability.metrics.exemplars",
+				"hyperlane.observability.tracing.load-balancer-instance",
+				"hyperlane.observability.tracing.connection-spans");
 		List<String> hints = new ArrayList<>();
 		metadata.get("hints").forEach((hint) -> hints.add(hint.get("name").asText()));
 		assertThat(hints).contains("hyperlane.transport.type", "hyperlane.transport.allocator");

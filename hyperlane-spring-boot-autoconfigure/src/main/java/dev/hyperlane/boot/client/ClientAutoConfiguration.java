@@ -169,10 +169,11 @@ public final class ClientAutoConfiguration {
 	@ConditionalOnClass(MeterRegistry.class)
 	static class PoolMetersConfiguration {
 
+		// The registry is looked up when a pool is created, not when conditions are evaluated: Boot's own
+		// registry is defined by an auto-configuration that is evaluated after this one.
 		@Bean
-		@ConditionalOnBean(MeterRegistry.class)
-		MicrometerPoolMeterBinder hyperlanePoolMeterBinder(MeterRegistry registry) {
-			return new MicrometerPoolMeterBinder(registry, 100);
+		MicrometerPoolMeterBinder hyperlanePoolMeterBinder(ObjectProvider<MeterRegistry> registry) {
+			return new MicrometerPoolMeterBinder(registry::getIfAvailable, 100);
 		}
 
 	}

@@ -98,6 +98,30 @@ public final class ClientStatistics {
 	}
 
 	/**
+	 * Return the number of requests sent (first attempts only).
+	 * @return the requests
+	 */
+	public long requests() {
+		return this.requests.sum();
+	}
+
+	/**
+	 * Return the number of retries the retry budget refused.
+	 * @return the retries denied by the budget
+	 */
+	public long retriesDeniedByBudget() {
+		return this.retriesDeniedByBudget.sum();
+	}
+
+	/**
+	 * Return the number of retries not made because the request was not idempotent.
+	 * @return the retries refused as unsafe
+	 */
+	public long retriesNotSafe() {
+		return this.retriesNotSafe.sum();
+	}
+
+	/**
 	 * Return the number of requests that failed because the pool was exhausted.
 	 * @return the pool-exhaustion failures
 	 */

@@ -4,12 +4,14 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
@@ -24,43 +26,53 @@ final class MicrometerPoolMeterBinder implements PoolMeterBinder {
 
 	static final String PREFIX = "reactor.netty.connection.provider";
 
-	private final MeterRegistry registry;
+	private final Supplier<@Nullable MeterRegistry> registry;
 
 	private final int maxPools;
 
-	private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
+	private final Map<String, Bound> meters = new ConcurrentHashMap<>();
 
 	MicrometerPoolMeterBinder(MeterRegistry registry, int maxPools) {
+		this(() -> registry, maxPools);
+	}
+
+	MicrometerPoolMeterBinder(Supplier<@Nullable MeterRegistry> registry, int maxPools) {
 		this.registry = registry;
 		this.maxPools = maxPools;
 	}
 
 	@Override
 	public void bind(String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
-		if (this.meters.size() >= this.maxPools) {
+		MeterRegistry registry = this.registry.get();
+		if (registry == null || this.meters.size() >= this.maxPools) {
 			return;
 		}
 		Tags tags = Tags.of("id", id, "name", poolName, "remote.address", String.valueOf(remoteAddress));
-		List<Meter> bound = List.of(gauge("total.connections", tags, metrics, ConnectionPoolMetrics::allocatedSize),
-				gauge("active.connections", tags, metrics, ConnectionPoolMetrics::acquiredSize),
-				gauge("idle.connections", tags, metrics, ConnectionPoolMetrics::idleSize),
-				gauge("pending.connections", tags, metrics, ConnectionPoolMetrics::pendingAcquireSize),
-				gauge("max.connections", tags, metrics, ConnectionPoolMetrics::maxAllocatedSize),
-				gauge("max.pending.connections", tags, metrics, ConnectionPoolMetrics::maxPendingAcquireSize));
-		this.meters.put(key(poolName, id, remoteAddress), bound);
+		List<Meter> bound = List.of(
+				gauge(registry, "total.connections", tags, metrics, ConnectionPoolMetrics::allocatedSize),
+				gauge(registry, "active.connections", tags, metrics, ConnectionPoolMetrics::acquiredSize),
+				gauge(registry, "idle.connections", tags, metrics, ConnectionPoolMetrics::idleSize),
+				gauge(registry, "pending.connections", tags, metrics, ConnectionPoolMetrics::pendingAcquireSize),
+				gauge(registry, "max.connections", tags, metrics, ConnectionPoolMetrics::maxAllocatedSize),
+				gauge(registry, "max.pending.connections", tags, metrics,
+						ConnectionPoolMetrics::maxPendingAcquireSize));
+		this.meters.put(key(poolName, id, remoteAddress), new Bound(registry, bound));
 	}
 
 	@Override
 	public void unbind(String poolName, String id, SocketAddress remoteAddress) {
-		List<Meter> bound = this.meters.remove(key(poolName, id, remoteAddress));
+		Bound bound = this.meters.remove(key(poolName, id, remoteAddress));
 		if (bound != null) {
-			bound.forEach(this.registry::remove);
+			bound.meters().forEach(bound.registry()::remove);
 		}
 	}
 
-	private Meter gauge(String name, Tags tags, ConnectionPoolMetrics metrics,
+	private static Meter gauge(MeterRegistry registry, String name, Tags tags, ConnectionPoolMetrics metrics,
 			ToDoubleFunction<ConnectionPoolMetrics> value) {
-		return Gauge.builder(PREFIX + "." + name, metrics, value).tags(tags).register(this.registry);
+		return Gauge.builder(PREFIX + "." + name, metrics, value).tags(tags).register(registry);
+	}
+
+	private record Bound(MeterRegistry registry, List<Meter> meters) {
 	}
 
 	private static String key(String poolName, String id, SocketAddress remoteAddress) {

@@ -1,0 +1,79 @@
+package dev.hyperlane.boot.observability;
+
+import java.net.URI;
+
+import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * Adds the load balancer's chosen instance to the observation (and so the span) of a {@code WebClient} call as the
+ * <em>high-cardinality</em> key value {@value #KEY} (host:port), and the balanced service as {@value #SERVICE_KEY}.
+ * High cardinality because instance addresses change with every deployment and scale-out: as a low-cardinality key
+ * it would become a tag of the {@code http.client.requests} timers and multiply their series by every instance ever
+ * seen, while on a span it costs one attribute. Per-instance figures for dashboards come from the bounded
+ * {@code hyperlane.loadbalancer.instance.*} meters instead.
+ * <p>
+ * An {@link ExchangeFilterFunction} added to every {@code WebClient} after Spring Cloud's load-balancing filter (it
+ * comes with the builder customizers, which run after Spring Cloud has added its filter), so it sees the request
+ * rewritten to the chosen instance, while the client observation (in the Reactor context under
+ * {@link ObservationThreadLocalAccessor#KEY}) still holds the request as the application wrote it. The instance is
+ * recognized by the request's host:port being one a service's balancer knows.
+ */
+public final class LoadBalancerInstanceTag implements ExchangeFilterFunction {
+
+	/** The key of the chosen instance. */
+	public static final String KEY = "hyperlane.loadbalancer.instance";
+
+	/** The key of the balanced service. */
+	public static final String SERVICE_KEY = "hyperlane.loadbalancer.service";
+
+	private final HyperlaneLoadBalancers balancers;
+
+	/**
+	 * Create the filter.
+	 * @param balancers the balancers whose instances are recognized
+	 */
+	public LoadBalancerInstanceTag(HyperlaneLoadBalancers balancers) {
+		this.balancers = balancers;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		URI url = request.url();
+		if (url.getHost() == null) {
+			return next.exchange(request);
+		}
+		String instance = url.getHost() + ":" + url.getPort();
+		String service = serviceOf(instance);
+		if (service == null) {
+			return next.exchange(request);
+		}
+		return Mono.deferContextual((context) -> {
+			Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			if (current instanceof Observation observation) {
+				observation.highCardinalityKeyValue(KeyValue.of(KEY, instance));
+				observation.highCardinalityKeyValue(KeyValue.of(SERVICE_KEY, service));
+			}
+			return next.exchange(request);
+		});
+	}
+
+	private @Nullable String serviceOf(String instance) {
+		for (var entry : this.balancers.services().entrySet()) {
+			if (entry.getValue().instances().containsKey(instance)) {
+				return entry.getKey();
+			}
+		}
+		return null;
+	}
+
+}

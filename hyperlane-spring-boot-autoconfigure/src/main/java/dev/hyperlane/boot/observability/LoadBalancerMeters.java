@@ -1,0 +1,161 @@
+package dev.hyperlane.boot.observability;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
+import dev.hyperlane.boot.loadbalancer.InstanceState;
+import dev.hyperlane.boot.loadbalancer.ServiceBalancer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+
+/**
+ * Publishes the load balancer's per-instance figures as Micrometer meters, read from the public getters of
+ * {@link ServiceBalancer} and {@link InstanceState} (the same objects the {@code loadbalancers} endpoint section
+ * reads), tagged {@code service} and {@code address} (the instance's host:port; not {@code instance}, which
+ * Prometheus sets to the scraped target):
+ * <ul>
+ * <li>{@code hyperlane.loadbalancer.instance.in.flight} (gauge, requests),</li>
+ * <li>{@code hyperlane.loadbalancer.instance.latency} (gauge, seconds, the peak-EWMA latency the balancer
+ * ranks by),</li>
+ * <li>{@code hyperlane.loadbalancer.instance.successes}, {@code .failures}, {@code .ejections} (counters),</li>
+ * <li>{@code hyperlane.loadbalancer.instance.ejected} (gauge, 1 while ejected, else 0).</li>
+ * </ul>
+ * Meters are bound when the registry is bound and when an instance is first chosen (this is a Spring Cloud {@link LoadBalancerLifecycle}, called
+ * with every choice), at most {@code maxInstances} instances in all (default 100), because instance addresses
+ * churn with every deployment.
+ */
+public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, Object, ServiceInstance>, MeterBinder {
+
+	static final String PREFIX = "hyperlane.loadbalancer.instance";
+
+	private final HyperlaneLoadBalancers balancers;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	private final int maxInstances;
+
+	private final Map<String, Boolean> bound = new ConcurrentHashMap<>();
+
+	/**
+	 * Create the meters.
+	 * @param balancers the balancers to read
+	 * @param maxInstances the most instances with meters
+	 */
+	public LoadBalancerMeters(HyperlaneLoadBalancers balancers, int maxInstances) {
+		this.balancers = balancers;
+		this.maxInstances = maxInstances;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registries.add(registry);
+		this.bound.clear();
+		bindKnown();
+	}
+
+	@Override
+	public boolean supports(Class requestContextClass, Class responseClass, Class serverTypeClass) {
+		return ServiceInstance.class.isAssignableFrom(serverTypeClass);
+	}
+
+	@Override
+	public void onStart(Request<Object> request) {
+	}
+
+	@Override
+	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
+		ServiceInstance instance = lbResponse.getServer();
+		if (instance != null) {
+			bind(instance.getServiceId(), instance.getHost() + ":" + instance.getPort());
+		}
+	}
+
+	@Override
+	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
+	}
+
+	/**
+	 * Bind the meters of every instance the balancers know now.
+	 */
+	public void bindKnown() {
+		this.balancers.services().forEach((service, balancer) -> balancer.instances().keySet()
+			.forEach((instance) -> bind(service, instance)));
+	}
+
+	private void bind(String service, String instance) {
+		String key = service + "|" + instance;
+		if (this.bound.containsKey(key) || this.bound.size() >= this.maxInstances) {
+			return;
+		}
+		if (this.bound.putIfAbsent(key, Boolean.TRUE) != null) {
+			return;
+		}
+		Tags tags = Tags.of("service", service, "address", instance);
+		ServiceBalancer balancer = this.balancers.service(service);
+		for (MeterRegistry registry : this.registries) {
+			bind(registry, balancer, instance, tags);
+		}
+	}
+
+	private static void bind(MeterRegistry registry, ServiceBalancer balancer, String instance, Tags tags) {
+		Gauge.builder(PREFIX + ".in.flight", balancer, (b) -> read(b, instance, State.IN_FLIGHT))
+			.tags(tags)
+			.description("Requests in flight on the instance")
+			.register(registry);
+		Gauge.builder(PREFIX + ".latency", balancer, (b) -> read(b, instance, State.LATENCY))
+			.tags(tags)
+			.baseUnit("seconds")
+			.description("Peak-EWMA latency the balancer ranks the instance by")
+			.register(registry);
+		Gauge.builder(PREFIX + ".ejected", balancer, (b) -> read(b, instance, State.EJECTED))
+			.tags(tags)
+			.description("1 while the instance is ejected for consecutive failures, else 0")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + ".successes", balancer, (b) -> read(b, instance, State.SUCCESSES))
+			.tags(tags)
+			.description("Requests the instance answered")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + ".failures", balancer, (b) -> read(b, instance, State.FAILURES))
+			.tags(tags)
+			.description("Requests that failed on the instance (error, 5xx, 429)")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + ".ejections", balancer, (b) -> read(b, instance, State.EJECTIONS))
+			.tags(tags)
+			.description("Times the instance was ejected")
+			.register(registry);
+	}
+
+	private static double read(ServiceBalancer balancer, String instance, State what) {
+		InstanceState state = balancer.instances().get(instance);
+		if (state == null) {
+			return 0;
+		}
+		return switch (what) {
+			case IN_FLIGHT -> state.inFlight();
+			case LATENCY -> state.latencyNanos() / 1e9;
+			case EJECTED -> state.isEjected(System.nanoTime()) ? 1 : 0;
+			case SUCCESSES -> state.successes();
+			case FAILURES -> state.failures();
+			case EJECTIONS -> state.ejections();
+		};
+	}
+
+	private enum State {
+
+		IN_FLIGHT, LATENCY, EJECTED, SUCCESSES, FAILURES, EJECTIONS
+
+	}
+
+}

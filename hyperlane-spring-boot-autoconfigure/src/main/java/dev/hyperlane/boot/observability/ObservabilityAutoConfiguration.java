@@ -1,0 +1,219 @@
+package dev.hyperlane.boot.observability;
+
+import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.client.ClientAutoConfiguration;
+import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
+import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
+import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
+import dev.hyperlane.boot.server.ServerAutoConfiguration;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Tracer;
+import io.netty.util.internal.PlatformDependent;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.observability.ReactorNettyTracingObservationHandler;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Observability with {@code hyperlane.observability.*}, on Micrometer (meters, observations) and Micrometer
+ * Tracing (spans, here bridged to OpenTelemetry by the starter):
+ * <ul>
+ * <li>Reactor Netty's server and client meters, which Spring Boot leaves off (spring-boot #19388), with the route
+ * template ({@link RouteTemplates}) or the request's URI template ({@link ClientUriTemplates}) as {@code uri} tag,
+ * and a {@link UriTagCap} on its values (default 100) for every {@code reactor.netty.*} meter;</li>
+ * <li>the pool, allocator and event-loop gauges Reactor Netty and the client register, switchable per group
+ * ({@link MeterGroupSwitches}), direct memory against its ceiling ({@link DirectMemoryMeters});</li>
+ * <li>load-balancer meters per instance ({@link LoadBalancerMeters}) and retry meters per service
+ * ({@link ClientRetryMeters});</li>
+ * <li>the chosen instance on {@code WebClient} spans ({@link LoadBalancerInstanceTag}), optional connection-level
+ * spans ({@link ConnectionSpans}), and {@code spring.reactor.context-propagation=auto} as a default
+ * ({@link ObservabilityEnvironmentPostProcessor});</li>
+ * <li>the {@code observability} section of the {@code hyperlane} endpoint.</li>
+ * </ul>
+ * Backs off with {@code hyperlane.enabled=false} or {@code hyperlane.observability.enabled=false}, or without
+ * Micrometer; each bean backs off when the application defines its own.
+ */
+@AutoConfiguration(after = { ServerAutoConfiguration.class, ClientAutoConfiguration.class,
+		LoadBalancerAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
+@ConditionalOnClass({ MeterFilter.class, HttpServer.class })
+@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "hyperlane.observability.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HyperlaneObservabilityProperties.class)
+public final class ObservabilityAutoConfiguration {
+
+	static final int MAX_URI_TAG_CAP = 10_000;
+
+	@Bean
+	@ConditionalOnMissingBean
+	UriTagCap hyperlaneUriTagCap(HyperlaneObservabilityProperties properties) {
+		int cap = properties.getUriTagCap();
+		if (cap < 2 || cap > MAX_URI_TAG_CAP) {
+			throw new HyperlaneSettingException("hyperlane.observability.uri-tag-cap",
+					"hyperlane.observability.uri-tag-cap must be from 2 to " + MAX_URI_TAG_CAP + ", was " + cap,
+					"Set hyperlane.observability.uri-tag-cap to the number of routes the application has plus a"
+							+ " margin (default 100).");
+		}
+		return new UriTagCap(cap);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeterGroupSwitches hyperlaneMeterGroupSwitches(HyperlaneObservabilityProperties properties) {
+		return new MeterGroupSwitches(properties.getMetrics());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(PlatformDependent.class)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.allocator", matchIfMissing = true)
+	DirectMemoryMeters hyperlaneDirectMemoryMeters() {
+		return new DirectMemoryMeters();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ObservabilitySection hyperlaneObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
+			ObjectProvider<RouteTemplates> routes, ObjectProvider<ConnectionSpans> connectionSpans,
+			Environment environment) {
+		@Nullable RouteTemplates routeTemplates = routes.getIfAvailable();
+		return new ObservabilitySection(properties, cap, routeTemplates, connectionSpans.getIfAvailable() != null,
+				environment);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.server", matchIfMissing = true)
+	static class ServerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RouteTemplates hyperlaneRouteTemplates(ObjectProvider<HandlerMapping> handlerMappings, UriTagCap cap) {
+			return new RouteTemplates(handlerMappings, cap);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ObservabilityServerCustomizer hyperlaneObservabilityServerCustomizer(RouteTemplates routes) {
+			return new ObservabilityServerCustomizer(routes);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpClient.class, WebClient.class, WebClientCustomizer.class,
+			ReactorClientHttpConnectorBuilder.class, ClientHttpConnectorBuilderCustomizer.class })
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.client", matchIfMissing = true)
+	static class ClientMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientUriTemplates hyperlaneClientUriTemplates(UriTagCap cap) {
+			return new ClientUriTemplates(cap);
+		}
+
+		@Bean
+		WebClientCustomizer hyperlaneClientUriTemplatesWebClientCustomizer(ClientUriTemplates templates) {
+			return (builder) -> builder.filters((filters) -> {
+				if (!filters.contains(templates)) {
+					filters.add(templates);
+				}
+			});
+		}
+
+		@Bean
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> hyperlaneClientMetricsConnectorBuilderCustomizer(
+				ClientUriTemplates templates) {
+			return (builder) -> builder.withHttpClientCustomizer((client) -> client.metrics(true, templates));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HyperlaneClientHttpConnector.class)
+	@ConditionalOnBean(HyperlaneClientHttpConnector.class)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.retries", matchIfMissing = true)
+	static class RetryMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientRetryMeters hyperlaneClientRetryMeters(HyperlaneClientHttpConnector connector) {
+			return new ClientRetryMeters(connector);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(LoadBalancerLifecycle.class)
+	@ConditionalOnBean(HyperlaneLoadBalancers.class)
+	static class LoadBalancerObservabilityConfiguration {
+
+		/** The most instances with meters: instance addresses churn with every deployment. */
+		static final int MAX_INSTANCES = 100;
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.load-balancer", matchIfMissing = true)
+		LoadBalancerMeters hyperlaneLoadBalancerMeters(HyperlaneLoadBalancers balancers) {
+			return new LoadBalancerMeters(balancers, MAX_INSTANCES);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnClass({ Observation.class, WebClient.class, WebClientCustomizer.class })
+		@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.load-balancer-instance",
+				matchIfMissing = true)
+		LoadBalancerInstanceTag hyperlaneLoadBalancerInstanceTag(HyperlaneLoadBalancers balancers) {
+			return new LoadBalancerInstanceTag(balancers);
+		}
+
+		@Bean
+		@ConditionalOnBean(LoadBalancerInstanceTag.class)
+		WebClientCustomizer hyperlaneLoadBalancerInstanceTagWebClientCustomizer(LoadBalancerInstanceTag tag) {
+			return (builder) -> builder.filters((filters) -> {
+				if (!filters.contains(tag)) {
+					filters.add(tag);
+				}
+			});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Tracer.class, ReactorNettyTracingObservationHandler.class })
+	@ConditionalOnBean(Tracer.class)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.connection-spans")
+	static class ConnectionSpansConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionSpans hyperlaneConnectionSpans(Tracer tracer) {
+			return new ConnectionSpans(tracer);
+		}
+
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.hyperlane.boot.observability;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.HyperlaneSection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.env.Environment;
+
+/**
+ * The {@code observability} section of the {@code hyperlane} endpoint: which meter groups and tracing features are
+ * on, the cap on {@code uri} tag values and how many distinct values each Reactor Netty meter prefix has now, and
+ * the route templates the server tags with. Advises when a prefix reached the cap (its requests are then recorded
+ * as {@code OVERFLOW}).
+ */
+public final class ObservabilitySection implements HyperlaneSection {
+
+	private final HyperlaneObservabilityProperties properties;
+
+	private final UriTagCap cap;
+
+	private final @Nullable RouteTemplates routes;
+
+	private final boolean connectionSpans;
+
+	private final Environment environment;
+
+	/**
+	 * Create the section.
+	 * @param properties the observability properties
+	 * @param cap the uri tag cap in force
+	 * @param routes the server's route templates, or {@code null} when server meters are off
+	 * @param connectionSpans whether connection-level spans are installed
+	 * @param environment the environment, for Spring Boot's tracing settings
+	 */
+	public ObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
+			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment) {
+		this.properties = properties;
+		this.cap = cap;
+		this.routes = routes;
+		this.connectionSpans = connectionSpans;
+		this.environment = environment;
+	}
+
+	@Override
+	public String name() {
+		return "observability";
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		HyperlaneObservabilityProperties.Metrics metrics = this.properties.getMetrics();
+		Map<String, Object> description = new LinkedHashMap<>();
+		Map<String, Object> groups = new LinkedHashMap<>();
+		groups.put("server", metrics.isServer());
+		groups.put("client", metrics.isClient());
+		groups.put("pools", metrics.isPools());
+		groups.put("allocator", metrics.isAllocator());
+		groups.put("eventLoop", metrics.isEventLoop());
+		groups.put("loadBalancer", metrics.isLoadBalancer());
+		groups.put("retries", metrics.isRetries());
+		groups.put("exemplars", metrics.isExemplars());
+		description.put("metrics", groups);
+		Map<String, Object> uriTags = new LinkedHashMap<>();
+		uriTags.put("cap", this.cap.cap());
+		uriTags.put("distinctValues", this.cap.distinctValues());
+		uriTags.put("overflowed", this.cap.overflowed());
+		if (this.routes != null) {
+			uriTags.put("serverRouteTemplates", this.routes.patterns().size());
+		}
+		description.put("uriTags", uriTags);
+		Map<String, Object> tracing = new LinkedHashMap<>();
+		tracing.put("contextPropagation", this.environment.getProperty("spring.reactor.context-propagation", "limited"));
+		tracing.put("samplingProbability", this.environment.getProperty("management.tracing.sampling.probability", "0.1"));
+		tracing.put("otlpEndpoint",
+				this.environment.getProperty("management.opentelemetry.tracing.export.otlp.endpoint", "(not set)"));
+		tracing.put("loadBalancerInstanceKey", this.properties.getTracing().isLoadBalancerInstance());
+		tracing.put("connectionSpans", this.connectionSpans);
+		description.put("tracing", tracing);
+		return description;
+	}
+
+	@Override
+	public List<Advice> advice() {
+		List<Advice> advice = new ArrayList<>();
+		this.cap.overflowed().forEach((prefix, count) -> {
+			if (count > 0) {
+				advice.add(Advice.warning(prefix + ".* meters reached the cap of " + this.cap.cap()
+						+ " uri tag values; " + count + " meters were recorded as " + UriTagCap.OVERFLOW,
+						"hyperlane.observability.uri-tag-cap",
+						"call WebClient with URI templates (uri(\"/items/{id}\", id)) rather than built strings,"
+								+ " or raise the cap if the application really has that many routes"));
+			}
+		});
+		return advice;
+	}
+
+}

@@ -1,0 +1,177 @@
+package dev.hyperlane.boot.observability;
+
+import java.util.Map;
+
+import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.client.ClientAutoConfiguration;
+import dev.hyperlane.boot.server.ServerAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportAutoConfiguration;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import org.junit.jupiter.api.Test;
+import reactor.netty.Metrics;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The observability auto-configuration's switches, validation and defaults, and the pieces that bound or deny
+ * meters, on real Micrometer registries.
+ */
+class ObservabilityAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TransportAutoConfiguration.class, ServerAutoConfiguration.class,
+				ClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
+				ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
+				ObservabilityAutoConfiguration.class))
+		.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
+
+	@Test
+	void everyGroupIsOnByDefault() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(UriTagCap.class)
+				.hasSingleBean(RouteTemplates.class)
+				.hasSingleBean(ObservabilityServerCustomizer.class)
+				.hasSingleBean(ClientUriTemplates.class)
+				.hasSingleBean(ClientRetryMeters.class)
+				.hasSingleBean(DirectMemoryMeters.class)
+				.hasSingleBean(ObservabilitySection.class)
+				.doesNotHaveBean(ConnectionSpans.class);
+			assertThat(context.getBean(UriTagCap.class).cap()).isEqualTo(100);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> metrics = (Map<String, Object>) context.getBean(ObservabilitySection.class)
+				.describe()
+				.get("metrics");
+			assertThat(metrics).containsEntry("server", true).containsEntry("pools", true);
+		});
+	}
+
+	@Test
+	void backsOffWhenSwitchedOff() {
+		this.runner.withPropertyValues("hyperlane.observability.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class)
+				.doesNotHaveBean(ObservabilityServerCustomizer.class)
+				.doesNotHaveBean(ObservabilitySection.class));
+		this.runner.withPropertyValues("hyperlane.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class));
+	}
+
+	@Test
+	void eachGroupCanBeSwitchedOff() {
+		this.runner
+			.withPropertyValues("hyperlane.observability.metrics.server=false",
+					"hyperlane.observability.metrics.client=false", "hyperlane.observability.metrics.retries=false",
+					"hyperlane.observability.metrics.allocator=false")
+			.run((context) -> assertThat(context).hasSingleBean(UriTagCap.class)
+				.doesNotHaveBean(RouteTemplates.class)
+				.doesNotHaveBean(ObservabilityServerCustomizer.class)
+				.doesNotHaveBean(ClientUriTemplates.class)
+				.doesNotHaveBean(ClientRetryMeters.class)
+				.doesNotHaveBean(DirectMemoryMeters.class));
+	}
+
+	@Test
+	void aCapOutOfRangeStopsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("hyperlane.observability.uri-tag-cap=1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(HyperlaneSettingException.class)
+				.hasMessageContaining("hyperlane.observability.uri-tag-cap");
+		});
+	}
+
+	@Test
+	void connectionSpansInstallTheirRegistryInReactorNettyAndRestoreThePreviousOnClose() {
+		ObservationRegistry before = Metrics.OBSERVATION_REGISTRY;
+		this.runner.withBean(Tracer.class, () -> Tracer.NOOP)
+			.withPropertyValues("hyperlane.observability.tracing.connection-spans=true")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ConnectionSpans.class);
+				assertThat(Metrics.OBSERVATION_REGISTRY).isSameAs(context.getBean(ConnectionSpans.class).registry());
+				@SuppressWarnings("unchecked")
+				Map<String, Object> tracing = (Map<String, Object>) context.getBean(ObservabilitySection.class)
+					.describe()
+					.get("tracing");
+				assertThat(tracing).containsEntry("connectionSpans", true);
+			});
+		assertThat(Metrics.OBSERVATION_REGISTRY).isSameAs(before);
+	}
+
+	@Test
+	void tenThousandDistinctUriValuesKeepAtMostTheCap() {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		UriTagCap cap = new UriTagCap(100);
+		registry.config().meterFilter(cap);
+		for (int i = 0; i < 10_000; i++) {
+			registry.counter("reactor.netty.http.server.errors", "uri", "/items/" + i).increment();
+			registry.counter("other.requests", "uri", "/items/" + i).increment();
+		}
+		assertThat(registry.find("reactor.netty.http.server.errors").counters()).hasSize(100);
+		assertThat(registry.get("reactor.netty.http.server.errors").tag("uri", UriTagCap.OVERFLOW).counter().count())
+			.isEqualTo(10_000 - 99);
+		assertThat(registry.find("other.requests").counters()).hasSize(10_000);
+		assertThat(cap.distinctValues()).containsEntry("reactor.netty.http.server", 100);
+	}
+
+	@Test
+	void switchedOffGroupsAreDeniedAndResponseTimersGetLatencyBuckets() {
+		HyperlaneObservabilityProperties.Metrics metrics = new HyperlaneObservabilityProperties.Metrics();
+		metrics.setPools(false);
+		MeterRegistry registry = new SimpleMeterRegistry();
+		registry.config().meterFilter(new MeterGroupSwitches(metrics));
+		Gauge.builder("reactor.netty.connection.provider.active.connections", () -> 1).register(registry);
+		Gauge.builder("reactor.netty.eventloop.pending.tasks", () -> 1).register(registry);
+		assertThat(registry.find("reactor.netty.connection.provider.active.connections").gauge()).isNull();
+		assertThat(registry.find("reactor.netty.eventloop.pending.tasks").gauge()).isNotNull();
+		Timer timer = registry.timer("reactor.netty.http.server.response.time", "uri", "/items/{id}");
+		assertThat(timer.takeSnapshot().histogramCounts()).hasSize(11);
+		assertThat(registry.timer("reactor.netty.http.server.data.sent.time").takeSnapshot().histogramCounts())
+			.isEmpty();
+	}
+
+	@Test
+	void contextPropagationDefaultsToAutoAndTheApplicationWins() {
+		ObservabilityEnvironmentPostProcessor processor = new ObservabilityEnvironmentPostProcessor();
+		StandardEnvironment plain = new StandardEnvironment();
+		processor.postProcessEnvironment(plain, new SpringApplication());
+		assertThat(plain.getProperty("spring.reactor.context-propagation")).isEqualTo("auto");
+		StandardEnvironment set = new StandardEnvironment();
+		set.getPropertySources()
+			.addFirst(new MapPropertySource("application", Map.of("spring.reactor.context-propagation", "limited")));
+		processor.postProcessEnvironment(set, new SpringApplication());
+		assertThat(set.getProperty("spring.reactor.context-propagation")).isEqualTo("limited");
+		StandardEnvironment defaults = new StandardEnvironment();
+		defaults.getPropertySources()
+			.addLast(new MapPropertySource("defaultProperties", Map.of("spring.reactor.context-propagation", "limited")));
+		processor.postProcessEnvironment(defaults, new SpringApplication());
+		assertThat(defaults.getPropertySources().contains(ObservabilityEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
+		StandardEnvironment off = new StandardEnvironment();
+		off.getPropertySources()
+			.addFirst(new MapPropertySource("application", Map.of("hyperlane.observability.enabled", "false")));
+		processor.postProcessEnvironment(off, new SpringApplication());
+		assertThat(off.getProperty("spring.reactor.context-propagation")).isNull();
+	}
+
+	@Test
+	void clientTagsAreTheTemplatesPath() {
+		assertThat(ClientUriTemplates.templatePath("http://payments/pay/{id}?debug={d}")).isEqualTo("/pay/{id}");
+		assertThat(ClientUriTemplates.templatePath("https://example.org")).isEqualTo("/");
+		assertThat(ClientUriTemplates.templatePath("/items/{id}")).isEqualTo("/items/{id}");
+		assertThat(new ClientUriTemplates(new UriTagCap(10)).apply("/never/seen")).isEqualTo(ClientUriTemplates.NONE);
+	}
+
+}
