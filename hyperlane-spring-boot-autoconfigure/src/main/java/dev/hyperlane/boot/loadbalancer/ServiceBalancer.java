@@ -328,7 +328,7 @@ public final class ServiceBalancer {
 			if (!unavailable.isZero()) {
 				instance.put("unavailableForMillis", unavailable.toMillis());
 			}
-			instance.put("effectiveWeight", state.effectiveWeight(this.slowStart, now));
+			instance.put("effectiveWeight", Math.round(state.effectiveWeight(this.slowStart, now) * 100) / 100.0);
 			instances.put(key, instance);
 		});
 		description.put("instances", instances);
