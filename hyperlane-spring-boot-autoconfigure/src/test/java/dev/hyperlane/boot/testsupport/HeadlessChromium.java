@@ -2,14 +2,10 @@ package dev.hyperlane.boot.testsupport;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,7 +73,7 @@ public final class HeadlessChromium implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		List<String> command = List.of(node, script().toString(), playwright.toString(), CHROMIUM.toString(),
+		List<String> command = List.of(node, PeerProcess.scriptFile(SCRIPT, "chromium-driver").toString(), playwright.toString(), CHROMIUM.toString(),
 				userDataDir.toString());
 		PeerProcess process;
 		try {
@@ -260,30 +256,6 @@ public final class HeadlessChromium implements AutoCloseable {
 			throw new AssertionError(message);
 		}
 		Assumptions.abort(message + " (the test is skipped outside CI, and fails in CI)");
-	}
-
-	private static Path script() {
-		URL resource = HeadlessChromium.class.getClassLoader().getResource(SCRIPT);
-		if (resource == null) {
-			throw new IllegalStateException(SCRIPT + " is not on the test class path");
-		}
-		try {
-			if ("file".equals(resource.getProtocol())) {
-				return Path.of(resource.toURI());
-			}
-			Path copy = Files.createTempFile("chromium-driver", ".js");
-			copy.toFile().deleteOnExit();
-			try (InputStream in = resource.openStream()) {
-				Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-			}
-			return copy;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read " + SCRIPT, ex);
-		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static void deleteRecursively(Path directory) {

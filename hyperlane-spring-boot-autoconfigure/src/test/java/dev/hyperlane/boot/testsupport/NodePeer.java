@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +81,7 @@ public final class NodePeer implements AutoCloseable {
 	 * @throws IllegalStateException when Node.js is not installed or the server does not start
 	 */
 	public static NodePeer start(@Nullable Duration keepAliveTimeout) {
-		List<String> command = new ArrayList<>(List.of(findNode(), script().toString()));
+		List<String> command = new ArrayList<>(List.of(findNode(), PeerProcess.scriptFile(SCRIPT, "node-peer").toString()));
 		if (keepAliveTimeout != null) {
 			command.add(Long.toString(keepAliveTimeout.toMillis()));
 		}
@@ -213,30 +212,6 @@ public final class NodePeer implements AutoCloseable {
 		}
 		throw new IllegalStateException(
 				"Node.js is required for the client peer tests: install nodejs (no 'node' executable on the PATH)");
-	}
-
-	private static Path script() {
-		URL resource = NodePeer.class.getClassLoader().getResource(SCRIPT);
-		if (resource == null) {
-			throw new IllegalStateException(SCRIPT + " is not on the test class path");
-		}
-		try {
-			if ("file".equals(resource.getProtocol())) {
-				return Path.of(resource.toURI());
-			}
-			Path copy = Files.createTempFile("node-peer", ".js");
-			copy.toFile().deleteOnExit();
-			try (InputStream in = resource.openStream()) {
-				Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-			}
-			return copy;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read " + SCRIPT, ex);
-		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

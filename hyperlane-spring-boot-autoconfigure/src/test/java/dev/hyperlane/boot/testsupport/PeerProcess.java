@@ -3,8 +3,15 @@ package dev.hyperlane.boot.testsupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -193,6 +200,37 @@ final class PeerProcess {
 	@Override
 	public String toString() {
 		return this.name + " (pid " + this.process.pid() + ")";
+	}
+
+	/**
+	 * Return a script on the test class path as a file a child process can run: the file itself, or a temporary
+	 * copy when the class path entry is a jar.
+	 * @param resource the script's class path location
+	 * @param tempPrefix the prefix of a temporary copy's name
+	 * @return the file
+	 */
+	static Path scriptFile(String resource, String tempPrefix) {
+		URL url = PeerProcess.class.getClassLoader().getResource(resource);
+		if (url == null) {
+			throw new IllegalStateException(resource + " is not on the test class path");
+		}
+		try {
+			if ("file".equals(url.getProtocol())) {
+				return Path.of(url.toURI());
+			}
+			Path copy = Files.createTempFile(tempPrefix, ".js");
+			copy.toFile().deleteOnExit();
+			try (InputStream in = url.openStream()) {
+				Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+			}
+			return copy;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read " + resource, ex);
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
