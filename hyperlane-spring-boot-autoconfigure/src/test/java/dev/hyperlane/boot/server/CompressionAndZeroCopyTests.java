@@ -96,6 +96,23 @@ class CompressionAndZeroCopyTests {
 	}
 
 	@Test
+	void reactorNettyClientDecodesTheServersBrotli() {
+		// Netty 4.2's brotli decoder needs the brotli4j its build names (1.23.0); an older one fails with
+		// NoSuchMethodError in DecoderJNI.Wrapper.pull when a client decompresses br
+		assertThat(Brotli.isAvailable()).isTrue();
+		this.runner.run((context) -> {
+			String body = reactor.netty.http.client.HttpClient.create()
+				.headers((headers) -> headers.set("Accept-Encoding", "br"))
+				.compress(true)
+				.get()
+				.uri("http://127.0.0.1:" + port(context) + "/text")
+				.responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8))
+				.block(java.time.Duration.ofSeconds(10));
+			assertThat(body).isEqualTo(TEXT);
+		});
+	}
+
+	@Test
 	void zstdLevelIsConfigurable() {
 		this.runner.withPropertyValues("hyperlane.server.compression.zstd-level=19").run((context) -> {
 			HttpResponse<byte[]> fast = get(port(context), "/text", "zstd");
