@@ -156,9 +156,10 @@ class OrderTracingTests {
 
 	private static SpanData await(InMemorySpanExporter exporter, SpanKind kind, String method, String path)
 			throws InterruptedException {
+		// Micrometer's HTTP observations: "method" and "uri" (the route or URI template) key values
 		Predicate<SpanData> wanted = (span) -> span.getKind() == kind
-				&& span.getAttributes().asMap().values().stream().anyMatch(method::equals)
-				&& span.getAttributes().asMap().values().stream().anyMatch((value) -> String.valueOf(value).endsWith(path));
+				&& method.equals(span.getAttributes().get(AttributeKey.stringKey("method")))
+				&& path.equals(span.getAttributes().get(AttributeKey.stringKey("uri")));
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (System.nanoTime() < deadline) {
 			List<SpanData> found = exporter.getFinishedSpanItems().stream().filter(wanted).toList();
@@ -168,8 +169,8 @@ class OrderTracingTests {
 			}
 			Thread.sleep(50);
 		}
-		throw new AssertionError(
-				"no " + kind + " span for " + method + " " + path + " in 20 s; spans: " + exporter.getFinishedSpanItems());
+		throw new AssertionError("no " + kind + " span for " + method + " " + path + " in 20 s; spans: "
+				+ exporter.getFinishedSpanItems());
 	}
 
 	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
