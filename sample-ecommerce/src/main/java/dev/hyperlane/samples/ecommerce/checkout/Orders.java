@@ -139,7 +139,10 @@ public class Orders {
 					: Mono.just(changed))
 			.as(this.transactions::transactional);
 		Mono<Void> evicted = (status == OrderStatus.DECLINED) ? this.catalog.evict(productIds(order)) : Mono.empty();
-		return recorded.then(evicted).then(this.store.find(order.id())).map((stored) -> new Attempt(stored, null));
+		return recorded.then(evicted).then(this.store.find(order.id())).map((stored) -> {
+			logger.info("Order " + stored.id() + " " + stored.status() + " by payments instance " + answer.instance());
+			return new Attempt(stored, null);
+		});
 	}
 
 	private Mono<Void> restock(Order order) {

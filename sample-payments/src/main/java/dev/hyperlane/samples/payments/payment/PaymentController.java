@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import dev.hyperlane.samples.payments.acquirer.AcquirerUnavailableException;
@@ -34,6 +36,8 @@ class PaymentController {
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+	private static final Log logger = LogFactory.getLog(PaymentController.class);
+
 	private final Authorizations authorizations;
 
 	PaymentController(Authorizations authorizations) {
@@ -49,6 +53,8 @@ class PaymentController {
 		}
 		return this.authorizations.authorize(idempotencyKey, request).map((outcome) -> {
 			Payment payment = outcome.payment();
+			logger.info("Payment " + payment.id() + " for order " + payment.orderReference() + " "
+					+ payment.status() + (outcome.replayed() ? " (replayed)" : ""));
 			ResponseEntity.BodyBuilder response = ResponseEntity.created(URI.create("/payments/" + payment.id()));
 			if (outcome.replayed()) {
 				response.header("Idempotent-Replayed", "true");
