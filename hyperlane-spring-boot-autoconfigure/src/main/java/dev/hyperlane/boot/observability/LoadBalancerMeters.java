@@ -144,7 +144,7 @@ public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, O
 		}
 		return switch (what) {
 			case IN_FLIGHT -> state.inFlight();
-			case LATENCY -> state.latencyNanos() / 1e9;
+			case LATENCY -> state.latencyNanos(System.nanoTime()) / 1e9;
 			case EJECTED -> state.isEjected(System.nanoTime()) ? 1 : 0;
 			case SUCCESSES -> state.successes();
 			case FAILURES -> state.failures();
