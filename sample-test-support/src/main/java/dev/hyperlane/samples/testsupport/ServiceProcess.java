@@ -37,7 +37,10 @@ public final class ServiceProcess implements AutoCloseable {
 				"kill-service-processes"));
 	}
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
 
 	private final String name;
 
