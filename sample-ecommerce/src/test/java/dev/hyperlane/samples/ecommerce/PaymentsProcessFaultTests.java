@@ -80,7 +80,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"hyperlane.client.services.payments.response-timeout=10s",
 				// short ejections and slow start, so the restarted instance comes back within the test
 				"hyperlane.loadbalancer.ejection.base-time=1s", "hyperlane.loadbalancer.ejection.max-time=4s",
-				"hyperlane.loadbalancer.slow-start.window=10s", "logging.level.dev.hyperlane.samples=ERROR" })
+				"hyperlane.loadbalancer.slow-start.window=10s",
+				// the failure penalty (1 s) of the killed instance decays within seconds rather than a minute
+				"hyperlane.loadbalancer.decay=2s", "logging.level.dev.hyperlane.samples=ERROR" })
 @Import(SampleInfrastructure.class)
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
