@@ -67,8 +67,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * active, with new successes).</li>
  * <li>SIGTERM: while orders keep coming, instance b is holding requests that it accepted (payments of keys the
  * test keeps "processing" in the table, so they wait for the test) when it gets SIGTERM. Its readiness goes down
- * (503 or the connection refused) while those requests are still open; only then does the test let them finish,
- * and all of them get 201: Spring's graceful shutdown drained them. The process exits as after SIGTERM (143), and
+ * (503 or the connection refused) while those requests are still open; the test holds them three seconds more
+ * (an immediate shutdown would have closed their connections, the database pool and the process by then), then
+ * lets them finish, and all of them get 201: Spring's graceful shutdown drained them. The process exits as after SIGTERM (143), and
  * the storefront's orders end as in the first test.</li>
  * </ol>
  * Child processes are killed at the end of the class, and by a shutdown hook when the JVM ends first.
@@ -93,6 +94,8 @@ class PaymentsProcessFaultTests {
 	private static final long PRODUCT = 17;
 
 	private static final int STOCK = 5000;
+
+	private static final Duration HOLD_AFTER_SIGTERM = Duration.ofSeconds(3);
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -267,6 +270,10 @@ class PaymentsProcessFaultTests {
 			assertThat(readiness).as("readiness of b after SIGTERM (-1: connection refused)").isIn(503, -1);
 			assertThat(accepted).as("requests b accepted, still open when its readiness went down")
 				.noneMatch(CompletableFuture::isDone);
+			// held longer than b takes to close everything without a graceful shutdown (about 1 s here), so that
+			// only a shutdown that waits for them keeps their connections, the pool and the process up
+			Thread.sleep(HOLD_AFTER_SIGTERM.toMillis());
+			assertThat(accepted).noneMatch(CompletableFuture::isDone);
 			assertThat(paymentsB.process().isAlive()).as("b still draining").isTrue();
 
 			releaseKeys(keys);
