@@ -258,6 +258,7 @@ class PaymentsProcessFaultTests {
 						HttpResponse.BodyHandlers.ofString()));
 			}
 			awaitActivePaymentRequests(paymentsB, witnesses);
+			assertThat(paymentsB.readiness()).as("readiness of b before SIGTERM").isEqualTo(200);
 
 			paymentsB.terminate();
 			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
