@@ -97,6 +97,41 @@ public class SampleInfrastructure {
 		return answer;
 	}
 
+	/**
+	 * The PostgreSQL the contexts of this JVM use, for a service the test runs outside a context with this
+	 * configuration (another JVM, or through a {@link TcpProxy}): the shared container when a Docker engine answers
+	 * (started on first use), otherwise the local service of {@value #POSTGRES_URL_VARIABLE}.
+	 * @return the address
+	 * @throws IllegalStateException when neither is there, saying what to start
+	 */
+	public static PostgresAddress postgres() {
+		if (dockerAvailable()) {
+			SharedPostgres container = SharedPostgres.INSTANCE;
+			container.start();
+			return new PostgresAddress(container.getHost(), container.getMappedPort(5432),
+					container.getDatabaseName(), container.getUsername(), container.getPassword());
+		}
+		URI url = LocalServices.url(POSTGRES_URL_VARIABLE, DEFAULT_POSTGRES_URL, 5432,
+				"start PostgreSQL (.ci/services does) or a Docker engine");
+		String[] user = LocalServices.userInfo(url);
+		return new PostgresAddress(url.getHost(), LocalServices.port(url, 5432), LocalServices.database(url), user[0],
+				user[1]);
+	}
+
+	/**
+	 * A schema name for this JVM's run: the given name followed by the run id, as {@link #schema(Environment)}
+	 * builds it.
+	 * @param name lower-case letters, digits and underscores, at most 50
+	 * @return the schema name
+	 */
+	public static String schema(String name) {
+		if (!name.matches("[a-z][a-z0-9_]{0,49}")) {
+			throw new IllegalArgumentException("Not a schema name (lower-case letters, digits, underscores, at most"
+					+ " 50): " + name);
+		}
+		return name + "_" + RUN;
+	}
+
 	@Bean
 	ConnectionFactoryOptionsBuilderCustomizer sampleSchemaSearchPath(Environment environment) {
 		String schema = schema(environment);
@@ -286,7 +321,7 @@ public class SampleInfrastructure {
 
 		}
 
-		private static URI url(String variable, String fallback, int defaultPort, String advice) {
+		static URI url(String variable, String fallback, int defaultPort, String advice) {
 			return reachable(variable, System.getenv(variable), fallback, defaultPort, advice);
 		}
 
@@ -311,16 +346,16 @@ public class SampleInfrastructure {
 			return url;
 		}
 
-		private static int port(URI url, int defaultPort) {
+		static int port(URI url, int defaultPort) {
 			return (url.getPort() != -1) ? url.getPort() : defaultPort;
 		}
 
-		private static String database(URI url) {
+		static String database(URI url) {
 			String path = (url.getPath() != null) ? url.getPath().replace("/", "") : "";
 			return path.isEmpty() ? "postgres" : path;
 		}
 
-		private static String[] userInfo(URI url) {
+		static String[] userInfo(URI url) {
 			String info = url.getUserInfo();
 			if (info == null || info.isEmpty()) {
 				return new String[] { "postgres", null };

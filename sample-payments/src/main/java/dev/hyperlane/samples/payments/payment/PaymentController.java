@@ -28,7 +28,8 @@ import org.springframework.web.server.ResponseStatusException;
  * {@code Idempotent-Replayed: true}). {@code GET /payments/{id}} answers 200 or 404. Errors are RFC 9457 problem
  * details: 400 (missing key, invalid body), 409 with {@code Retry-After} (the first request is still being
  * authorized), 422 (the key was used for another request), 502 (the acquirer failed; nothing was authorized and
- * the same key may be retried). The status codes for key reuse and concurrent use follow the IETF draft
+ * the same key may be retried), and 503 with {@code Retry-After} when the database cannot be reached
+ * ({@code DatabaseUnavailableHandler}). The status codes for key reuse and concurrent use follow the IETF draft
  * "The Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header).
  */
 @RestController

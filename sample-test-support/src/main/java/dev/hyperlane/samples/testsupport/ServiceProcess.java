@@ -1,0 +1,243 @@
+package dev.hyperlane.samples.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Spring Boot service run as a separate JVM on this JVM's class path, so a test can end it as an operating system
+ * would: {@link #kill()} sends SIGKILL ({@link Process#destroyForcibly()} on Linux), nothing in the service runs;
+ * {@link #terminate()} sends SIGTERM ({@link Process#destroy()}), Spring's shutdown hook runs its graceful
+ * shutdown. The JVM is kept small ({@code -Xmx256m}, the C1 compiler only, the serial collector) and writes its
+ * output to a log file the test names. Every process still running when this JVM ends is killed by a shutdown
+ * hook, in case the test could not.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly),
+				"kill-service-processes"));
+	}
+
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	private final String name;
+
+	private final int port;
+
+	private final Path log;
+
+	private final Process process;
+
+	private ServiceProcess(String name, int port, Path log, Process process) {
+		this.name = name;
+		this.port = port;
+		this.log = log;
+		this.process = process;
+	}
+
+	/**
+	 * Start a service's main class in a new JVM with {@code --server.port=<port>} and the given arguments.
+	 * @param name the name in messages and in the log file's name
+	 * @param mainClass the class with the {@code main} method
+	 * @param port the HTTP port, such as one from {@link #freePort()}
+	 * @param logDirectory where {@code <name>.log} is written (appended to, across restarts)
+	 * @param arguments further command-line arguments, {@code --name=value}
+	 * @return the started process; wait for it with {@link #awaitReady(Duration)}
+	 */
+	public static ServiceProcess start(String name, Class<?> mainClass, int port, Path logDirectory,
+			List<String> arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(List.of("-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+				"-Dfile.encoding=UTF-8"));
+		command.add("-cp");
+		// surefire's manifest-only jar names the real entries in its Class-Path, which a new JVM follows too
+		command.add(System.getProperty("java.class.path"));
+		command.add(mainClass.getName());
+		command.add("--server.port=" + port);
+		command.addAll(arguments);
+		try {
+			Files.createDirectories(logDirectory);
+			Path log = logDirectory.resolve(name + ".log");
+			Files.writeString(log, "\n=== " + String.join(" ", command.subList(command.size() - arguments.size() - 2,
+					command.size())) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.start();
+			running.add(process);
+			process.onExit().thenRun(() -> running.remove(process));
+			return new ServiceProcess(name, port, log, process);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start " + name, ex);
+		}
+	}
+
+	/**
+	 * A TCP port that was free a moment ago on 127.0.0.1.
+	 * @return the port
+	 */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Wait until {@code /actuator/health/readiness} answers 200.
+	 * @param timeout the longest wait
+	 * @throws IllegalStateException when the process ends or the time is up, with the end of its log
+	 */
+	public void awaitReady(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " ended with " + this.process.exitValue() + ":\n" + logTail());
+			}
+			if (readiness() == 200) {
+				return;
+			}
+			sleep(200);
+		}
+		throw new IllegalStateException(this.name + " not ready after " + timeout + ":\n" + logTail());
+	}
+
+	/**
+	 * The status of {@code GET /actuator/health/readiness}.
+	 * @return 200 (UP), 503 (OUT_OF_SERVICE or DOWN), or -1 when the connection was refused, reset or timed out
+	 */
+	public int readiness() {
+		try {
+			return http
+				.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (ConnectException ex) {
+			return -1;
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	/**
+	 * An address on the service.
+	 * @param path the path, starting with {@code /}
+	 * @return {@code http://127.0.0.1:<port><path>}
+	 */
+	public URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/**
+	 * Send SIGKILL and wait until the process is gone.
+	 */
+	public void kill() {
+		this.process.destroyForcibly();
+		awaitExit(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Send SIGTERM and return at once; the service shuts down gracefully.
+	 */
+	public void terminate() {
+		this.process.destroy();
+	}
+
+	/**
+	 * Wait for the process to end.
+	 * @param timeout the longest wait
+	 * @return whether it ended
+	 */
+	public boolean awaitExit(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * The operating system process.
+	 * @return the process
+	 */
+	public Process process() {
+		return this.process;
+	}
+
+	/**
+	 * The HTTP port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * The last lines of the process's log.
+	 * @return up to 60 lines
+	 */
+	public String logTail() {
+		try {
+			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return "(no log at " + this.log + ": " + ex + ")";
+		}
+	}
+
+	/**
+	 * Kill the process when it is still running.
+	 */
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			kill();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
