@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the balancer knows of one instance: requests in flight, peak-EWMA latency, successes and failures,
  * consecutive failures, ejection, a back-off asked for with {@code Retry-After}, a drain set by hand, and when its
- * slow start began. Thread-safe. Times come from the caller's clock in nanoseconds.
+ * slow start began. An instance whose ejection ends, or that is restored by hand, starts again from the initial
+ * latency, as a new instance does, and ramps up through slow start. Thread-safe. Times come from the caller's
+ * clock in nanoseconds.
  */
 public final class InstanceState {
 
@@ -15,7 +17,13 @@ public final class InstanceState {
 
 	private final double weight;
 
-	private final PeakEwma latency;
+	private final Duration initialLatency;
+
+	private final Duration decay;
+
+	private volatile PeakEwma latency;
+
+	private long freshLatencyFromNanos = Long.MAX_VALUE;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -46,6 +54,8 @@ public final class InstanceState {
 	public InstanceState(String id, double weight, Duration initialLatency, Duration decay, long nowNanos) {
 		this.id = id;
 		this.weight = (weight > 0) ? weight : 1.0;
+		this.initialLatency = initialLatency;
+		this.decay = decay;
 		this.latency = new PeakEwma(initialLatency, decay, nowNanos);
 		this.slowStartFromNanos = nowNanos;
 		this.ejectedUntilNanos = Long.MIN_VALUE;
@@ -73,18 +83,21 @@ public final class InstanceState {
 		this.inFlight.decrementAndGet();
 		if (failed) {
 			this.failures.incrementAndGet();
-			this.latency.observe(Math.max(rttNanos, penaltyNanos), nowNanos);
+			latency(nowNanos).observe(Math.max(rttNanos, penaltyNanos), nowNanos);
 			this.consecutiveFailures++;
 			if (this.consecutiveFailures >= ejection.consecutiveFailures() && !isEjected(nowNanos) && mayEject) {
 				this.ejections++;
 				this.ejectedUntilNanos = nowNanos + ejection.ejectionTime(this.ejections).toNanos();
 				this.slowStartFromNanos = this.ejectedUntilNanos;
+				// it comes back as a new instance would: initial latency, then slow start (else the failure
+				// penalty would keep it out for several decay times after its ejection ended)
+				this.freshLatencyFromNanos = this.ejectedUntilNanos;
 				this.consecutiveFailures = 0;
 			}
 		}
 		else {
 			this.successes.incrementAndGet();
-			this.latency.observe(rttNanos, nowNanos);
+			latency(nowNanos).observe(rttNanos, nowNanos);
 			this.consecutiveFailures = 0;
 		}
 	}
@@ -114,6 +127,17 @@ public final class InstanceState {
 		this.ejectedUntilNanos = Long.MIN_VALUE;
 		this.backOffUntilNanos = Long.MIN_VALUE;
 		this.slowStartFromNanos = nowNanos;
+		this.freshLatencyFromNanos = nowNanos;
+	}
+
+	private PeakEwma latency(long nowNanos) {
+		synchronized (this) {
+			if (nowNanos >= this.freshLatencyFromNanos) {
+				this.latency = new PeakEwma(this.initialLatency, this.decay, nowNanos);
+				this.freshLatencyFromNanos = Long.MAX_VALUE;
+			}
+			return this.latency;
+		}
 	}
 
 	/**
@@ -190,7 +214,7 @@ public final class InstanceState {
 	 * @return the cost; lower is better
 	 */
 	public double cost(long nowNanos) {
-		return this.latency.cost(this.inFlight.get(), nowNanos);
+		return latency(nowNanos).cost(this.inFlight.get(), nowNanos);
 	}
 
 	/**
@@ -223,7 +247,7 @@ public final class InstanceState {
 	 * @return the average in nanoseconds
 	 */
 	public double latencyNanos(long nowNanos) {
-		return this.latency.averageNanos(nowNanos);
+		return latency(nowNanos).averageNanos(nowNanos);
 	}
 
 	/**

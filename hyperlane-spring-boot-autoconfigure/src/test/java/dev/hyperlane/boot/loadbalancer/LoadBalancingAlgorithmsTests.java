@@ -91,6 +91,9 @@ class LoadBalancingAlgorithmsTests {
 		assertThat(instance.isEjected(now + 29_999 * MS)).isTrue();
 		assertThat(instance.isEjected(now + 30_000 * MS)).isFalse();
 		assertThat(instance.effectiveWeight(slowStart, now + 30_000 * MS)).isEqualTo(0.1);
+		// back from its ejection as a new instance: the failure penalty is forgotten
+		assertThat(instance.latencyNanos(now + 29_999 * MS)).isGreaterThan(20 * MS);
+		assertThat(instance.latencyNanos(now + 30_000 * MS)).isEqualTo(5 * MS);
 		assertThat(instance.effectiveWeight(slowStart, now + 60_000 * MS)).isEqualTo(1.0);
 		assertThat(instance.failures()).isEqualTo(5);
 		assertThat(instance.ejections()).isEqualTo(1);
