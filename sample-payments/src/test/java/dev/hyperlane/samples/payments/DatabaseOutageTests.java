@@ -59,19 +59,7 @@ class DatabaseOutageTests {
 
 	@DynamicPropertySource
 	static void postgresThroughTheProxy(DynamicPropertyRegistry registry) {
-		// requests through the proxy, migrations straight to PostgreSQL
-		for (String argument : postgres.at("127.0.0.1", proxy.port()).springArguments(schema)) {
-			String[] property = argument.substring(2).split("=", 2);
-			if (property[0].startsWith("spring.r2dbc.")) {
-				registry.add(property[0], () -> property[1]);
-			}
-		}
-		for (String argument : postgres.springArguments(schema)) {
-			String[] property = argument.substring(2).split("=", 2);
-			if (property[0].startsWith("spring.flyway.")) {
-				registry.add(property[0], () -> property[1]);
-			}
-		}
+		postgres.registerThrough(proxy, schema, registry);
 	}
 
 	@AfterAll

@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * Where the samples' tests find PostgreSQL, for a service that runs outside the test's Spring context (another
  * JVM, or a context that reaches the database through a {@link TcpProxy}): the local service or the shared
@@ -68,6 +70,27 @@ public record PostgresAddress(String host, int port, String database, String use
 			arguments.add("--spring.flyway.password=" + this.password);
 		}
 		return arguments;
+	}
+
+	/**
+	 * Register Spring properties that send an application's R2DBC requests through a proxy in front of this
+	 * server while its Flyway migrations go straight to it, both in one schema.
+	 * @param proxy the proxy, listening on 127.0.0.1
+	 * @param schema the schema
+	 * @param registry the test's dynamic properties
+	 */
+	public void registerThrough(TcpProxy proxy, String schema, DynamicPropertyRegistry registry) {
+		register(at("127.0.0.1", proxy.port()).springArguments(schema), "spring.r2dbc.", registry);
+		register(springArguments(schema), "spring.flyway.", registry);
+	}
+
+	private static void register(List<String> arguments, String prefix, DynamicPropertyRegistry registry) {
+		for (String argument : arguments) {
+			String[] property = argument.substring(2).split("=", 2);
+			if (property[0].startsWith(prefix)) {
+				registry.add(property[0], () -> property[1]);
+			}
+		}
 	}
 
 	/**
