@@ -243,7 +243,7 @@ public final class ServerSettings {
 		int min = (Integer) settings.get(CONCURRENCY_LIMIT_MIN).value();
 		range(settings, CONCURRENCY_LIMIT_MAX, min, Integer.MAX_VALUE, "min-limit (" + min + ") or more", false);
 		int max = (Integer) settings.get(CONCURRENCY_LIMIT_MAX).value();
-		range(settings, CONCURRENCY_LIMIT_INITIAL, min, max, "from min-limit to max-limit (" + min + " to " + max + ")",
+		range(settings, CONCURRENCY_LIMIT_INITIAL, min, max, "a value from min-limit to max-limit (" + min + " to " + max + ")",
 				false);
 		Duration retryAfter = (Duration) settings.get(CONCURRENCY_LIMIT_RETRY_AFTER).value();
 		if (retryAfter == null || retryAfter.toSeconds() < 1) {
