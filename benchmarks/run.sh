@@ -9,6 +9,8 @@
 #   --no-build  use the jars already built (target/ of the benchmark modules)
 #   --reps N    repetitions of every measured cell
 # Knobs (environment variables, defaults in brackets):
+#   DIAG [1; quick: 0] (1 adds the target "hyperlane-off" to S1 and S2: the hyperlane jar with
+#   hyperlane.enabled=false, which tells the starter's own cost from that of the dependencies it brings)
 #   WARMUP [20] (s per target and scenario)   DURATION [10] (s per measured run)   REPS [3]
 #   BASE_PORT [18100] (targets on BASE_PORT+1.., HAProxy +10, backends +21..23)
 #   JAVA_OPTS ["-Xms512m -Xmx512m"] (every JVM target)   S1_CONNS ["64 256"]   S4_CONNS [32]   S2_CONNS [16]
@@ -46,10 +48,16 @@ want() { local s; for s in "${REQUESTED[@]}"; do [ "$s" = "$1" ] && return 0; do
 want s8 && ! want s1 && REQUESTED+=(s1)
 
 if [ "$QUICK" = 1 ]; then
-  WARMUP="${WARMUP:-5}"; DURATION="${DURATION:-2}"; REPS="${REPS:-2}"; BUDGET="${BUDGET:-270}"; QUIET_SAMPLE=1
+  WARMUP="${WARMUP:-5}"; DURATION="${DURATION:-2}"; REPS="${REPS:-2}"; BUDGET="${BUDGET:-285}"; QUIET_SAMPLE=1
+  DIAG="${DIAG:-0}"
 else
   WARMUP="${WARMUP:-20}"; DURATION="${DURATION:-10}"; REPS="${REPS:-3}"; BUDGET="${BUDGET:-1680}"; QUIET_SAMPLE=2
+  DIAG="${DIAG:-1}"
 fi
+# S1 and S2 targets; with DIAG=1 also "hyperlane-off": the hyperlane jar with hyperlane.enabled=false, i.e. the
+# starter's dependencies (actuator, Spring Cloud LoadBalancer with Caffeine, native transports) without its tuning
+TARGETS=(vanilla hyperlane raw); [ "$DIAG" = 1 ] && TARGETS+=(hyperlane-off)
+N_TARGETS=${#TARGETS[@]}
 BASE_PORT="${BASE_PORT:-18100}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
 S1_CONNS="${S1_CONNS:-64 256}"
@@ -68,7 +76,7 @@ done
 for c in $S1_CONNS; do [[ "$c" =~ ^[0-9]+$ ]] || { echo "S1_CONNS must list whole numbers" >&2; exit 2; }; done
 
 PORT_VANILLA=$((BASE_PORT + 1)); PORT_HYPERLANE=$((BASE_PORT + 2)); PORT_RAW=$((BASE_PORT + 3))
-PORT_OBS_ON=$((BASE_PORT + 4)); PORT_OBS_OFF=$((BASE_PORT + 5)); PORT_HAPROXY=$((BASE_PORT + 10))
+PORT_OBS_ON=$((BASE_PORT + 4)); PORT_OBS_OFF=$((BASE_PORT + 5)); PORT_HYPERLANE_OFF=$((BASE_PORT + 6)); PORT_HAPROXY=$((BASE_PORT + 10))
 BACKEND_PORTS=($((BASE_PORT + 21)) $((BASE_PORT + 22)) $((BASE_PORT + 23)))   # the last one is the slow one
 SLOW_PORT=${BACKEND_PORTS[2]}
 
@@ -87,15 +95,15 @@ count_words() { set -- $1; echo $#; }
 N_S1_CONNS=$(count_words "$S1_CONNS")
 plan_cells() {
   local n=0
-  want s1 && n=$((n + 3 * 2 * N_S1_CONNS * REPS))
+  want s1 && n=$((n + N_TARGETS * 2 * N_S1_CONNS * REPS))
   want s4 && n=$((n + 3 * REPS))
-  want s2 && n=$((n + 3 * REPS))
+  want s2 && n=$((n + N_TARGETS * REPS))
   want s7 && s7_available && n=$((n + 2 * 2 * REPS))
   echo "$n"
 }
 plan_warmups() {
   local n=0
-  want s1 && n=$((n + 3)); want s4 && n=$((n + 3)); want s2 && n=$((n + 3)); want s7 && s7_available && n=$((n + 2))
+  want s1 && n=$((n + N_TARGETS)); want s4 && n=$((n + 3)); want s2 && n=$((n + N_TARGETS)); want s7 && s7_available && n=$((n + 2))
   echo "$n"
 }
 CELL_EST=$((DURATION + QUIET_SAMPLE + 2))
@@ -150,7 +158,7 @@ done
 J_VANILLA="$WORK/jars/$(basename "$JAR_VANILLA")"; J_HYPERLANE="$WORK/jars/$(basename "$JAR_HYPERLANE")"
 J_RAW="$WORK/jars/$(basename "$JAR_RAW")"; J_REPORT="$WORK/jars/$(basename "$JAR_REPORT")"
 
-for port in $PORT_VANILLA $PORT_HYPERLANE $PORT_RAW $PORT_OBS_ON $PORT_OBS_OFF $PORT_HAPROXY "${BACKEND_PORTS[@]}"; do
+for port in $PORT_VANILLA $PORT_HYPERLANE $PORT_HYPERLANE_OFF $PORT_RAW $PORT_OBS_ON $PORT_OBS_OFF $PORT_HAPROXY "${BACKEND_PORTS[@]}"; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use; set BASE_PORT=..." >&2; exit 1; fi
 done
 
@@ -244,6 +252,7 @@ EOF
 fi
 start_spring vanilla "$J_VANILLA" "$PORT_VANILLA"
 start_spring hyperlane "$J_HYPERLANE" "$PORT_HYPERLANE" --management.endpoints.web.exposure.include=health,hyperlane
+[ "$DIAG" = 1 ] && start_spring hyperlane-off "$J_HYPERLANE" "$PORT_HYPERLANE_OFF" --hyperlane.enabled=false
 PORT_OF[raw]=$PORT_RAW
 start_bg raw "$WORK/logs/raw.log" java "${JVM_COMMON[@]}" "-Xlog:gc:file=$WORK/logs/raw.gc.log" -jar "$J_RAW" "$PORT_RAW"
 S7_NOTE=""
@@ -260,7 +269,7 @@ if want s4; then
   for p in "${BACKEND_PORTS[@]}"; do wait_http backends "http://$HOST:$p/count" 30; done
   wait_http haproxy "http://$HOST:$PORT_HAPROXY/work" 30
 fi
-for t in vanilla hyperlane raw obs-on obs-off; do
+for t in vanilla hyperlane raw hyperlane-off obs-on obs-off; do
   [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 120
 done
 echo "all targets up after $(( $(date +%s) - T_START ))s" >&2
@@ -415,14 +424,14 @@ url_of() { echo "http://$HOST:${PORT_OF[$1]}$2"; }
 # ---------------------------------------------------------------- S1 (and S8 from the same runs)
 if want s1; then
   echo "S1: plaintext and 1 KB JSON" >&2
-  for t in vanilla hyperlane raw; do
+  for t in "${TARGETS[@]}"; do
     warm "$t" "$(url_of "$t" /)" 64 "/plaintext /json"
   done
   for rep in $(seq 1 "$REPS"); do
     for path in /plaintext /json; do
       name=plaintext; [ "$path" = /json ] && name=json-1k
       for c in $S1_CONNS; do
-        for t in $(rotate "$rep" vanilla hyperlane raw); do
+        for t in $(rotate "$rep" "${TARGETS[@]}"); do
           measure s1 "$name c$c" "$t" "$rep" "$(url_of "$t" "$path")" "$c"
         done
       done
@@ -450,9 +459,9 @@ fi
 # ---------------------------------------------------------------- S2 1 MB JSON
 if want s2; then
   echo "S2: 1 MB JSON" >&2
-  for t in vanilla hyperlane raw; do warm "$t" "$(url_of "$t" /json/large)" "$S2_CONNS"; done
+  for t in "${TARGETS[@]}"; do warm "$t" "$(url_of "$t" /json/large)" "$S2_CONNS"; done
   for rep in $(seq 1 "$REPS"); do
-    for t in $(rotate "$rep" vanilla hyperlane raw); do
+    for t in $(rotate "$rep" "${TARGETS[@]}"); do
       measure s2 "json-1m c$S2_CONNS" "$t" "$rep" "$(url_of "$t" /json/large)" "$S2_CONNS"
     done
   done
@@ -511,7 +520,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   echo ""
   echo "## Targets and scenarios"
   echo ""
-  echo "- \`vanilla\`: the benchmark application (\`benchmarks/app\`) with Spring Boot WebFlux and Spring Cloud LoadBalancer (round robin); \`hyperlane\`: the same jar contents plus the starter (peak-EWMA balancing); \`raw\`: a bare Reactor Netty \`HttpServer\` with the same endpoints and the same Jackson serialization; \`haproxy\`: the vanilla application calling a service whose one instance is HAProxy (\`balance leastconn\`, one thread) in front of the same backends."
+  echo "- \`vanilla\`: the benchmark application (\`benchmarks/app\`) with Spring Boot WebFlux and Spring Cloud LoadBalancer (round robin); \`hyperlane\`: the same jar contents plus the starter (peak-EWMA balancing); \`raw\`: a bare Reactor Netty \`HttpServer\` with the same endpoints and the same Jackson serialization; \`haproxy\`: the vanilla application calling a service whose one instance is HAProxy (\`balance leastconn\`, one thread) in front of the same backends.$([ "$DIAG" = 1 ] && echo ' `hyperlane-off` (S1, S2, S8; a diagnostic, not a contender): the hyperlane jar started with `hyperlane.enabled=false`, so it carries the starter'"'"'s dependencies (actuator with its HTTP server observation, Spring Cloud LoadBalancer with Caffeine, native transports) without the starter'"'"'s own tuning; hyperlane vs hyperlane-off is the cost of the tuning, hyperlane-off vs vanilla the cost of the dependencies.')"
   echo "- S1: \`GET /plaintext\` (13 bytes) and \`GET /json\` (about 1 KB, serialized per request) at ${S1_CONNS// / and } connections. S8 is read from the same runs: heap bytes allocated per request (HotSpot's per-thread counters, read before and after each run) and the GC pause time and count of the run."
   echo "- S4: \`GET /edge/{service}\` at $S4_CONNS connections; each request makes one call through the \`@LoadBalanced\` WebClient to one of three Node.js backends on 127.0.0.1, one of which answers ${SLOW_MS} ms late; the share sent to the slow one is counted by the backends."
   echo "- S2: \`GET /json/large\` (about 1 MB) at $S2_CONNS connections; RSS and JVM direct memory read right after each run (the processes served S1 and S4 before)."

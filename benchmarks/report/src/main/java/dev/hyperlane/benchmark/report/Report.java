@@ -37,6 +37,16 @@ public final class Report {
 			"S2 1 MB JSON", "s4", "S4 fan-out to three backends, one 50 ms slower", "s7",
 			"S7 observability on vs off", "s8", "S8 allocation and GC under S1 load");
 
+	/** Ratio bases and the targets compared with each (empty: every other target). */
+	private static final Map<String, List<String>> RATIOS = new LinkedHashMap<>();
+
+	static {
+		RATIOS.put("vanilla", List.of());
+		RATIOS.put("raw", List.of());
+		RATIOS.put("hyperlane-off", List.of("hyperlane"));
+		RATIOS.put("obs-off", List.of("obs-on"));
+	}
+
 	private static final List<String> SCENARIO_ORDER = List.of("s1", "s4", "s2", "s8", "s7");
 
 	private final Map<String, Map<String, Map<String, Map<String, List<Double>>>>> data = new LinkedHashMap<>();
@@ -140,13 +150,15 @@ public final class Report {
 		List<Metric> compared = metrics.stream().filter((metric) -> metric.higherIsBetter() != null).toList();
 		List<String> rows = new ArrayList<>();
 		for (var byCase : cases.entrySet()) {
-			for (String base : List.of("vanilla", "raw")) {
+			for (var comparison : RATIOS.entrySet()) {
+				String base = comparison.getKey();
 				Map<String, List<Double>> reference = byCase.getValue().get(base);
 				if (reference == null) {
 					continue;
 				}
 				for (var byTarget : byCase.getValue().entrySet()) {
-					if (byTarget.getKey().equals(base)) {
+					if (byTarget.getKey().equals(base)
+							|| (!comparison.getValue().isEmpty() && !comparison.getValue().contains(byTarget.getKey()))) {
 						continue;
 					}
 					StringBuilder row = new StringBuilder(
