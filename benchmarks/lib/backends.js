@@ -2,11 +2,13 @@
 // Usage: node backends.js <slowDelayMs> <port>[:slow] ...
 //   GET /work  -> {"instance":"<port>"} after 0 ms, or after <slowDelayMs> on the ports marked :slow
 //   GET /count -> number of /work requests served by this port since start
-// Keep-alive is held for 120 s so that idle gaps between runs never close pooled connections (that is the
-// subject of S5, not of S4).
+// Keep-alive is held for KEEP_ALIVE_MS (environment; default 120000) milliseconds: S4 keeps it long so that idle
+// gaps between runs never close pooled connections (that is the subject of S5, not of S4); S5's upstream runs
+// with KEEP_ALIVE_MS=5000, Node.js's own default.
 const http = require('http');
 
 const slowDelay = Number(process.argv[2]);
+const keepAlive = Number(process.env.KEEP_ALIVE_MS || 120000);
 const specs = process.argv.slice(3);
 if (!(slowDelay >= 0) || specs.length === 0) {
   console.error('usage: node backends.js <slowDelayMs> <port>[:slow] ...');
@@ -36,8 +38,8 @@ for (const spec of specs) {
       answer();
     }
   });
-  server.keepAliveTimeout = 120000;
-  server.headersTimeout = 121000;
+  server.keepAliveTimeout = keepAlive;
+  server.headersTimeout = keepAlive + 1000;
   server.listen(port, '127.0.0.1', () => console.log(`backend ${port} (${delay} ms) listening`));
 }
 

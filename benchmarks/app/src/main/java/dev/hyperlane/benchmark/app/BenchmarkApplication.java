@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The benchmark application: the endpoints of {@link BenchmarkController} and the {@code @LoadBalanced}
- * {@link WebClient.Builder} the Spring Cloud LoadBalancer documentation shows. Backend instances come from
+ * The benchmark application: the endpoints of {@link BenchmarkController}, the {@code @LoadBalanced}
+ * {@link WebClient.Builder} the Spring Cloud LoadBalancer documentation shows, and a plain one. Backend instances come from
  * Spring Cloud's simple discovery client ({@code spring.cloud.discovery.client.simple.instances.<service>}),
  * given on the command line by {@code benchmarks/run.sh}.
  *
@@ -24,6 +24,15 @@ public class BenchmarkApplication {
 	@Bean
 	@LoadBalanced
 	WebClient.Builder loadBalancedWebClientBuilder() {
+		return WebClient.builder();
+	}
+
+	/**
+	 * Builder of the upstream endpoint's client: plain, not load-balanced.
+	 * @return a new builder
+	 */
+	@Bean
+	WebClient.Builder plainWebClientBuilder() {
 		return WebClient.builder();
 	}
 

@@ -34,8 +34,10 @@ import org.knowm.xchart.style.Styler;
 public final class Report {
 
 	private static final Map<String, String> SCENARIOS = Map.of("s1", "S1 plaintext and 1 KB JSON", "s2",
-			"S2 1 MB JSON", "s4", "S4 fan-out to three backends, one 50 ms slower", "s7",
-			"S7 observability on vs off", "s8", "S8 allocation and GC under S1 load");
+			"S2 1 MB JSON", "s3", "S3 1 MB JSON, gzip accepted, over a constrained link", "s4",
+			"S4 fan-out to three backends, one 50 ms slower", "s5", "S5 idle-connection faults", "s6",
+			"S6 idle keep-alive connections", "s7", "S7 observability on vs off", "s8",
+			"S8 allocation and GC under S1 load");
 
 	/** Ratio bases and the targets compared with each (empty: every other target). */
 	private static final Map<String, List<String>> RATIOS = new LinkedHashMap<>();
@@ -47,7 +49,7 @@ public final class Report {
 		RATIOS.put("obs-off", List.of("obs-on"));
 	}
 
-	private static final List<String> SCENARIO_ORDER = List.of("s1", "s4", "s2", "s8", "s7");
+	private static final List<String> SCENARIO_ORDER = List.of("s1", "s4", "s2", "s8", "s7", "s5", "s3", "s6");
 
 	private final Map<String, Map<String, Map<String, Map<String, List<Double>>>>> data = new LinkedHashMap<>();
 
