@@ -416,7 +416,7 @@ measure() {
       emit "$scen" "$cas" "$target" "$rep" rss_mib "$(awk -v v="$rss" 'BEGIN{printf "%.1f", v / 1024}')" ;;
   esac
   if [ "$scen" = s3 ]; then
-    emit "$scen" "$cas" "$target" "$rep" mb_s "$(awk -v b="$bytes" -v d="$dur" 'BEGIN{printf "%.2f", b / (d / 1e6) / 1e6}')"
+    emit "$scen" "$cas" "$target" "$rep" wire_mb_s "$(awk -v b="$bytes" -v d="$dur" 'BEGIN{printf "%.2f", b / (d / 1e6) / 1e6}')"
     emit "$scen" "$cas" "$target" "$rep" bytes_resp "$(awk -v b="$bytes" -v r="$req" 'BEGIN{printf "%.0f", b / r}')"
   fi
   if [ "$scen" = s2 ]; then
@@ -546,7 +546,7 @@ if want s5; then
     for t in vanilla hyperlane; do
       for p in direct middlebox; do
         for i in $(seq 1 "$S5_BATCH"); do
-          ( code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$S5_TIMEOUT" "$(url_of "$t" "/upstream/$p")"); rc=$?
+          ( rc=0; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$S5_TIMEOUT" "$(url_of "$t" "/upstream/$p")") || rc=$?
             echo "$code $rc" >"$S5_DIR/$t-$p-$round-$i" ) &
           cpids+=($!)
         done
@@ -584,7 +584,7 @@ if want s3; then
   if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 || ! command -v tc >/dev/null 2>&1; then
     S3_NOTE="S3 was not run: it needs root, \`ip\` and \`tc\` (iproute2)."
   else
-    echo "S3: 1 MB JSON with Accept-Encoding: gzip over veth + netem ($S3_RATE, $S3_DELAY each way)" >&2
+    echo "S3: 1 MB JSON with Accept-Encoding: gzip over a shaped veth pair" >&2
     ip netns del "$S3_NS" 2>/dev/null || true; ip link del "$S3_IF_HOST" 2>/dev/null || true
     S3_CREATED=1
     ip netns add "$S3_NS"
@@ -593,8 +593,16 @@ if want s3; then
     ip addr add "$S3_HOST_IP/30" dev "$S3_IF_HOST"; ip link set "$S3_IF_HOST" up
     ip netns exec "$S3_NS" ip addr add "$S3_NS_IP/30" dev "$S3_IF_NS"
     ip netns exec "$S3_NS" ip link set "$S3_IF_NS" up; ip netns exec "$S3_NS" ip link set lo up
-    tc qdisc add dev "$S3_IF_HOST" root netem delay "$S3_DELAY" rate "$S3_RATE"
-    ip netns exec "$S3_NS" tc qdisc add dev "$S3_IF_NS" root netem delay "$S3_DELAY" rate "$S3_RATE"
+    # netem gives rate and delay; kernels without sch_netem get the rate alone from a token bucket (tbf)
+    if tc qdisc add dev "$S3_IF_HOST" root netem delay "$S3_DELAY" rate "$S3_RATE" 2>/dev/null; then
+      ip netns exec "$S3_NS" tc qdisc add dev "$S3_IF_NS" root netem delay "$S3_DELAY" rate "$S3_RATE"
+      S3_LINK="netem: $S3_RATE and $S3_DELAY delay each way"
+    else
+      tc qdisc add dev "$S3_IF_HOST" root tbf rate "$S3_RATE" burst 64kb latency 50ms
+      ip netns exec "$S3_NS" tc qdisc add dev "$S3_IF_NS" root tbf rate "$S3_RATE" burst 64kb latency 50ms
+      S3_LINK="tbf: $S3_RATE each way, no added delay (this kernel has no netem qdisc)"
+    fi
+    echo "  link: $S3_LINK" >&2
     # the targets listen on 127.0.0.1 only: a one-thread HAProxy in TCP mode carries the link's side to them
     cat >"$WORK/s3-forward.cfg" <<CFG
 global
@@ -638,7 +646,7 @@ if want s6; then
       if ! in_budget; then SKIPPED+=("s6 $t rep $rep"); continue; fi
       echo "[$CELL/$TOTAL_CELLS +$(( $(date +%s) - T_START ))s] s6 $t rep $rep" >&2
       jurl="http://$HOST:${PORT_OF[$t]}/bench/jvm"; pid="${PID_OF[$t]}"
-      j0="$(curl -sf --max-time 5 "$jurl" || true)"; r0=$(ps -o rss= -p "$pid" | tr -d ' ')
+      r0=$(ps -o rss= -p "$pid" | tr -d ' ')
       clog="$WORK/logs/s6-$t-r$rep.txt"
       node "$SCRIPT_DIR/lib/idle-clients.js" "${PORT_OF[$t]}" "$S6_CONNS" 120000 >"$clog" 2>&1 &
       cpid=$!; PIDS+=($cpid)
@@ -651,11 +659,8 @@ if want s6; then
       emit s6 "$cas" "$t" "$rep" open_conns "$opened"
       emit s6 "$cas" "$t" "$rep" rss_mib "$(awk -v v="$r1" 'BEGIN{printf "%.1f", v / 1024}')"
       emit s6 "$cas" "$t" "$rep" rss_delta_mib "$(awk -v a="$r0" -v b="$r1" 'BEGIN{printf "%.1f", (b - a) / 1024}')"
-      d1=$(json_num "$j1" directBytes); h0=$(json_num "$j0" heapUsedBytes); h1=$(json_num "$j1" heapUsedBytes)
-      [ "$d1" != NA ] && emit s6 "$cas" "$t" "$rep" direct_mib "$(awk -v v="$d1" 'BEGIN{printf "%.2f", v / 1048576}')"
-      if [ "$h0" != NA ] && [ "$h1" != NA ] && [ "$opened" -gt 0 ]; then
-        emit s6 "$cas" "$t" "$rep" heap_kb_conn "$(awk -v a="$h0" -v b="$h1" -v n="$opened" 'BEGIN{printf "%.2f", (b - a) / n / 1024}')"
-      fi
+      d1=$(json_num "$j1" directBytes)
+      if [ "$d1" != NA ]; then emit s6 "$cas" "$t" "$rep" direct_mib "$(awk -v v="$d1" 'BEGIN{printf "%.2f", v / 1048576}')"; fi
       echo "    open=$opened rss=$((r1 / 1024))MiB (+$(( (r1 - r0) / 1024 ))) direct=$d1" >&2
       sleep 2   # lets the server drop the closed connections
     done
@@ -706,8 +711,8 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   echo "- S4: \`GET /edge/{service}\` at $S4_CONNS connections; each request makes one call through the \`@LoadBalanced\` WebClient to one of three Node.js backends on 127.0.0.1, one of which answers ${SLOW_MS} ms late; the share sent to the slow one is counted by the backends."
   echo "- S2: \`GET /json/large\` (about 1 MB) at $S2_CONNS connections; RSS and JVM direct memory read right after each run (the processes served S1 and S4 before)."
   echo "- S5: a Node.js upstream that closes idle connections after 5 s (Node's default keep-alive), called by each target's plain \`WebClient\` (\`GET /upstream/{direct|middlebox}\`) directly and through a TCP middlebox (\`benchmarks/lib/middlebox.js\`) that silently drops flows idle for ${S5_MIDDLEBOX_IDLE_MS} ms; after one batch that opens the connections, each round waits one idle gap ($S5_GAPS s) and sends $S5_BATCH concurrent requests per target and path; an answer other than 200 is an error, no answer within $S5_TIMEOUT s a hung request. Vanilla and hyperlane run at the same time (correctness, not speed)."
-  echo "- S3: \`GET /json/large\` with \`Accept-Encoding: gzip\` at $S3_CONNS connections from a network namespace over a veth pair shaped by netem ($S3_RATE, $S3_DELAY each way), through a one-thread HAProxy in TCP mode to the targets on 127.0.0.1. Vanilla does not compress (Spring Boot's default), hyperlane does (the starter's default); MB/s counts the bytes on the wire."
-  echo "- S6: $S6_CONNS keep-alive connections opened by \`benchmarks/lib/idle-clients.js\`, one \`GET /plaintext\` each, then held idle ${S6_HOLD} s before the server's RSS, JVM direct memory and heap are read; the RSS increase and the heap increase per connection are against the figures just before the connections were opened."
+  echo "- S3: \`GET /json/large\` with \`Accept-Encoding: gzip\` at $S3_CONNS connections from a network namespace over a veth pair shaped by ${S3_LINK:-netem or tbf}, through a one-thread HAProxy in TCP mode to the targets on 127.0.0.1. Vanilla does not compress (Spring Boot's default), hyperlane does (the starter's default); "MB/s on the wire" counts the (compressed) bytes received; requests/s is what the link allows."
+  echo "- S6: $S6_CONNS keep-alive connections opened by \`benchmarks/lib/idle-clients.js\`, one \`GET /plaintext\` each, then held idle ${S6_HOLD} s before the server's RSS and JVM direct memory are read; the RSS increase is against the RSS just before the connections were opened (heap pages touched earlier are not counted again, so it mostly shows memory outside the heap)."
   echo "- RSS is read with \`ps\` right after each run; MB = 10^6 bytes; JVM CPU per request is the target JVM's user + system time over the run divided by the requests completed."
   echo ""
   echo "## Results"

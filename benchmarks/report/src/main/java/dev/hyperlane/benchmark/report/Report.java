@@ -43,7 +43,7 @@ public final class Report {
 	private static final Map<String, List<String>> RATIOS = new LinkedHashMap<>();
 
 	static {
-		RATIOS.put("vanilla", List.of());
+		RATIOS.put("vanilla", List.of("hyperlane", "hyperlane-off", "haproxy"));
 		RATIOS.put("raw", List.of());
 		RATIOS.put("hyperlane-off", List.of("hyperlane"));
 		RATIOS.put("obs-off", List.of("obs-on"));
@@ -176,10 +176,12 @@ public final class Report {
 		if (rows.isEmpty()) {
 			return;
 		}
-		line("Ratios of medians (for " + String.join(", ", compared.stream()
+		List<String> higher = compared.stream()
 			.filter((m) -> Boolean.TRUE.equals(m.higherIsBetter()))
 			.map(Metric::label)
-			.toList()) + " higher is better, for the rest lower is better):");
+			.toList();
+		line("Ratios of medians (" + (higher.isEmpty() ? "lower is better for all"
+				: "higher is better for " + String.join(", ", higher) + ", lower for the rest") + "):");
 		line("");
 		StringBuilder head = new StringBuilder("| case | ratio |");
 		StringBuilder rule = new StringBuilder("|---|---|");
@@ -263,10 +265,12 @@ public final class Report {
 					continue;
 				}
 				boolean overlap = Collections.min(h) <= Collections.max(v) && Collections.min(v) <= Collections.max(h);
+				String spread = (h.size() < 2 || v.size() < 2) ? ", one run: no spread to compare with"
+						: (overlap ? ", within the spread" : ", beyond the spread");
 				losses.add("- " + scenario.toUpperCase(Locale.ROOT) + " " + byCase.getKey() + ", " + metric.label() + ": "
 						+ format(median(h), metric) + " vs " + format(median(v), metric) + " (hyperlane/vanilla "
 						+ String.format(Locale.ROOT, "%.2f", ratioValue(median(h), median(v))) + ")"
-						+ (overlap ? ", within the spread" : ", beyond the spread"));
+						+ spread);
 			}
 		}
 	}
