@@ -203,6 +203,7 @@ boost_off() { if [ -n "$BASE_NICE" ]; then echo "$BASE_NICE" >"/proc/$$/autogrou
 stop_all() {
   local pid
   boost_off
+  pkill -TERM -P $$ 2>/dev/null || true   # this script's own children only (wrk, S5's curl batches)
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 40); do
     local alive=0
