@@ -418,7 +418,6 @@ measure() {
   esac
   if [ "$scen" = s3 ]; then
     emit "$scen" "$cas" "$target" "$rep" wire_mb_s "$(awk -v b="$bytes" -v d="$dur" 'BEGIN{printf "%.2f", b / (d / 1e6) / 1e6}')"
-    emit "$scen" "$cas" "$target" "$rep" bytes_resp "$(awk -v b="$bytes" -v r="$req" 'BEGIN{printf "%.0f", b / r}')"
   fi
   if [ "$scen" = s2 ]; then
     emit "$scen" "$cas" "$target" "$rep" mb_s "$(awk -v b="$bytes" -v d="$dur" 'BEGIN{printf "%.2f", b / (d / 1e6) / 1e6}')"
@@ -625,7 +624,12 @@ CFG
     sleep 1
     WRK_PREFIX=(ip netns exec "$S3_NS"); WRK_EXTRA=(-H "Accept-Encoding: gzip")
     s3_url() { if [ "$1" = vanilla ]; then echo "http://$S3_HOST_IP:$PORT_S3_VANILLA/json/large"; else echo "http://$S3_HOST_IP:$PORT_S3_HYPERLANE/json/large"; fi; }
-    for t in vanilla hyperlane; do warm_again "$t" "$(s3_url "$t")" "$S3_CONNS"; done
+    for t in vanilla hyperlane; do
+      warm_again "$t" "$(s3_url "$t")" "$S3_CONNS"
+      # the size of one response as sent (wrk's byte count also holds responses cut off at the end of a run)
+      size=$(curl -s --max-time 10 -H 'Accept-Encoding: gzip' "$(url_of "$t" /json/large)" | wc -c)
+      emit s3 "json-1m gzip c$S3_CONNS" "$t" 1 bytes_resp "$size"
+    done
     for rep in $(seq 1 "$REPS_EXTRA"); do
       for t in $(rotate "$rep" vanilla hyperlane); do
         measure s3 "json-1m gzip c$S3_CONNS" "$t" "$rep" "$(s3_url "$t")" "$S3_CONNS" "${PID_OF[s3-forward]}"
