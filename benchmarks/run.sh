@@ -410,7 +410,7 @@ measure() {
   emit "$scen" "$cas" "$target" "$rep" other_cores "$others"
   # CPU time of the measured JVM (the edge JVM in S4) per request: user + system, in microseconds
   emit "$scen" "$cas" "$target" "$rep" cpu_us_req "$(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v r="$req" 'BEGIN{printf "%.1f", t / hz * 1e6 / r}')"
-  local rss; rss=$(ps -o rss= -p "$pid" | tr -d ' ')
+  local rss; rss=$(ps -o rss= -p "$pid" | tr -d ' ' || true); rss=${rss:-0}
   local line="    rps=$rps p50=$((p50 / 1000))ms p99=$((p99 / 1000))ms errors=$errs other=$others cpu=$(( (t1 - t0) * 1000000 / CLK_TCK / req ))us/req"
   case "$scen" in
     s1|s2|s3|s7)
@@ -651,13 +651,13 @@ if want s6; then
       if ! in_budget; then SKIPPED+=("s6 $t rep $rep"); continue; fi
       echo "[$CELL/$TOTAL_CELLS +$(( $(date +%s) - T_START ))s] s6 $t rep $rep" >&2
       jurl="http://$HOST:${PORT_OF[$t]}/bench/jvm"; pid="${PID_OF[$t]}"
-      r0=$(ps -o rss= -p "$pid" | tr -d ' ')
+      r0=$(ps -o rss= -p "$pid" | tr -d ' ' || true); r0=${r0:-0}
       clog="$WORK/logs/s6-$t-r$rep.txt"
       node "$SCRIPT_DIR/lib/idle-clients.js" "${PORT_OF[$t]}" "$S6_CONNS" 120000 >"$clog" 2>&1 &
       cpid=$!; PIDS+=($cpid)
       for _ in $(seq 1 120); do grep -q '^OPEN' "$clog" && break; kill -0 "$cpid" 2>/dev/null || break; sleep 0.5; done
       sleep "$S6_HOLD"
-      j1="$(curl -sf --max-time 5 "$jurl" || true)"; r1=$(ps -o rss= -p "$pid" | tr -d ' ')
+      j1="$(curl -sf --max-time 5 "$jurl" || true)"; r1=$(ps -o rss= -p "$pid" | tr -d ' ' || true); r1=${r1:-0}
       opened=$(awk '/^OPEN/{print $2}' "$clog"); opened=${opened:-0}
       kill -TERM "$cpid" 2>/dev/null || true; wait "$cpid" 2>/dev/null || true
       cas="c$S6_CONNS idle"
