@@ -673,7 +673,10 @@ if want s6; then
 fi
 
 # ---------------------------------------------------------------- facts recorded with the results
-TRANSPORT="$(curl -sf --max-time 5 "http://$HOST:$PORT_HYPERLANE/actuator/hyperlane/transport" | grep -o '"transport":"[a-z_]*"' | head -n1 | cut -d'"' -f4 || true)"
+TRANSPORT_JSON="$(curl -sf --max-time 5 "http://$HOST:$PORT_HYPERLANE/actuator/hyperlane/transport" || true)"
+TRANSPORT="$(printf '%s' "$TRANSPORT_JSON" | grep -o '"transport":"[a-z_]*"' | head -n1 | cut -d'"' -f4 || true)"
+LOOPS="$(printf '%s' "$TRANSPORT_JSON" | grep -o '"threads":[0-9]*' | head -n1 | cut -d: -f2 || true)"
+ALLOCATOR="$(printf '%s' "$TRANSPORT_JSON" | grep -o '"type":"[a-z]*"' | head -n1 | cut -d'"' -f4 || true)"
 stop_all
 FINISHED_UTC="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 ELAPSED=$(( $(date +%s) - T_START ))
@@ -701,7 +704,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   echo "- JDK: $(java -version 2>&1 | head -n1); JVM flags of every Java target: \`$JAVA_OPTS\` (G1)"
   echo "- Load generator: wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}') (\`-t1\`, HTTP/1.1 keep-alive, latency percentiles from \`benchmarks/lib/report.lua\`); HAProxy $(haproxy -v 2>/dev/null | head -n1 | awk '{print $3}'); Node.js $(node --version); h2load $(h2load --version 2>/dev/null | awk '{print $2}') (installed, not used by these scenarios)"
   echo "- Software: Spring Boot $(lib_version spring-boot), Spring Cloud LoadBalancer $(lib_version spring-cloud-loadbalancer), Reactor Netty $(lib_version reactor-netty-http), Netty $(lib_version netty-common), Jackson $(lib_version jackson-databind)"
-  echo "- hyperlane target: transport ${TRANSPORT:-unknown}, otherwise the starter's defaults; vanilla: Reactor Netty's defaults as Spring Boot sets them"
+  echo "- hyperlane target: the starter's defaults (transport ${TRANSPORT:-unknown}, ${LOOPS:-?} event loops, ${ALLOCATOR:-?} allocator, as its endpoint reported); vanilla and raw: Reactor Netty's defaults (epoll, which Reactor Netty uses when its native library is on the class path, as here; max(CPUs, 4) = 4 event loops; Netty's default allocator)"
   echo "- Quiet-machine check: before each run the harness waited (up to ${QUIET_WAIT} s) for other processes to use at most ${QUIET_MAX} core; a run during which they used more than ${CONTAM_MAX} core was measured again (at most ${MAX_ATTEMPTS} attempts). Runs repeated: $RETRIED; largest CPU used by other processes during a kept run: $MAX_OTHER core. Scheduler nice of the harness's own processes during warm-ups and runs: $BOOST_NICE (0 = unchanged)"
   if [ ${#SKIPPED[@]} -gt 0 ]; then
     echo "- Skipped because the time budget (${BUDGET} s) was spent: ${SKIPPED[*]}"
