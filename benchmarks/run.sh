@@ -506,6 +506,11 @@ if want s4; then
       measure s4 "c$S4_CONNS" "$t" "$rep" "$edge" "$S4_CONNS" "${PID_OF[backends]}" "${PID_OF[haproxy]}"
     done
   done
+  # The balancer's own view once the load has stopped: every request has ended, so "inFlight" should be 0
+  sleep 2
+  LB_JSON="$(curl -sf --max-time 5 "http://$HOST:$PORT_HYPERLANE/actuator/hyperlane/loadbalancers" || true)"
+  printf '%s\n' "$LB_JSON" >"$WORK/logs/s4-hyperlane-loadbalancers.json"
+  LB_INFLIGHT="$(printf '%s' "$LB_JSON" | grep -o '"[0-9.]*:[0-9]*":{"inFlight":[0-9]*' | sed 's/"\([^"]*\)":{"inFlight":\([0-9]*\)/\1 \2/' | tr '\n' ';' || true)"
 fi
 
 # ---------------------------------------------------------------- S2 1 MB JSON
@@ -711,6 +716,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   fi
   [ -n "$S7_NOTE" ] && echo "- $S7_NOTE"
   if [ -n "${S3_NOTE:-}" ]; then echo "- $S3_NOTE"; fi
+  if [ -n "${LB_INFLIGHT:-}" ]; then echo "- Hyperlane's balancer, 2 s after the last S4 run (no request in progress), reported these requests in flight per backend (\`/actuator/hyperlane/loadbalancers\`, address and count): ${LB_INFLIGHT%;}. Non-zero counts are requests the balancer still believes are running after the load generator closed its connections (cancelled calls)."; fi
   echo ""
   echo "## Targets and scenarios"
   echo ""
