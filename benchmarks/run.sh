@@ -19,16 +19,16 @@
 #   QUIET_SAMPLE [2; quick: 0] (s of CPU sampling before each run; 0 skips the wait for a quiet machine)
 #   BASE_PORT [18100] (targets on BASE_PORT+1.., HAProxy +10, backends +21..23)
 #   JAVA_OPTS ["-Xms512m -Xmx512m"] (every JVM target)   S1_CONNS ["64 256"]   S4_CONNS [32]   S2_CONNS [16]
-#   S3_CONNS [16]   S3_RATE [100mbit]   S3_DELAY [1ms] (each way)   S5_GAPS ["5.0 6.0 5.0 6.0"; quick:
-#   "5.0 6.0"] (s of idle before each S5 batch)   S5_BATCH [16]   S5_TIMEOUT [12] (s after which an S5 request
+#   S3_CONNS [16]   S3_RATE [100mbit]   S3_DELAY [1ms] (each way; needs the netem qdisc)   S5_GAPS
+#   ["5.0 6.0 5.0"; quick: "5.0"] (s of idle before each S5 batch)   S5_BATCH [16]   S5_TIMEOUT [12] (s after which an S5 request
 #   counts as hung)   S5_MIDDLEBOX_IDLE_MS [3000]   S6_CONNS [10000; quick: 2000]   S6_HOLD [3; quick: 2] (s the
 #   connections are held idle before memory is read)
 #   SLOW_MS [50] (extra latency of the slow backend)   QUIET_MAX [0.25] (cores other processes may use
 #   before a run starts; waited for up to QUIET_WAIT [20] s)   CONTAM_MAX [0.15] (cores other processes may use
 #   during a run before it is measured again; at most MAX_ATTEMPTS [2] runs per cell)
 #   BOOST_NICE [-10] (nice of this script's autogroup during warm-ups and runs; 0 disables; needs root)
-#   RESULTS_DIR [benchmarks/results]   BUDGET [1680] s (quick: 270; repeats and waits are only spent while the rest still fits; cells that no
-#   longer fit are skipped and listed in the results)
+#   RESULTS_DIR [benchmarks/results]   BUDGET [1680; quick: 285] (s from the start, build included; repeats
+#   and waits are only spent while the rest still fits; cells that no longer fit are skipped and listed)
 # Everything listens on 127.0.0.1 only; every wrk run is bounded by -d; every process this script starts is
 # stopped on exit, Ctrl-C or TERM.
 set -euo pipefail
