@@ -734,4 +734,5 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   cat "$WORK/tables.md"
   echo "Raw figures: [\`$STAMP/figures.csv\`]($STAMP/figures.csv); logs were kept under \`benchmarks/work/run-$STAMP/\` (not committed)."
 } >"$RESULT_MD"
+rm -rf "$WORK/jars"   # copies of the built jars; the logs stay
 echo "results written to $RESULT_MD" >&2
