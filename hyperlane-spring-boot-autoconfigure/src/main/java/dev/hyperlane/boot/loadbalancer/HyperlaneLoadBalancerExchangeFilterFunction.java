@@ -45,6 +45,10 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * {@code max-retries} per call. A POST without an {@code Idempotency-Key} that may have reached an instance is
  * never sent again.
  * <p>
+ * A call its caller cancels (a timeout, a client that went away) ends its attempt here, because Spring Cloud's
+ * completion callback is never called for it: the instance's requests in flight are counted down, no latency is
+ * recorded.
+ * <p>
  * Replaces Spring Cloud's non-retrying {@link ReactorLoadBalancerExchangeFilterFunction}; when the application sets
  * {@code spring.cloud.loadbalancer.retry.enabled=true}, Spring Cloud's own retrying filter is used instead.
  */
@@ -106,9 +110,13 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 			instance.set(address(sent.url()));
 			return next.exchange(sent);
 		};
-		ClientRequest attemptRequest = excluded.isEmpty() ? request
-				: ClientRequest.from(request).attribute(EXCLUDED_INSTANCES, excluded).build();
-		return super.filter(attemptRequest, observed)
+		Attempt attempt = new Attempt();
+		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, attempt);
+		if (!excluded.isEmpty()) {
+			builder.attribute(EXCLUDED_INSTANCES, excluded);
+		}
+		return super.filter(builder.build(), observed)
+			.doOnCancel(() -> cancelled(serviceId, attempt))
 			.map(Outcome::answered)
 			.onErrorResume((error) -> Mono.just(Outcome.failed(error)))
 			.flatMap((outcome) -> {
@@ -131,6 +139,13 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 				}
 				return Mono.error(error);
 			});
+	}
+
+	private void cancelled(String serviceId, Attempt attempt) {
+		ServiceInstance instance = attempt.instance();
+		if (instance != null && attempt.end()) {
+			this.balancers.service(serviceId).cancelled(instance);
+		}
 	}
 
 	private boolean takeRetry(String serviceId) {

@@ -61,7 +61,13 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 		if (instance == null) {
 			return;
 		}
-		this.started.put(request, System.nanoTime());
+		Attempt attempt = Attempt.of(request);
+		if (attempt != null) {
+			attempt.started(instance, System.nanoTime());
+		}
+		else {
+			this.started.put(request, System.nanoTime());
+		}
 		for (ServiceAddresses registry : this.addresses) {
 			registry.register(instance.getHost(), instance.getPort(), instance.getServiceId());
 		}
@@ -70,7 +76,15 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 
 	@Override
 	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completion) {
-		Long start = this.started.remove(completion.getLoadBalancerRequest());
+		Attempt attempt = Attempt.of(completion.getLoadBalancerRequest());
+		Long start;
+		if (attempt != null) {
+			// the filter may have ended it already (cancelled)
+			start = attempt.end() ? attempt.startNanos() : null;
+		}
+		else {
+			start = this.started.remove(completion.getLoadBalancerRequest());
+		}
 		Response<ServiceInstance> lbResponse = completion.getLoadBalancerResponse();
 		ServiceInstance instance = (lbResponse != null) ? lbResponse.getServer() : null;
 		if (start == null || instance == null) {

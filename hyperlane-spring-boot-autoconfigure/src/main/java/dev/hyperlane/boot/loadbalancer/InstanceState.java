@@ -103,6 +103,13 @@ public final class InstanceState {
 	}
 
 	/**
+	 * Count down a request that was cancelled before it finished.
+	 */
+	public void cancel() {
+		this.inFlight.updateAndGet((current) -> Math.max(0, current - 1));
+	}
+
+	/**
 	 * Keep the instance out of the choice until a time it asked for with {@code Retry-After} on a 503 or 429.
 	 * @param untilNanos the end of the back-off
 	 */

@@ -189,6 +189,14 @@ public final class ServiceBalancer {
 	}
 
 	/**
+	 * Count down a request its caller cancelled: it is no longer in flight, and says nothing of the instance.
+	 * @param instance the instance it ran on
+	 */
+	public void cancelled(ServiceInstance instance) {
+		state(instance, this.clock.getAsLong()).cancel();
+	}
+
+	/**
 	 * Switch the service's strategy, live.
 	 * @param strategy the new strategy
 	 */
