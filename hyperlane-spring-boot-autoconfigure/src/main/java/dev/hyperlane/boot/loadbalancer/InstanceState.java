@@ -23,7 +23,7 @@ public final class InstanceState {
 
 	private volatile PeakEwma latency;
 
-	private long freshLatencyFromNanos = Long.MAX_VALUE;
+	private volatile long freshLatencyFromNanos = Long.MAX_VALUE;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -138,6 +138,10 @@ public final class InstanceState {
 	}
 
 	private PeakEwma latency(long nowNanos) {
+		if (nowNanos < this.freshLatencyFromNanos) {
+			// the common case, on every choice: no reset due, no lock
+			return this.latency;
+		}
 		synchronized (this) {
 			if (nowNanos >= this.freshLatencyFromNanos) {
 				this.latency = new PeakEwma(this.initialLatency, this.decay, nowNanos);

@@ -167,16 +167,7 @@ class PaymentsProcessFaultTests {
 		List<Future<HttpResponse<String>>> answers = new ArrayList<>();
 		Map<String, Object> aBeforeKill;
 		try {
-			for (int i = 0; i < orders; i++) {
-				answers.add(callers.submit(() -> {
-					try {
-						return send(placeOrder());
-					}
-					finally {
-						killPoint.countDown();
-					}
-				}));
-			}
+			answers.addAll(placeOrders(callers, orders, killPoint));
 			assertThat(killPoint.await(120, TimeUnit.SECONDS)).isTrue();
 			aBeforeKill = instance(portA);
 			assertThat(number(aBeforeKill, "successes")).as("instance a served before it was killed").isPositive();
@@ -237,16 +228,7 @@ class PaymentsProcessFaultTests {
 		List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
 		List<Integer> readinessSeen = new ArrayList<>();
 		try {
-			for (int i = 0; i < orders; i++) {
-				answers.add(callers.submit(() -> {
-					try {
-						return send(placeOrder());
-					}
-					finally {
-						signalPoint.countDown();
-					}
-				}));
-			}
+			answers.addAll(placeOrders(callers, orders, signalPoint));
 			assertThat(signalPoint.await(120, TimeUnit.SECONDS)).isTrue();
 
 			// requests b accepts and cannot finish until the test says so: their keys are "being authorized"
@@ -533,6 +515,21 @@ class PaymentsProcessFaultTests {
 				.ofString("{\"amount\":\"5.00\",\"currency\":\"EUR\",\"orderReference\":\"" + key + "\"}"))
 			.timeout(Duration.ofSeconds(60))
 			.build();
+	}
+
+	private List<Future<HttpResponse<String>>> placeOrders(ExecutorService callers, int orders, CountDownLatch placed) {
+		List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+		for (int i = 0; i < orders; i++) {
+			answers.add(callers.submit(() -> {
+				try {
+					return send(placeOrder());
+				}
+				finally {
+					placed.countDown();
+				}
+			}));
+		}
+		return answers;
 	}
 
 	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
