@@ -25,10 +25,10 @@
 #   DIAG [1; quick: 0] (1 adds the target "hyperlane-off" to S1: the hyperlane jar with
 #   hyperlane.enabled=false, which tells the starter's own cost from that of the dependencies it brings)
 #   WARMUP [20; quick: 5] (s: each target's first warm-up, and S4's and S7's)   SCEN_WARMUP [8; quick: 5] (s:
-#   warm-up of an already warm target for S2, S3, S7, and S4's later connection counts)
+#   warm-up of an already warm target for S2 and S3, and at S4's later connection counts)
 #   DURATION [8; quick: 2] (s per measured run)   REPS [3; quick: 2]   REPS_EXTRA [REPS; quick: 1] (repetitions
 #   of S3 and S6)   QUIET_SAMPLE [2; quick: 0] (s of CPU sampling before each run; 0 skips the wait for a quiet
-#   machine)   BASE_PORT [18100] (targets on BASE_PORT+1..9, HAProxy +10, backends +21..23)
+#   machine)   BASE_PORT [18100] (targets on BASE_PORT+1..12, HAProxy +10, backends +21..23, S5 +31..32, S3 +41..42)
 #   JAVA_OPTS ["-Xms512m -Xmx512m"] (every JVM target)   S1_CONNS ["64 256"]   S4_CONNS ["32 256"]
 #   S2_CONNS [16]   S3_CONNS [16]   S3_RATE [100mbit]   S3_DELAY [1ms] (each way; needs the netem qdisc)
 #   S5_GAPS ["5.0 6.0 5.0"; quick: "5.0"] (s of idle before each S5 batch)   S5_BATCH [16]   S5_TIMEOUT [12] (s
@@ -88,9 +88,10 @@ TARGETS=(vanilla hyperlane raw)
 S1_TARGETS=(vanilla vanilla-obs hyperlane raw); [ "$DIAG" = 1 ] && S1_TARGETS+=(hyperlane-off)
 # S4: "haproxy" is the vanilla application calling one instance that is HAProxy in front of the same backends
 S4_TARGETS=(vanilla vanilla-obs hyperlane haproxy)
-# S7: the hyperlane jar with observability on at sampling 0.1 (Boot's default) and 1.0, and off; the vanilla-obs
-# and vanilla targets (the same JVMs as in S1) for reference
+# S7: the hyperlane jar with observability on at sampling 0.1 (Boot's default) and 1.0, and off; vanilla-obs and
+# vanilla for reference, on JVMs of their own (the S7_JVM_OF below) so that all five have had the same load
 S7_TARGETS=(obs-0.1 obs-1.0 obs-off vanilla-obs vanilla)
+declare -A S7_JVM_OF=([vanilla-obs]=s7-vanilla-obs [vanilla]=s7-vanilla)
 S9_TARGETS=(vanilla vanilla-obs hyperlane)
 N_TARGETS=${#TARGETS[@]}; N_S1_TARGETS=${#S1_TARGETS[@]}
 BASE_PORT="${BASE_PORT:-18100}"
@@ -120,6 +121,7 @@ done
 PORT_VANILLA=$((BASE_PORT + 1)); PORT_HYPERLANE=$((BASE_PORT + 2)); PORT_RAW=$((BASE_PORT + 3))
 PORT_OBS_1=$((BASE_PORT + 4)); PORT_OBS_OFF=$((BASE_PORT + 5)); PORT_HYPERLANE_OFF=$((BASE_PORT + 6)); PORT_OBS_01=$((BASE_PORT + 7))
 PORT_VANILLA_OBS=$((BASE_PORT + 8)); PORT_S9=$((BASE_PORT + 9)); PORT_HAPROXY=$((BASE_PORT + 10))
+PORT_S7_VANILLA=$((BASE_PORT + 11)); PORT_S7_VANILLA_OBS=$((BASE_PORT + 12))
 BACKEND_PORTS=($((BASE_PORT + 21)) $((BASE_PORT + 22)) $((BASE_PORT + 23)))   # the last one is the slow one
 PORT_UPSTREAM=$((BASE_PORT + 31)); PORT_MIDDLEBOX=$((BASE_PORT + 32))          # S5
 S3_NS=hlbench-s3; S3_IF_HOST=hlbs3a; S3_IF_NS=hlbs3b; S3_HOST_IP=10.203.0.1; S3_NS_IP=10.203.0.2  # S3
@@ -154,9 +156,7 @@ plan_warmup_seconds() {
   want s1 && n=$((n + N_S1_TARGETS * (WARMUP + 1)))
   want s4 && n=$((n + ${#S4_TARGETS[@]} * (WARMUP + 1 + (N_S4_CONNS - 1) * (SCEN_WARMUP + 1))))
   want s2 && n=$((n + N_TARGETS * (SCEN_WARMUP + 1)))
-  if want s7 && s7_available; then   # vanilla and vanilla-obs are warm already when S1 ran
-    if want s1; then n=$((n + 3 * (WARMUP + 1) + 2 * (SCEN_WARMUP + 1))); else n=$((n + 5 * (WARMUP + 1))); fi
-  fi
+  want s7 && s7_available && n=$((n + ${#S7_TARGETS[@]} * (WARMUP + 1)))
   want s3 && n=$((n + 2 * (SCEN_WARMUP + 1)))
   echo "$n"
 }
@@ -225,7 +225,7 @@ J_HYPERLANE="$WORK/jars/$(basename "$JAR_HYPERLANE")"
 J_RAW="$WORK/jars/$(basename "$JAR_RAW")"; J_REPORT="$WORK/jars/$(basename "$JAR_REPORT")"
 
 for port in $PORT_VANILLA $PORT_VANILLA_OBS $PORT_HYPERLANE $PORT_HYPERLANE_OFF $PORT_RAW $PORT_OBS_1 $PORT_OBS_01 $PORT_OBS_OFF \
-    $PORT_S9 $PORT_HAPROXY "${BACKEND_PORTS[@]}" $PORT_UPSTREAM $PORT_MIDDLEBOX; do
+    $PORT_S9 $PORT_S7_VANILLA $PORT_S7_VANILLA_OBS $PORT_HAPROXY "${BACKEND_PORTS[@]}" $PORT_UPSTREAM $PORT_MIDDLEBOX; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use; set BASE_PORT=..." >&2; exit 1; fi
 done
 
@@ -515,7 +515,7 @@ if want s9; then
   done
 fi
 # ---------------------------------------------------------------- the targets of S1-S8: started once, up for the whole run
-echo "starting the targets" >&2
+[ "$NEED_TARGETS" = 1 ] && echo "starting the targets" >&2
 if want s4; then
   start_bg backends "$WORK/logs/backends.log" node "$SCRIPT_DIR/lib/backends.js" "$SLOW_MS" \
     "${BACKEND_PORTS[0]}" "${BACKEND_PORTS[1]}" "${BACKEND_PORTS[2]}:slow"
@@ -566,6 +566,8 @@ if want s7; then
     start_spring obs-0.1 "$J_HYPERLANE" "$PORT_OBS_01" "--$OBS_PROPERTY=true" --management.tracing.sampling.probability=0.1
     start_spring obs-1.0 "$J_HYPERLANE" "$PORT_OBS_1" "--$OBS_PROPERTY=true" --management.tracing.sampling.probability=1.0
     start_spring obs-off "$J_HYPERLANE" "$PORT_OBS_OFF" "--$OBS_PROPERTY=false" --management.tracing.sampling.probability=0.0
+    start_spring s7-vanilla-obs "$J_VANILLA_OBS" "$PORT_S7_VANILLA_OBS" ${JAR_ARGS[vanilla-obs]}
+    start_spring s7-vanilla "$J_VANILLA" "$PORT_S7_VANILLA" ${JAR_ARGS[vanilla]}
   else
     S7_NOTE="S7 (observability cost) was not run: the starter built here has no \`$OBS_PROPERTY\` property yet."
     echo "$S7_NOTE" >&2
@@ -579,7 +581,7 @@ if want s5; then
   wait_http upstream "http://$HOST:$PORT_UPSTREAM/count" 30
   wait_http middlebox "http://$HOST:$PORT_MIDDLEBOX/count" 30
 fi
-for t in vanilla vanilla-obs hyperlane raw hyperlane-off obs-0.1 obs-1.0 obs-off; do
+for t in vanilla vanilla-obs hyperlane raw hyperlane-off obs-0.1 obs-1.0 obs-off s7-vanilla-obs s7-vanilla; do
   [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 120
 done
 [ "$NEED_TARGETS" = 1 ] && echo "all targets up after $(( $(date +%s) - T_START ))s" >&2
@@ -653,16 +655,18 @@ fi
 # ---------------------------------------------------------------- S7 observability on vs off
 if want s7 && [ -z "$S7_NOTE" ]; then
   echo "S7: observability on (sampling 0.1 and 1.0) vs off; vanilla-obs and vanilla for reference" >&2
-  # obs-* start cold and get the full warm-up; vanilla and vanilla-obs are the JVMs of S1, warm already when S1 ran
-  for t in "${S7_TARGETS[@]}"; do warm_again "$t" "$(url_of "$t" /)" 64 "/plaintext /json"; done
+  # every S7 JVM started with the others and served nothing before: the same warm-up for all five
+  for t in "${!S7_JVM_OF[@]}"; do JVM_OF[$t]=${S7_JVM_OF[$t]}; done
+  for t in "${S7_TARGETS[@]}"; do warm "$t" "$(url_of "${JVM_OF[$t]:-$t}" /)" 64 "/plaintext /json"; done
   for rep in $(seq 1 "$REPS"); do
     for path in /plaintext /json; do
       name=plaintext; [ "$path" = /json ] && name=json-1k
       for t in $(rotate "$rep" "${S7_TARGETS[@]}"); do
-        measure s7 "$name c64" "$t" "$rep" "$(url_of "$t" "$path")" 64
+        measure s7 "$name c64" "$t" "$rep" "$(url_of "${JVM_OF[$t]:-$t}" "$path")" 64
       done
     done
   done
+  for t in "${!S7_JVM_OF[@]}"; do unset "JVM_OF[$t]"; done
 fi
 
 # ---------------------------------------------------------------- S5 idle-connection faults
@@ -831,7 +835,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   fi
   echo "- Command: \`$COMMAND_LINE\` (from the repository root), source revision $GIT_REV"
   echo "- Started $STARTED_UTC, measurements finished $FINISHED_UTC ($((ELAPSED / 60)) min $((ELAPSED % 60)) s including the build)"
-  echo "- Warm-up with each scenario's own load: ${WARMUP} s for each target's first scenario, for S4's first connection count and for S7's cold targets, ${SCEN_WARMUP} s for S2, S3, S4's later connection counts and S7's warm targets; measured runs of ${DURATION} s; $REPS repetitions ($REPS_EXTRA for S3 and S6, $S9_REPS starts per jar in S9); targets interleaved inside each repetition, their order rotated from one repetition to the next; every process stays up for the whole run"
+  echo "- Warm-up with each scenario's own load: ${WARMUP} s for each target's first scenario, for S4's first connection count and for S7, ${SCEN_WARMUP} s for S2, S3 and S4's later connection counts; measured runs of ${DURATION} s; $REPS repetitions ($REPS_EXTRA for S3 and S6, $S9_REPS starts per jar in S9); targets interleaved inside each repetition, their order rotated from one repetition to the next; every process stays up for the whole run"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "- JDK: $(java -version 2>&1 | head -n1); JVM flags of every Java target: \`$JAVA_OPTS\` (G1)"
   echo "- Load generator: wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}') (\`-t1\`, HTTP/1.1 keep-alive, latency percentiles from \`benchmarks/lib/report.lua\`); HAProxy $(haproxy -v 2>/dev/null | head -n1 | awk '{print $3}'); Node.js $(node --version); h2load $(h2load --version 2>/dev/null | awk '{print $2}') (installed, not used by these scenarios)"
@@ -851,7 +855,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   echo "- \`vanilla\`: the benchmark application (\`benchmarks/app\`) with Spring Boot WebFlux and Spring Cloud LoadBalancer (round robin); \`vanilla-obs\`: the same plus Spring Boot's own observability with its defaults (actuator, \`micrometer-registry-prometheus\`, \`spring-boot-micrometer-tracing-opentelemetry\` with \`micrometer-tracing-bridge-otel\`, sampling probability 0.1, no span exporter; Boot instruments the server, not the \`@LoadBalanced WebClient.builder()\` client, which is built outside Boot's builder bean); \`hyperlane\`: the same jar contents as vanilla plus the starter (peak-EWMA balancing; metrics in Micrometer's default registry, no Prometheus registry); \`raw\`: a bare Reactor Netty \`HttpServer\` with the same endpoints and the same Jackson serialization; \`haproxy\`: the vanilla application calling a service whose one instance is HAProxy (\`balance leastconn\`, one thread) in front of the same backends.$([ "$DIAG" = 1 ] && echo ' `hyperlane-off` (S1 and S8 only; a diagnostic, not a contender): the hyperlane jar started with `hyperlane.enabled=false`, so it carries the starter'"'"'s dependencies (actuator with its HTTP server observation, Spring Cloud LoadBalancer with Caffeine, native transports) without the starter'"'"'s own tuning; hyperlane vs hyperlane-off is the cost of the tuning, hyperlane-off vs vanilla the cost of the dependencies.')"
   echo "- S1: \`GET /plaintext\` (13 bytes) and \`GET /json\` (about 1 KB, serialized per request) at ${S1_CONNS// / and } connections. S8 is read from the same runs: heap bytes allocated per request (HotSpot's per-thread counters, read before and after each run) and the GC pause time and count of the run."
   echo "- S4: \`GET /edge/{service}\` at ${S4_CONNS// / and } connections; each request makes one call through the \`@LoadBalanced\` WebClient to one of three Node.js backends (one process) on 127.0.0.1, one of which answers ${SLOW_MS} ms late; the share sent to the slow one is counted by the backends. At the lowest count the run is bound by latency (balancing decides the figures); at the highest the caller, the backends and wrk share the $(nproc) CPUs and the caller is CPU-bound, so its CPU and heap allocation per request show the cost of the client path. \"JVM cores\" is the caller JVM's CPU time over the run's wall time, \"machine cores busy\" the whole machine's (from \`/proc/stat\`); CPU and allocation per request are the caller JVM's (the vanilla JVM for \`haproxy\`)."
-  echo "- S7: as S1 at 64 connections, on the hyperlane jar started three more times: \`obs-0.1\` with \`$OBS_PROPERTY=true\` and \`management.tracing.sampling.probability=0.1\` (Boot's default), \`obs-1.0\` the same with 1.0 (every request traced), \`obs-off\` with \`$OBS_PROPERTY=false\` and 0.0; \`vanilla-obs\` (sampling 0.1) and \`vanilla\` are S1's JVMs, for reference (obs-off/vanilla is the cost of the starter's tuning with its observability off)."
+  echo "- S7: as S1 at 64 connections, on the hyperlane jar started three more times: \`obs-0.1\` with \`$OBS_PROPERTY=true\` and \`management.tracing.sampling.probability=0.1\` (Boot's default), \`obs-1.0\` the same with 1.0 (every request traced), \`obs-off\` with \`$OBS_PROPERTY=false\` and 0.0; \`vanilla-obs\` (sampling 0.1) and \`vanilla\` for reference, on JVMs of their own started with the others (all five served only S7's load: the same warm-up); obs-off/vanilla is the cost of the starter's tuning with its observability off."
   echo "- S9: each of ${S9_TARGETS[*]} started $S9_REPS times, one at a time (interleaved, the order rotated), before any other target runs, with \`$S9_JAVA_OPTS\`, the jar's usual arguments and Boot's default INFO logging; time to the first 2xx answer to \`GET /plaintext\` from the launch of \`java\` (polled every 10 ms by \`benchmarks/lib/startup.js\`), Spring's \"Started ... in X seconds (process running for Y)\", the JVM's CPU time (user + system) at the first answer, its RSS ${S9_SETTLE} s after the first answer without load; fat-jar size (MB = 10^6 bytes) and number of jars in \`BOOT-INF/lib\`."
   echo "- S2: \`GET /json/large\` (about 1 MB) at $S2_CONNS connections; RSS and JVM direct memory read right after each run (the processes served S1 and S4 before)."
   echo "- S5: a Node.js upstream that closes idle connections after 5 s (Node's default keep-alive), called by each target's plain \`WebClient\` (\`GET /upstream/{direct|middlebox}\`) directly and through a TCP middlebox (\`benchmarks/lib/middlebox.js\`) that silently drops flows idle for ${S5_MIDDLEBOX_IDLE_MS} ms; after one batch that opens the connections, each round waits one idle gap ($S5_GAPS s) and sends $S5_BATCH concurrent requests per target and path; an answer other than 200 is an error, no answer within $S5_TIMEOUT s a hung request. Vanilla and hyperlane run at the same time (correctness, not speed)."
