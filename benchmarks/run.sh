@@ -40,7 +40,7 @@
 #   before a run starts; waited for up to QUIET_WAIT [20] s)   CONTAM_MAX [0.15] (cores other processes may use
 #   during a run before it is measured again; at most MAX_ATTEMPTS [2] runs per cell)
 #   BOOST_NICE [-10] (nice of this script's autogroup during warm-ups and runs; 0 disables; needs root)
-#   RESULTS_DIR [benchmarks/results]   BUDGET [2700; quick: 600] (s from the start, build included; repeats
+#   RESULTS_DIR [benchmarks/results]   BUDGET [2700; quick: 900] (s from the start, build included; repeats
 #   and waits are only spent while the rest still fits; cells that no longer fit are skipped and listed)
 # Everything listens on 127.0.0.1 only; every wrk run is bounded by -d, every S9 start by S9_TIMEOUT; every
 # process this script starts is stopped on exit, Ctrl-C or TERM.
@@ -74,7 +74,7 @@ if [ "$QUICK" = 1 ]; then
   WARMUP="${WARMUP:-5}"; SCEN_WARMUP="${SCEN_WARMUP:-5}"; DURATION="${DURATION:-2}"; REPS="${REPS:-2}"
   REPS_EXTRA="${REPS_EXTRA:-1}"; QUIET_SAMPLE="${QUIET_SAMPLE:-0}"
   DIAG="${DIAG:-0}"; S5_GAPS="${S5_GAPS:-5.0}"; S6_CONNS="${S6_CONNS:-2000}"; S6_HOLD="${S6_HOLD:-2}"
-  S9_REPS="${S9_REPS:-2}"; BUDGET="${BUDGET:-600}"
+  S9_REPS="${S9_REPS:-2}"; BUDGET="${BUDGET:-900}"
 else
   WARMUP="${WARMUP:-20}"; SCEN_WARMUP="${SCEN_WARMUP:-8}"; DURATION="${DURATION:-8}"; REPS="${REPS:-3}"
   REPS_EXTRA="${REPS_EXTRA:-$REPS}"; BUDGET="${BUDGET:-2700}"; QUIET_SAMPLE="${QUIET_SAMPLE:-2}"
@@ -167,7 +167,8 @@ S9_START_EST=$((8 + S9_SETTLE + QUIET_SAMPLE))
 S9_TOTAL=0; want s9 && S9_TOTAL=$((${#S9_TARGETS[@]} * S9_REPS))
 S5_EST=0
 if want s5; then for g in $S5_GAPS; do S5_EST=$(awk -v a="$S5_EST" -v g="$g" -v t="$S5_TIMEOUT" 'BEGIN{printf "%d", a + g + t}'); done; fi
-EST=$(( TOTAL_CELLS * CELL_EST + $(plan_warmup_seconds) + 60 + S5_EST + S9_TOTAL * S9_START_EST ))
+START_EST=0; [ "$NEED_TARGETS" = 1 ] && START_EST=120   # the targets' start, all at once
+EST=$(( TOTAL_CELLS * CELL_EST + $(plan_warmup_seconds) + START_EST + S5_EST + S9_TOTAL * S9_START_EST ))
 echo "plan: scenarios ${REQUESTED[*]}; warm-up ${WARMUP}s; runs of ${DURATION}s; $REPS repetitions; $TOTAL_CELLS measured runs$(want s9 && echo " and $S9_TOTAL starts (S9)"); about $((EST / 60)) min plus the build; budget ${BUDGET}s" >&2
 if [ "$CHECK" = 1 ]; then
   bash -n "$0"
@@ -581,8 +582,9 @@ if want s5; then
   wait_http upstream "http://$HOST:$PORT_UPSTREAM/count" 30
   wait_http middlebox "http://$HOST:$PORT_MIDDLEBOX/count" 30
 fi
+# up to ten JVMs start at once on the machine's CPUs (nine took 95 s on 2 cores): each gets 300 s
 for t in vanilla vanilla-obs hyperlane raw hyperlane-off obs-0.1 obs-1.0 obs-off s7-vanilla-obs s7-vanilla; do
-  [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 120
+  [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 300
 done
 [ "$NEED_TARGETS" = 1 ] && echo "all targets up after $(( $(date +%s) - T_START ))s" >&2
 # vanilla-obs must really observe: its Prometheus scrape lists the server observation of the requests above
