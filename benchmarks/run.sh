@@ -162,7 +162,7 @@ plan_warmup_seconds() {
 }
 CELL_EST=$((DURATION + QUIET_SAMPLE + 1))
 TOTAL_CELLS=$(plan_cells)
-# S9: one start is estimated at 8 s (the slowest jar on this machine starts in about 5) plus the settle time
+# S9: one start is estimated at 8 s (5 to 10 s to the first answer in quick runs on this machine) plus the settle time
 S9_START_EST=$((8 + S9_SETTLE + QUIET_SAMPLE))
 S9_TOTAL=0; want s9 && S9_TOTAL=$((${#S9_TARGETS[@]} * S9_REPS))
 S5_EST=0
