@@ -1,36 +1,49 @@
 #!/usr/bin/env bash
-# Benchmark suite: the Hyperlane starter against plain Spring Boot ("vanilla"), a bare Reactor Netty server
-# ("raw") and, for balancing, HAProxy. See benchmarks/README.md.
+# Benchmark suite: the Hyperlane starter against plain Spring Boot ("vanilla"), Spring Boot with its own
+# observability ("vanilla-obs"), a bare Reactor Netty server ("raw") and, for balancing, HAProxy.
+# See benchmarks/README.md.
 #
 # Usage: benchmarks/run.sh [--quick] [--check] [--no-build] [--reps N] [scenario...]
-#   scenarios: s1 s4 s2 s8 s7 s5 s3 s6 (default: all, run in this order; s8 is measured during s1's runs, so
+#   scenarios: s9 s1 s4 s2 s8 s7 s5 s3 s6 (default: all, run in this order; s8 is measured during s1's runs, so
 #   it brings s1; s3 needs root for network namespaces and tc)
-#   --quick     warm-up 5 s instead of 20 s, 2 s runs, 2 repetitions (1 for S3 and S6), no wait for a quiet
-#               machine, 2,000 idle connections in S6 (under 5 minutes); the results say so
+#     s9  start-up and RSS: vanilla, vanilla-obs and hyperlane started S9_REPS times each, one at a time,
+#         before any other target runs: time to the first HTTP answer, Spring's "Started ... in", RSS, CPU,
+#         fat-jar size and number of jars in BOOT-INF/lib
+#     s1  plaintext and 1 KB JSON (s8: allocation and GC from the same runs)
+#     s4  the @LoadBalanced WebClient fan-out to three backends, one SLOW_MS slower, at each of S4_CONNS
+#         connections: the first count measures balancing (latency-bound), the last makes the caller CPU-bound
+#         (caller, backends and wrk share the machine's CPUs), so the client path's CPU and allocation show
+#     s2  1 MB JSON      s7  observability on (sampling 0.1 and 1.0) vs off, vanilla-obs and vanilla for reference
+#     s5  idle-connection faults      s3  1 MB gzip over a shaped link      s6  idle keep-alive connections
+#   --quick     warm-up 5 s instead of 20 s, 2 s runs, 2 repetitions (1 for S3 and S6; 2 starts per target in
+#               S9), no wait for a quiet machine, 2,000 idle connections in S6; the results say so
 #   --check     parse the arguments and the configuration, print the plan, start nothing
 #   --no-build  use the jars already built (target/ of the benchmark modules)
-#   --reps N    repetitions of every measured cell
+#   --reps N    repetitions of every measured cell (S9: S9_REPS)
+#   -h, --help  this text
 # Knobs (environment variables, defaults in brackets):
 #   DIAG [1; quick: 0] (1 adds the target "hyperlane-off" to S1: the hyperlane jar with
 #   hyperlane.enabled=false, which tells the starter's own cost from that of the dependencies it brings)
 #   WARMUP [20; quick: 5] (s: each target's first warm-up, and S4's and S7's)   SCEN_WARMUP [8; quick: 5] (s:
-#   warm-up of an already warm target for S2 and S3)   DURATION [8; quick: 2] (s per measured run)
-#   REPS [3; quick: 2]   REPS_EXTRA [REPS; quick: 1] (repetitions of S3 and S6)
-#   QUIET_SAMPLE [2; quick: 0] (s of CPU sampling before each run; 0 skips the wait for a quiet machine)
-#   BASE_PORT [18100] (targets on BASE_PORT+1.., HAProxy +10, backends +21..23)
-#   JAVA_OPTS ["-Xms512m -Xmx512m"] (every JVM target)   S1_CONNS ["64 256"]   S4_CONNS [32]   S2_CONNS [16]
-#   S3_CONNS [16]   S3_RATE [100mbit]   S3_DELAY [1ms] (each way; needs the netem qdisc)   S5_GAPS
-#   ["5.0 6.0 5.0"; quick: "5.0"] (s of idle before each S5 batch)   S5_BATCH [16]   S5_TIMEOUT [12] (s after which an S5 request
-#   counts as hung)   S5_MIDDLEBOX_IDLE_MS [3000]   S6_CONNS [10000; quick: 2000]   S6_HOLD [3; quick: 2] (s the
-#   connections are held idle before memory is read)
+#   warm-up of an already warm target for S2 and S3, and at S4's later connection counts)
+#   DURATION [8; quick: 2] (s per measured run)   REPS [3; quick: 2]   REPS_EXTRA [REPS; quick: 1] (repetitions
+#   of S3 and S6)   QUIET_SAMPLE [2; quick: 0] (s of CPU sampling before each run; 0 skips the wait for a quiet
+#   machine)   BASE_PORT [18100] (targets on BASE_PORT+1..12, HAProxy +10, backends +21..23, S5 +31..32, S3 +41..42)
+#   JAVA_OPTS ["-Xms512m -Xmx512m"] (every JVM target)   S1_CONNS ["64 256"]   S4_CONNS ["32 256"]
+#   S2_CONNS [16]   S3_CONNS [16]   S3_RATE [100mbit]   S3_DELAY [1ms] (each way; needs the netem qdisc)
+#   S5_GAPS ["5.0 6.0 5.0"; quick: "5.0"] (s of idle before each S5 batch)   S5_BATCH [16]   S5_TIMEOUT [12] (s
+#   after which an S5 request counts as hung)   S5_MIDDLEBOX_IDLE_MS [3000]   S6_CONNS [10000; quick: 2000]
+#   S6_HOLD [3; quick: 2] (s the connections are held idle before memory is read)
+#   S9_REPS [5; quick: 2] (starts of each jar)   S9_SETTLE [2] (s without load between the first answer and
+#   reading RSS)   S9_TIMEOUT [120] (s a start may take before it counts as failed)   S9_JAVA_OPTS [JAVA_OPTS]
 #   SLOW_MS [50] (extra latency of the slow backend)   QUIET_MAX [0.25] (cores other processes may use
 #   before a run starts; waited for up to QUIET_WAIT [20] s)   CONTAM_MAX [0.15] (cores other processes may use
 #   during a run before it is measured again; at most MAX_ATTEMPTS [2] runs per cell)
 #   BOOST_NICE [-10] (nice of this script's autogroup during warm-ups and runs; 0 disables; needs root)
-#   RESULTS_DIR [benchmarks/results]   BUDGET [1680; quick: 285] (s from the start, build included; repeats
+#   RESULTS_DIR [benchmarks/results]   BUDGET [2700; quick: 900] (s from the start, build included; repeats
 #   and waits are only spent while the rest still fits; cells that no longer fit are skipped and listed)
-# Everything listens on 127.0.0.1 only; every wrk run is bounded by -d; every process this script starts is
-# stopped on exit, Ctrl-C or TERM.
+# Everything listens on 127.0.0.1 only; every wrk run is bounded by -d, every S9 start by S9_TIMEOUT; every
+# process this script starts is stopped on exit, Ctrl-C or TERM.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,61 +57,79 @@ while [ $# -gt 0 ]; do
     --check) CHECK=1 ;;
     --no-build) BUILD=0 ;;
     --reps) shift; REPS="${1:?--reps needs a number}" ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-    s1|s2|s3|s4|s5|s6|s7|s8) REQUESTED+=("$1") ;;
+    -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
+    s1|s2|s3|s4|s5|s6|s7|s8|s9) REQUESTED+=("$1") ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#REQUESTED[@]} -eq 0 ] && REQUESTED=(s1 s4 s2 s8 s7 s5 s3 s6)
+[ ${#REQUESTED[@]} -eq 0 ] && REQUESTED=(s9 s1 s4 s2 s8 s7 s5 s3 s6)
 want() { local s; for s in "${REQUESTED[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+# S9 starts its jars by itself, one at a time; every other scenario needs the long-running targets
+NEED_TARGETS=0; for s in "${REQUESTED[@]}"; do [ "$s" != s9 ] && NEED_TARGETS=1; done
 # s8 is read from s1's runs
 want s8 && ! want s1 && REQUESTED+=(s1)
 
 if [ "$QUICK" = 1 ]; then
   WARMUP="${WARMUP:-5}"; SCEN_WARMUP="${SCEN_WARMUP:-5}"; DURATION="${DURATION:-2}"; REPS="${REPS:-2}"
-  REPS_EXTRA="${REPS_EXTRA:-1}"; BUDGET="${BUDGET:-285}"; QUIET_SAMPLE="${QUIET_SAMPLE:-0}"
+  REPS_EXTRA="${REPS_EXTRA:-1}"; QUIET_SAMPLE="${QUIET_SAMPLE:-0}"
   DIAG="${DIAG:-0}"; S5_GAPS="${S5_GAPS:-5.0}"; S6_CONNS="${S6_CONNS:-2000}"; S6_HOLD="${S6_HOLD:-2}"
+  S9_REPS="${S9_REPS:-2}"; BUDGET="${BUDGET:-900}"
 else
   WARMUP="${WARMUP:-20}"; SCEN_WARMUP="${SCEN_WARMUP:-8}"; DURATION="${DURATION:-8}"; REPS="${REPS:-3}"
-  REPS_EXTRA="${REPS_EXTRA:-$REPS}"; BUDGET="${BUDGET:-1680}"; QUIET_SAMPLE="${QUIET_SAMPLE:-2}"
+  REPS_EXTRA="${REPS_EXTRA:-$REPS}"; BUDGET="${BUDGET:-2700}"; QUIET_SAMPLE="${QUIET_SAMPLE:-2}"
   DIAG="${DIAG:-1}"; S5_GAPS="${S5_GAPS:-5.0 6.0 5.0}"; S6_CONNS="${S6_CONNS:-10000}"; S6_HOLD="${S6_HOLD:-3}"
+  S9_REPS="${S9_REPS:-5}"
 fi
 # Targets of S2 and S6; S1 also has, with DIAG=1, "hyperlane-off": the hyperlane jar with hyperlane.enabled=false,
 # i.e. the starter's dependencies (actuator, Spring Cloud LoadBalancer with Caffeine, native transports) without
 # its tuning
 TARGETS=(vanilla hyperlane raw)
-S1_TARGETS=("${TARGETS[@]}"); [ "$DIAG" = 1 ] && S1_TARGETS+=(hyperlane-off)
+S1_TARGETS=(vanilla vanilla-obs hyperlane raw); [ "$DIAG" = 1 ] && S1_TARGETS+=(hyperlane-off)
+# S4: "haproxy" is the vanilla application calling one instance that is HAProxy in front of the same backends
+S4_TARGETS=(vanilla vanilla-obs hyperlane haproxy)
+# S7: the hyperlane jar with observability on at sampling 0.1 (Boot's default) and 1.0, and off; vanilla-obs and
+# vanilla for reference, on JVMs of their own (the S7_JVM_OF below) so that all five have had the same load
+S7_TARGETS=(obs-0.1 obs-1.0 obs-off vanilla-obs vanilla)
+declare -A S7_JVM_OF=([vanilla-obs]=s7-vanilla-obs [vanilla]=s7-vanilla)
+S9_TARGETS=(vanilla vanilla-obs hyperlane)
 N_TARGETS=${#TARGETS[@]}; N_S1_TARGETS=${#S1_TARGETS[@]}
 BASE_PORT="${BASE_PORT:-18100}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
 S1_CONNS="${S1_CONNS:-64 256}"
-S4_CONNS="${S4_CONNS:-32}"
+S4_CONNS="${S4_CONNS:-32 256}"
 S2_CONNS="${S2_CONNS:-16}"
 SLOW_MS="${SLOW_MS:-50}"
 S3_CONNS="${S3_CONNS:-16}"; S3_RATE="${S3_RATE:-100mbit}"; S3_DELAY="${S3_DELAY:-1ms}"
 S5_BATCH="${S5_BATCH:-16}"; S5_TIMEOUT="${S5_TIMEOUT:-12}"; S5_MIDDLEBOX_IDLE_MS="${S5_MIDDLEBOX_IDLE_MS:-3000}"
+S9_SETTLE="${S9_SETTLE:-2}"; S9_TIMEOUT="${S9_TIMEOUT:-120}"; S9_JAVA_OPTS="${S9_JAVA_OPTS:-$JAVA_OPTS}"
 QUIET_MAX="${QUIET_MAX:-0.25}"
 QUIET_WAIT="${QUIET_WAIT:-20}"
 CONTAM_MAX="${CONTAM_MAX:-0.15}"
 MAX_ATTEMPTS="${MAX_ATTEMPTS:-2}"
 BOOST_NICE="${BOOST_NICE:--10}"
 HOST=127.0.0.1
-for n in WARMUP DURATION REPS BUDGET BASE_PORT SLOW_MS MAX_ATTEMPTS S4_CONNS S2_CONNS S3_CONNS S5_BATCH S5_TIMEOUT \
-    S5_MIDDLEBOX_IDLE_MS S6_CONNS S6_HOLD; do
+for n in WARMUP DURATION REPS BUDGET BASE_PORT SLOW_MS MAX_ATTEMPTS S2_CONNS S3_CONNS S5_BATCH S5_TIMEOUT \
+    S5_MIDDLEBOX_IDLE_MS S6_CONNS S6_HOLD S9_REPS S9_SETTLE S9_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || { echo "$n must be a whole number, got '${!n}'" >&2; exit 2; }
 done
-for c in $S1_CONNS; do [[ "$c" =~ ^[0-9]+$ ]] || { echo "S1_CONNS must list whole numbers" >&2; exit 2; }; done
+for n in S1_CONNS S4_CONNS; do
+  [ -n "${!n}" ] || { echo "$n must list at least one number" >&2; exit 2; }
+  for c in ${!n}; do [[ "$c" =~ ^[0-9]+$ ]] || { echo "$n must list whole numbers, got '${!n}'" >&2; exit 2; }; done
+done
 
 PORT_VANILLA=$((BASE_PORT + 1)); PORT_HYPERLANE=$((BASE_PORT + 2)); PORT_RAW=$((BASE_PORT + 3))
-PORT_OBS_ON=$((BASE_PORT + 4)); PORT_OBS_OFF=$((BASE_PORT + 5)); PORT_HYPERLANE_OFF=$((BASE_PORT + 6)); PORT_HAPROXY=$((BASE_PORT + 10))
+PORT_OBS_1=$((BASE_PORT + 4)); PORT_OBS_OFF=$((BASE_PORT + 5)); PORT_HYPERLANE_OFF=$((BASE_PORT + 6)); PORT_OBS_01=$((BASE_PORT + 7))
+PORT_VANILLA_OBS=$((BASE_PORT + 8)); PORT_S9=$((BASE_PORT + 9)); PORT_HAPROXY=$((BASE_PORT + 10))
+PORT_S7_VANILLA=$((BASE_PORT + 11)); PORT_S7_VANILLA_OBS=$((BASE_PORT + 12))
 BACKEND_PORTS=($((BASE_PORT + 21)) $((BASE_PORT + 22)) $((BASE_PORT + 23)))   # the last one is the slow one
 PORT_UPSTREAM=$((BASE_PORT + 31)); PORT_MIDDLEBOX=$((BASE_PORT + 32))          # S5
 S3_NS=hlbench-s3; S3_IF_HOST=hlbs3a; S3_IF_NS=hlbs3b; S3_HOST_IP=10.203.0.1; S3_NS_IP=10.203.0.2  # S3
 PORT_S3_VANILLA=$((BASE_PORT + 41)); PORT_S3_HYPERLANE=$((BASE_PORT + 42))   # S3 forwarders on S3_HOST_IP
 
-MODULES="benchmarks/target-vanilla,benchmarks/target-hyperlane,benchmarks/target-raw,benchmarks/report"
+MODULES="benchmarks/target-vanilla,benchmarks/target-vanilla-obs,benchmarks/target-hyperlane,benchmarks/target-raw,benchmarks/report"
 JAR_VANILLA="$SCRIPT_DIR/target-vanilla/target/hyperlane-benchmark-vanilla-0.1.0-SNAPSHOT.jar"
+JAR_VANILLA_OBS="$SCRIPT_DIR/target-vanilla-obs/target/hyperlane-benchmark-vanilla-obs-0.1.0-SNAPSHOT.jar"
 JAR_HYPERLANE="$SCRIPT_DIR/target-hyperlane/target/hyperlane-benchmark-hyperlane-0.1.0-SNAPSHOT.jar"
 JAR_RAW="$SCRIPT_DIR/target-raw/target/hyperlane-benchmark-raw-0.1.0-SNAPSHOT.jar"
 JAR_REPORT="$SCRIPT_DIR/report/target/hyperlane-benchmark-report-0.1.0-SNAPSHOT.jar"
@@ -109,33 +140,45 @@ OBS_PROPERTY="hyperlane.observability.enabled"
 # S7 needs the observability switch; it is skipped (and the results say so) while the starter lacks it.
 s7_available() { [ -f "$METADATA" ] && grep -q "\"$OBS_PROPERTY\"" "$METADATA"; }
 count_words() { set -- $1; echo $#; }
-N_S1_CONNS=$(count_words "$S1_CONNS")
+N_S1_CONNS=$(count_words "$S1_CONNS"); N_S4_CONNS=$(count_words "$S4_CONNS")
 plan_cells() {
   local n=0
   want s1 && n=$((n + N_S1_TARGETS * 2 * N_S1_CONNS * REPS))
-  want s4 && n=$((n + 3 * REPS))
+  want s4 && n=$((n + ${#S4_TARGETS[@]} * N_S4_CONNS * REPS))
   want s2 && n=$((n + N_TARGETS * REPS))
-  want s7 && s7_available && n=$((n + 2 * 2 * REPS))
+  want s7 && s7_available && n=$((n + ${#S7_TARGETS[@]} * 2 * REPS))
   want s3 && n=$((n + 2 * REPS_EXTRA))
   want s6 && n=$((n + N_TARGETS * REPS_EXTRA))
   echo "$n"
 }
 plan_warmup_seconds() {
   local n=0
-  want s1 && n=$((n + N_S1_TARGETS * (WARMUP + 1))); want s4 && n=$((n + 3 * (WARMUP + 1)))
-  want s2 && n=$((n + N_TARGETS * (SCEN_WARMUP + 1))); want s7 && s7_available && n=$((n + 2 * (WARMUP + 1)))
+  want s1 && n=$((n + N_S1_TARGETS * (WARMUP + 1)))
+  want s4 && n=$((n + ${#S4_TARGETS[@]} * (WARMUP + 1 + (N_S4_CONNS - 1) * (SCEN_WARMUP + 1))))
+  want s2 && n=$((n + N_TARGETS * (SCEN_WARMUP + 1)))
+  want s7 && s7_available && n=$((n + ${#S7_TARGETS[@]} * (WARMUP + 1)))
   want s3 && n=$((n + 2 * (SCEN_WARMUP + 1)))
   echo "$n"
 }
 CELL_EST=$((DURATION + QUIET_SAMPLE + 1))
 TOTAL_CELLS=$(plan_cells)
+# S9: one start is estimated at 8 s (5 to 10 s to the first answer in quick runs on this machine) plus the settle time
+S9_START_EST=$((8 + S9_SETTLE + QUIET_SAMPLE))
+S9_TOTAL=0; want s9 && S9_TOTAL=$((${#S9_TARGETS[@]} * S9_REPS))
 S5_EST=0
 if want s5; then for g in $S5_GAPS; do S5_EST=$(awk -v a="$S5_EST" -v g="$g" -v t="$S5_TIMEOUT" 'BEGIN{printf "%d", a + g + t}'); done; fi
-EST=$(( TOTAL_CELLS * CELL_EST + $(plan_warmup_seconds) + 60 + S5_EST ))
-echo "plan: scenarios ${REQUESTED[*]}; warm-up ${WARMUP}s; runs of ${DURATION}s; $REPS repetitions; $TOTAL_CELLS measured runs; about $((EST / 60)) min plus the build; budget ${BUDGET}s" >&2
+START_EST=0; [ "$NEED_TARGETS" = 1 ] && START_EST=120   # the targets' start, all at once
+EST=$(( TOTAL_CELLS * CELL_EST + $(plan_warmup_seconds) + START_EST + S5_EST + S9_TOTAL * S9_START_EST ))
+echo "plan: scenarios ${REQUESTED[*]}; warm-up ${WARMUP}s; runs of ${DURATION}s; $REPS repetitions; $TOTAL_CELLS measured runs$(want s9 && echo " and $S9_TOTAL starts (S9)"); about $((EST / 60)) min plus the build; budget ${BUDGET}s" >&2
 if [ "$CHECK" = 1 ]; then
   bash -n "$0"
-  [ -f "$SCRIPT_DIR/lib/report.lua" ] && [ -f "$SCRIPT_DIR/lib/backends.js" ] || { echo "missing lib files" >&2; exit 1; }
+  for f in report.lua backends.js middlebox.js idle-clients.js startup.js; do
+    [ -f "$SCRIPT_DIR/lib/$f" ] || { echo "missing lib file: benchmarks/lib/$f" >&2; exit 1; }
+  done
+  for m in ${MODULES//,/ }; do
+    [ -f "$REPO_DIR/$m/pom.xml" ] || { echo "missing module: $m" >&2; exit 1; }
+    grep -q "<module>$m</module>" "$REPO_DIR/pom.xml" || { echo "$m is not a module of the benchmarks profile" >&2; exit 1; }
+  done
   echo "check passed" >&2
   exit 0
 fi
@@ -174,14 +217,16 @@ if [ "$BUILD" = 1 ]; then
   (cd "$REPO_DIR" && mvn -B -q -Pbenchmarks -pl "$MODULES" -am package -DskipTests) >"$WORK/logs/build.log" 2>&1 \
     || { echo "build failed, see $WORK/logs/build.log" >&2; exit 1; }
 fi
-for jar in "$JAR_VANILLA" "$JAR_HYPERLANE" "$JAR_RAW" "$JAR_REPORT"; do
+for jar in "$JAR_VANILLA" "$JAR_VANILLA_OBS" "$JAR_HYPERLANE" "$JAR_RAW" "$JAR_REPORT"; do
   [ -f "$jar" ] || { echo "missing $jar; run without --no-build" >&2; exit 1; }
   cp "$jar" "$WORK/jars/"   # private copies: a rebuild during the run changes nothing
 done
-J_VANILLA="$WORK/jars/$(basename "$JAR_VANILLA")"; J_HYPERLANE="$WORK/jars/$(basename "$JAR_HYPERLANE")"
+J_VANILLA="$WORK/jars/$(basename "$JAR_VANILLA")"; J_VANILLA_OBS="$WORK/jars/$(basename "$JAR_VANILLA_OBS")"
+J_HYPERLANE="$WORK/jars/$(basename "$JAR_HYPERLANE")"
 J_RAW="$WORK/jars/$(basename "$JAR_RAW")"; J_REPORT="$WORK/jars/$(basename "$JAR_REPORT")"
 
-for port in $PORT_VANILLA $PORT_HYPERLANE $PORT_HYPERLANE_OFF $PORT_RAW $PORT_OBS_ON $PORT_OBS_OFF $PORT_HAPROXY "${BACKEND_PORTS[@]}" $PORT_UPSTREAM $PORT_MIDDLEBOX; do
+for port in $PORT_VANILLA $PORT_VANILLA_OBS $PORT_HYPERLANE $PORT_HYPERLANE_OFF $PORT_RAW $PORT_OBS_1 $PORT_OBS_01 $PORT_OBS_OFF \
+    $PORT_S9 $PORT_S7_VANILLA $PORT_S7_VANILLA_OBS $PORT_HAPROXY "${BACKEND_PORTS[@]}" $PORT_UPSTREAM $PORT_MIDDLEBOX; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use; set BASE_PORT=..." >&2; exit 1; fi
 done
 
@@ -240,12 +285,20 @@ wait_http() { # $1 name, $2 url, $3 seconds
 }
 
 JVM_COMMON=($JAVA_OPTS)
-SPRING_COMMON=(--server.address=$HOST --logging.level.root=WARN
+# SPRING_BASE: what every Spring target gets; the long-running ones log at WARN, S9's starts at Boot's default INFO
+SPRING_BASE=(--server.address=$HOST
   "--spring.cloud.discovery.client.simple.instances.backends[0].uri=http://$HOST:${BACKEND_PORTS[0]}"
   "--spring.cloud.discovery.client.simple.instances.backends[1].uri=http://$HOST:${BACKEND_PORTS[1]}"
   "--spring.cloud.discovery.client.simple.instances.backends[2].uri=http://$HOST:${BACKEND_PORTS[2]}"
   "--spring.cloud.discovery.client.simple.instances.haproxy[0].uri=http://$HOST:$PORT_HAPROXY"
   --bench.upstream.direct=http://$HOST:$PORT_UPSTREAM --bench.upstream.middlebox=http://$HOST:$PORT_MIDDLEBOX)
+SPRING_COMMON=("${SPRING_BASE[@]}" --logging.level.root=WARN)
+# Per jar, in every scenario: the actuator endpoints each target exposes (words without spaces)
+declare -A JAR_OF JAR_ARGS
+JAR_OF[vanilla]="$J_VANILLA"; JAR_OF[vanilla-obs]="$J_VANILLA_OBS"; JAR_OF[hyperlane]="$J_HYPERLANE"
+JAR_ARGS[vanilla]=""
+JAR_ARGS[vanilla-obs]="--management.endpoints.web.exposure.include=health,prometheus"
+JAR_ARGS[hyperlane]="--management.endpoints.web.exposure.include=health,hyperlane"
 start_spring() { # $1 name, $2 jar, $3 port, rest: extra properties
   local name="$1" jar="$2" port="$3"; shift 3
   PORT_OF[$name]=$port
@@ -253,65 +306,6 @@ start_spring() { # $1 name, $2 jar, $3 port, rest: extra properties
     -jar "$jar" --server.port="$port" "${SPRING_COMMON[@]}" "$@"
 }
 
-echo "starting the targets" >&2
-if want s4; then
-  start_bg backends "$WORK/logs/backends.log" node "$SCRIPT_DIR/lib/backends.js" "$SLOW_MS" \
-    "${BACKEND_PORTS[0]}" "${BACKEND_PORTS[1]}" "${BACKEND_PORTS[2]}:slow"
-  cat >"$WORK/haproxy.cfg" <<EOF
-global
-  maxconn 4096
-  nbthread 1
-defaults
-  mode http
-  option http-keep-alive
-  timeout connect 2s
-  timeout client 60s
-  timeout server 60s
-  timeout http-keep-alive 60s
-frontend edge
-  bind $HOST:$PORT_HAPROXY
-  default_backend backends
-backend backends
-  balance leastconn
-  http-reuse always
-  server b1 $HOST:${BACKEND_PORTS[0]}
-  server b2 $HOST:${BACKEND_PORTS[1]}
-  server b3 $HOST:${BACKEND_PORTS[2]}
-EOF
-  haproxy -c -q -f "$WORK/haproxy.cfg" >"$WORK/logs/haproxy-check.log" 2>&1 || { echo "haproxy rejects its configuration, see $WORK/logs" >&2; exit 1; }
-  start_bg haproxy "$WORK/logs/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
-fi
-if want s5; then
-  KEEP_ALIVE_MS=5000 start_bg upstream "$WORK/logs/upstream.log" node "$SCRIPT_DIR/lib/backends.js" 0 "$PORT_UPSTREAM"
-  start_bg middlebox "$WORK/logs/middlebox.log" node "$SCRIPT_DIR/lib/middlebox.js" "$PORT_MIDDLEBOX" "$PORT_UPSTREAM" "$S5_MIDDLEBOX_IDLE_MS"
-fi
-start_spring vanilla "$J_VANILLA" "$PORT_VANILLA"
-start_spring hyperlane "$J_HYPERLANE" "$PORT_HYPERLANE" --management.endpoints.web.exposure.include=health,hyperlane
-[ "$DIAG" = 1 ] && start_spring hyperlane-off "$J_HYPERLANE" "$PORT_HYPERLANE_OFF" --hyperlane.enabled=false
-PORT_OF[raw]=$PORT_RAW
-start_bg raw "$WORK/logs/raw.log" java "${JVM_COMMON[@]}" "-Xlog:gc:file=$WORK/logs/raw.gc.log" -jar "$J_RAW" "$PORT_RAW"
-S7_NOTE=""
-if want s7; then
-  if s7_available; then
-    start_spring obs-on "$J_HYPERLANE" "$PORT_OBS_ON" "--$OBS_PROPERTY=true" --management.tracing.sampling.probability=1.0
-    start_spring obs-off "$J_HYPERLANE" "$PORT_OBS_OFF" "--$OBS_PROPERTY=false" --management.tracing.sampling.probability=0.0
-  else
-    S7_NOTE="S7 (observability cost) was not run: the starter built here has no \`$OBS_PROPERTY\` property yet."
-    echo "$S7_NOTE" >&2
-  fi
-fi
-if want s4; then
-  for p in "${BACKEND_PORTS[@]}"; do wait_http backends "http://$HOST:$p/count" 30; done
-  wait_http haproxy "http://$HOST:$PORT_HAPROXY/work" 30
-fi
-if want s5; then
-  wait_http upstream "http://$HOST:$PORT_UPSTREAM/count" 30
-  wait_http middlebox "http://$HOST:$PORT_MIDDLEBOX/count" 30
-fi
-for t in vanilla hyperlane raw hyperlane-off obs-on obs-off; do
-  [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 120
-done
-echo "all targets up after $(( $(date +%s) - T_START ))s" >&2
 
 # ---------------------------------------------------------------- CPU accounting (as in benchmarks/allocator)
 CLK_TCK="$(getconf CLK_TCK)"
@@ -331,6 +325,7 @@ read_children_ticks() { # CPU time of finished children (wrk); `times` must run 
 }
 other_cores() { awk -v b="$1" -v o="$2" -v s="$3" -v hz="$CLK_TCK" 'BEGIN{v=(b-o)/hz/s; if(v<0)v=0; printf "%.2f", v}'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a <= b)}'; }
+cores_of() { awk -v t="$1" -v hz="$CLK_TCK" -v s="$2" 'BEGIN{printf "%.2f", t / hz / s}'; }   # <ticks> <seconds>
 
 CELL=0
 slack_ok() { [ $(( $(date +%s) - T_START + (TOTAL_CELLS - CELL + 1) * CELL_EST )) -lt "$BUDGET" ]; }
@@ -427,10 +422,10 @@ measure() {
     [ "$nd" != NA ] && [ "$nd" -ge 0 ] && emit "$scen" "$cas" "$target" "$rep" netty_direct_mib "$(awk -v v="$nd" 'BEGIN{printf "%.2f", v / 1048576}')"
     line="$line MB/s=$(awk -v b="$bytes" -v d="$dur" 'BEGIN{printf "%.0f", b / (d / 1e6) / 1e6}') rss=$((rss / 1024))MiB direct=$jd"
   fi
-  if [ "$scen" = s1 ] || [ "$scen" = s7 ]; then
+  if [ "$scen" = s1 ] || [ "$scen" = s7 ] || [ "$scen" = s4 ]; then
     local a0 a1 g0 g1 n0 n1 to; a0=$(json_num "$j0" allocatedBytes); a1=$(json_num "$j1" allocatedBytes)
     g0=$(json_num "$j0" gcTimeMs); g1=$(json_num "$j1" gcTimeMs); n0=$(json_num "$j0" gcCount); n1=$(json_num "$j1" gcCount)
-    to=s8; [ "$scen" = s7 ] && to=s7
+    to=$scen; [ "$scen" = s1 ] && to=s8
     if [ "$a0" != NA ] && [ "$a1" != NA ] && [ "$a0" -ge 0 ]; then
       emit "$to" "$cas" "$target" "$rep" alloc_kb_req "$(awk -v a="$a0" -v b="$a1" -v r="$req" 'BEGIN{printf "%.3f", (b - a) / r / 1024}')"
       line="$line alloc=$(( (a1 - a0) / req ))B/req"
@@ -442,6 +437,11 @@ measure() {
     fi
   fi
   if [ "$scen" = s4 ]; then
+    # Whether the caller is CPU-bound: the cores its JVM used, and the cores busy on the whole machine
+    local jc bc; jc=$(cores_of $((t1 - t0)) "$secs"); bc=$(cores_of $((b1 - b0)) "$secs")
+    emit "$scen" "$cas" "$target" "$rep" jvm_cores "$jc"
+    emit "$scen" "$cas" "$target" "$rep" busy_cores "$bc"
+    line="$line edge=${jc}cores busy=${bc}cores"
     local d0 d1 d2; d0=$((counts1[0] - counts0[0])); d1=$((counts1[1] - counts0[1])); d2=$((counts1[2] - counts0[2]))
     if [ $((d0 + d1 + d2)) -gt 0 ]; then
       emit "$scen" "$cas" "$target" "$rep" slow_share_pct "$(awk -v s="$d2" -v t=$((d0 + d1 + d2)) 'BEGIN{printf "%.2f", 100 * s / t}')"
@@ -473,6 +473,132 @@ rotate() { # <rep> <names...>: the names rotated by rep-1
 }
 url_of() { echo "http://$HOST:${PORT_OF[$1]}$2"; }
 
+# ---------------------------------------------------------------- S9 start-up and RSS
+if want s9; then
+  echo "S9: start-up and RSS; ${S9_TARGETS[*]} started $S9_REPS times each, one at a time, nothing else running" >&2
+  # Each start: java with S9_JAVA_OPTS and the jar's usual arguments (Boot's default INFO logging, for the
+  # "Started ... in" line) on PORT_S9; lib/startup.js times it to the first 2xx answer to GET /plaintext, reads the
+  # CPU time used by then, waits S9_SETTLE s, reads the RSS and stops the process (TERM, KILL after 10 s).
+  for t in "${S9_TARGETS[@]}"; do
+    jar="${JAR_OF[$t]}"
+    emit s9 start-up "$t" 1 jar_mb "$(awk -v b="$(stat -c %s "$jar")" 'BEGIN{printf "%.1f", b / 1e6}')"
+    emit s9 start-up "$t" 1 lib_jars "$(unzip -Z1 "$jar" | grep -c '^BOOT-INF/lib/.*\.jar$' || true)"
+  done
+  S9_CELL=0
+  for rep in $(seq 1 "$S9_REPS"); do
+    for t in $(rotate "$rep" "${S9_TARGETS[@]}"); do
+      S9_CELL=$((S9_CELL + 1))
+      if [ $(( $(date +%s) - T_START + S9_START_EST )) -ge "$BUDGET" ]; then SKIPPED+=("s9 $t start $rep"); continue; fi
+      echo "[s9 $S9_CELL/$S9_TOTAL +$(( $(date +%s) - T_START ))s] s9 $t start $rep" >&2
+      wait_for_quiet
+      out="$WORK/logs/s9-$t-r$rep.txt"
+      boost_on
+      node "$SCRIPT_DIR/lib/startup.js" "http://$HOST:$PORT_S9/plaintext" $((S9_TIMEOUT * 1000)) $((S9_SETTLE * 1000)) \
+        "$CLK_TCK" "$WORK/logs/s9-$t-r$rep.log" -- java $S9_JAVA_OPTS -jar "${JAR_OF[$t]}" --server.port="$PORT_S9" \
+        "${SPRING_BASE[@]}" ${JAR_ARGS[$t]} >"$out" 2>&1 || true
+      boost_off
+      first="$(result_field "$out" first_answer_ms)"
+      if [ -z "$first" ]; then
+        echo "    failed: $(grep -o 'error=[a-z]*' "$out" || echo 'no result') (see $WORK/logs/s9-$t-r$rep.log)" >&2
+        emit s9 start-up "$t" "$rep" errors 1
+        continue
+      fi
+      started="$(result_field "$out" started_s)"; running="$(result_field "$out" running_s)"
+      rss="$(result_field "$out" rss_kib)"; cpu="$(result_field "$out" cpu_ms)"
+      emit s9 start-up "$t" "$rep" first_answer_ms "$first"
+      emit s9 start-up "$t" "$rep" started_s "$started"
+      emit s9 start-up "$t" "$rep" running_s "$running"
+      emit s9 start-up "$t" "$rep" errors 0
+      [ "$rss" -gt 0 ] && emit s9 start-up "$t" "$rep" rss_mib "$(awk -v v="$rss" 'BEGIN{printf "%.1f", v / 1024}')"
+      [ "$cpu" -ge 0 ] && emit s9 start-up "$t" "$rep" start_cpu_s "$(awk -v v="$cpu" 'BEGIN{printf "%.2f", v / 1000}')"
+      echo "    first answer ${first} ms, Started in ${started} s (JVM ${running} s), RSS $((rss / 1024)) MiB, CPU ${cpu} ms" >&2
+    done
+  done
+fi
+# ---------------------------------------------------------------- the targets of S1-S8: started once, up for the whole run
+[ "$NEED_TARGETS" = 1 ] && echo "starting the targets" >&2
+if want s4; then
+  start_bg backends "$WORK/logs/backends.log" node "$SCRIPT_DIR/lib/backends.js" "$SLOW_MS" \
+    "${BACKEND_PORTS[0]}" "${BACKEND_PORTS[1]}" "${BACKEND_PORTS[2]}:slow"
+  cat >"$WORK/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+  nbthread 1
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 60s
+frontend edge
+  bind $HOST:$PORT_HAPROXY
+  default_backend backends
+backend backends
+  balance leastconn
+  http-reuse always
+  server b1 $HOST:${BACKEND_PORTS[0]}
+  server b2 $HOST:${BACKEND_PORTS[1]}
+  server b3 $HOST:${BACKEND_PORTS[2]}
+EOF
+  haproxy -c -q -f "$WORK/haproxy.cfg" >"$WORK/logs/haproxy-check.log" 2>&1 || { echo "haproxy rejects its configuration, see $WORK/logs" >&2; exit 1; }
+  start_bg haproxy "$WORK/logs/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
+fi
+if want s5; then
+  KEEP_ALIVE_MS=5000 start_bg upstream "$WORK/logs/upstream.log" node "$SCRIPT_DIR/lib/backends.js" 0 "$PORT_UPSTREAM"
+  start_bg middlebox "$WORK/logs/middlebox.log" node "$SCRIPT_DIR/lib/middlebox.js" "$PORT_MIDDLEBOX" "$PORT_UPSTREAM" "$S5_MIDDLEBOX_IDLE_MS"
+fi
+S7_NOTE=""
+if [ "$NEED_TARGETS" = 1 ]; then
+  start_spring vanilla "$J_VANILLA" "$PORT_VANILLA" ${JAR_ARGS[vanilla]}
+  start_spring hyperlane "$J_HYPERLANE" "$PORT_HYPERLANE" ${JAR_ARGS[hyperlane]}
+  PORT_OF[raw]=$PORT_RAW
+  start_bg raw "$WORK/logs/raw.log" java "${JVM_COMMON[@]}" "-Xlog:gc:file=$WORK/logs/raw.gc.log" -jar "$J_RAW" "$PORT_RAW"
+fi
+if want s1 || want s4 || want s7; then
+  start_spring vanilla-obs "$J_VANILLA_OBS" "$PORT_VANILLA_OBS" ${JAR_ARGS[vanilla-obs]}
+fi
+if [ "$DIAG" = 1 ] && want s1; then
+  start_spring hyperlane-off "$J_HYPERLANE" "$PORT_HYPERLANE_OFF" --hyperlane.enabled=false
+fi
+if want s7; then
+  if s7_available; then
+    # obs-0.1 and obs-1.0: observability on, every 10th and every request traced; obs-off: off, nothing sampled
+    start_spring obs-0.1 "$J_HYPERLANE" "$PORT_OBS_01" "--$OBS_PROPERTY=true" --management.tracing.sampling.probability=0.1
+    start_spring obs-1.0 "$J_HYPERLANE" "$PORT_OBS_1" "--$OBS_PROPERTY=true" --management.tracing.sampling.probability=1.0
+    start_spring obs-off "$J_HYPERLANE" "$PORT_OBS_OFF" "--$OBS_PROPERTY=false" --management.tracing.sampling.probability=0.0
+    start_spring s7-vanilla-obs "$J_VANILLA_OBS" "$PORT_S7_VANILLA_OBS" ${JAR_ARGS[vanilla-obs]}
+    start_spring s7-vanilla "$J_VANILLA" "$PORT_S7_VANILLA" ${JAR_ARGS[vanilla]}
+  else
+    S7_NOTE="S7 (observability cost) was not run: the starter built here has no \`$OBS_PROPERTY\` property yet."
+    echo "$S7_NOTE" >&2
+  fi
+fi
+if want s4; then
+  for p in "${BACKEND_PORTS[@]}"; do wait_http backends "http://$HOST:$p/count" 30; done
+  wait_http haproxy "http://$HOST:$PORT_HAPROXY/work" 30
+fi
+if want s5; then
+  wait_http upstream "http://$HOST:$PORT_UPSTREAM/count" 30
+  wait_http middlebox "http://$HOST:$PORT_MIDDLEBOX/count" 30
+fi
+# up to ten JVMs start at once on the machine's CPUs (nine took 95 s on 2 cores): each gets 300 s
+for t in vanilla vanilla-obs hyperlane raw hyperlane-off obs-0.1 obs-1.0 obs-off s7-vanilla-obs s7-vanilla; do
+  [ -n "${PORT_OF[$t]:-}" ] && wait_http "$t" "http://$HOST:${PORT_OF[$t]}/plaintext" 300
+done
+[ "$NEED_TARGETS" = 1 ] && echo "all targets up after $(( $(date +%s) - T_START ))s" >&2
+# vanilla-obs must really observe: its Prometheus scrape lists the server observation of the requests above
+VANILLA_OBS_CHECK=""
+if [ -n "${PORT_OF[vanilla-obs]:-}" ]; then
+  n_series=$(curl -sf --max-time 5 "$(url_of vanilla-obs /actuator/prometheus)" | grep -c '^http_server_requests_seconds_count' || true)
+  if [ "${n_series:-0}" -gt 0 ]; then
+    VANILLA_OBS_CHECK="vanilla-obs check: its \`/actuator/prometheus\` listed $n_series \`http_server_requests_seconds_count\` series after start (the server observation is on)."
+  else
+    VANILLA_OBS_CHECK="**vanilla-obs check failed**: its \`/actuator/prometheus\` listed no \`http_server_requests_seconds\` series; its figures do not show Boot's observability."
+  fi
+  echo "$VANILLA_OBS_CHECK" >&2
+fi
+
 # ---------------------------------------------------------------- S1 (and S8 from the same runs)
 if want s1; then
   echo "S1: plaintext and 1 KB JSON" >&2
@@ -493,17 +619,21 @@ fi
 
 # ---------------------------------------------------------------- S4 fan-out
 if want s4; then
-  echo "S4: fan-out through the balancer to three backends, one ${SLOW_MS} ms slower" >&2
+  echo "S4: fan-out through the @LoadBalanced WebClient to three backends, one ${SLOW_MS} ms slower, at $S4_CONNS connections" >&2
   # "haproxy": the vanilla application calls the service "haproxy", whose one instance is HAProxy (balance
   # leastconn) in front of the same three backends; the edge path is otherwise the same.
+  # Each connection count is measured in turn: the full warm-up before the first (the client path is new code),
+  # a shorter one at each later count (the pools grow to the new concurrency).
   JVM_OF[haproxy]=vanilla
-  warm vanilla "$(url_of vanilla /edge/backends)" "$S4_CONNS"
-  warm hyperlane "$(url_of hyperlane /edge/backends)" "$S4_CONNS"
-  warm haproxy "$(url_of vanilla /edge/haproxy)" "$S4_CONNS"
-  for rep in $(seq 1 "$REPS"); do
-    for t in $(rotate "$rep" vanilla hyperlane haproxy); do
-      if [ "$t" = haproxy ]; then edge="$(url_of vanilla /edge/haproxy)"; else edge="$(url_of "$t" /edge/backends)"; fi
-      measure s4 "c$S4_CONNS" "$t" "$rep" "$edge" "$S4_CONNS" "${PID_OF[backends]}" "${PID_OF[haproxy]}"
+  s4_edge() { if [ "$1" = haproxy ]; then url_of vanilla /edge/haproxy; else url_of "$1" /edge/backends; fi; }
+  s4_warm=$WARMUP
+  for c in $S4_CONNS; do
+    for t in "${S4_TARGETS[@]}"; do warm_for "$s4_warm" "$t" "$(s4_edge "$t")" "$c"; done
+    s4_warm=$SCEN_WARMUP
+    for rep in $(seq 1 "$REPS"); do
+      for t in $(rotate "$rep" "${S4_TARGETS[@]}"); do
+        measure s4 "c$c" "$t" "$rep" "$(s4_edge "$t")" "$c" "${PID_OF[backends]}" "${PID_OF[haproxy]}"
+      done
     done
   done
   # The balancer's own view once the load has stopped: every request has ended, so "inFlight" should be 0
@@ -526,16 +656,19 @@ fi
 
 # ---------------------------------------------------------------- S7 observability on vs off
 if want s7 && [ -z "$S7_NOTE" ]; then
-  echo "S7: observability on vs off" >&2
-  for t in obs-on obs-off; do warm "$t" "$(url_of "$t" /)" 64 "/plaintext /json"; done
+  echo "S7: observability on (sampling 0.1 and 1.0) vs off; vanilla-obs and vanilla for reference" >&2
+  # every S7 JVM started with the others and served nothing before: the same warm-up for all five
+  for t in "${!S7_JVM_OF[@]}"; do JVM_OF[$t]=${S7_JVM_OF[$t]}; done
+  for t in "${S7_TARGETS[@]}"; do warm "$t" "$(url_of "${JVM_OF[$t]:-$t}" /)" 64 "/plaintext /json"; done
   for rep in $(seq 1 "$REPS"); do
     for path in /plaintext /json; do
       name=plaintext; [ "$path" = /json ] && name=json-1k
-      for t in $(rotate "$rep" obs-on obs-off); do
-        measure s7 "$name c64" "$t" "$rep" "$(url_of "$t" "$path")" 64
+      for t in $(rotate "$rep" "${S7_TARGETS[@]}"); do
+        measure s7 "$name c64" "$t" "$rep" "$(url_of "${JVM_OF[$t]:-$t}" "$path")" 64
       done
     done
   done
+  for t in "${!S7_JVM_OF[@]}"; do unset "JVM_OF[$t]"; done
 fi
 
 # ---------------------------------------------------------------- S5 idle-connection faults
@@ -704,7 +837,7 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
   fi
   echo "- Command: \`$COMMAND_LINE\` (from the repository root), source revision $GIT_REV"
   echo "- Started $STARTED_UTC, measurements finished $FINISHED_UTC ($((ELAPSED / 60)) min $((ELAPSED % 60)) s including the build)"
-  echo "- Warm-up with each scenario's own load: ${WARMUP} s for each target's first scenario and for S4 and S7, ${SCEN_WARMUP} s for S2 and S3 (the targets are warm by then); measured runs of ${DURATION} s; $REPS repetitions ($REPS_EXTRA for S3 and S6); targets interleaved inside each repetition, their order rotated from one repetition to the next; every process stays up for the whole run"
+  echo "- Warm-up with each scenario's own load: ${WARMUP} s for each target's first scenario, for S4's first connection count and for S7, ${SCEN_WARMUP} s for S2, S3 and S4's later connection counts; measured runs of ${DURATION} s; $REPS repetitions ($REPS_EXTRA for S3 and S6, $S9_REPS starts per jar in S9); targets interleaved inside each repetition, their order rotated from one repetition to the next; every process stays up for the whole run"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "- JDK: $(java -version 2>&1 | head -n1); JVM flags of every Java target: \`$JAVA_OPTS\` (G1)"
   echo "- Load generator: wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}') (\`-t1\`, HTTP/1.1 keep-alive, latency percentiles from \`benchmarks/lib/report.lua\`); HAProxy $(haproxy -v 2>/dev/null | head -n1 | awk '{print $3}'); Node.js $(node --version); h2load $(h2load --version 2>/dev/null | awk '{print $2}') (installed, not used by these scenarios)"
@@ -715,14 +848,17 @@ MAX_OTHER="$(awk -F, '$5=="other_cores"{if($6+0>m)m=$6+0} END{printf "%.2f", m}'
     echo "- Skipped because the time budget (${BUDGET} s) was spent: ${SKIPPED[*]}"
   fi
   [ -n "$S7_NOTE" ] && echo "- $S7_NOTE"
+  [ -n "$VANILLA_OBS_CHECK" ] && echo "- $VANILLA_OBS_CHECK"
   if [ -n "${S3_NOTE:-}" ]; then echo "- $S3_NOTE"; fi
   if [ -n "${LB_INFLIGHT:-}" ]; then echo "- Hyperlane's balancer, 2 s after the last S4 run (no request in progress), reported these requests in flight per backend (\`/actuator/hyperlane/loadbalancers\`, address and count): ${LB_INFLIGHT%;}. Non-zero counts are requests the balancer still believes are running after the load generator closed its connections (cancelled calls)."; fi
   echo ""
   echo "## Targets and scenarios"
   echo ""
-  echo "- \`vanilla\`: the benchmark application (\`benchmarks/app\`) with Spring Boot WebFlux and Spring Cloud LoadBalancer (round robin); \`hyperlane\`: the same jar contents plus the starter (peak-EWMA balancing); \`raw\`: a bare Reactor Netty \`HttpServer\` with the same endpoints and the same Jackson serialization; \`haproxy\`: the vanilla application calling a service whose one instance is HAProxy (\`balance leastconn\`, one thread) in front of the same backends.$([ "$DIAG" = 1 ] && echo ' `hyperlane-off` (S1 and S8 only; a diagnostic, not a contender): the hyperlane jar started with `hyperlane.enabled=false`, so it carries the starter'"'"'s dependencies (actuator with its HTTP server observation, Spring Cloud LoadBalancer with Caffeine, native transports) without the starter'"'"'s own tuning; hyperlane vs hyperlane-off is the cost of the tuning, hyperlane-off vs vanilla the cost of the dependencies.')"
+  echo "- \`vanilla\`: the benchmark application (\`benchmarks/app\`) with Spring Boot WebFlux and Spring Cloud LoadBalancer (round robin); \`vanilla-obs\`: the same plus Spring Boot's own observability with its defaults (actuator, \`micrometer-registry-prometheus\`, \`spring-boot-micrometer-tracing-opentelemetry\` with \`micrometer-tracing-bridge-otel\`, sampling probability 0.1, no span exporter; Boot instruments the server, not the \`@LoadBalanced WebClient.builder()\` client, which is built outside Boot's builder bean); \`hyperlane\`: the same jar contents as vanilla plus the starter (peak-EWMA balancing; metrics in Micrometer's default registry, no Prometheus registry); \`raw\`: a bare Reactor Netty \`HttpServer\` with the same endpoints and the same Jackson serialization; \`haproxy\`: the vanilla application calling a service whose one instance is HAProxy (\`balance leastconn\`, one thread) in front of the same backends.$([ "$DIAG" = 1 ] && echo ' `hyperlane-off` (S1 and S8 only; a diagnostic, not a contender): the hyperlane jar started with `hyperlane.enabled=false`, so it carries the starter'"'"'s dependencies (actuator with its HTTP server observation, Spring Cloud LoadBalancer with Caffeine, native transports) without the starter'"'"'s own tuning; hyperlane vs hyperlane-off is the cost of the tuning, hyperlane-off vs vanilla the cost of the dependencies.')"
   echo "- S1: \`GET /plaintext\` (13 bytes) and \`GET /json\` (about 1 KB, serialized per request) at ${S1_CONNS// / and } connections. S8 is read from the same runs: heap bytes allocated per request (HotSpot's per-thread counters, read before and after each run) and the GC pause time and count of the run."
-  echo "- S4: \`GET /edge/{service}\` at $S4_CONNS connections; each request makes one call through the \`@LoadBalanced\` WebClient to one of three Node.js backends on 127.0.0.1, one of which answers ${SLOW_MS} ms late; the share sent to the slow one is counted by the backends."
+  echo "- S4: \`GET /edge/{service}\` at ${S4_CONNS// / and } connections; each request makes one call through the \`@LoadBalanced\` WebClient to one of three Node.js backends (one process) on 127.0.0.1, one of which answers ${SLOW_MS} ms late; the share sent to the slow one is counted by the backends. At the lowest count the run is bound by latency (balancing decides the figures); at the highest the caller, the backends and wrk share the $(nproc) CPUs and the caller is CPU-bound, so its CPU and heap allocation per request show the cost of the client path. \"JVM cores\" is the caller JVM's CPU time over the run's wall time, \"machine cores busy\" the whole machine's (from \`/proc/stat\`); CPU and allocation per request are the caller JVM's (the vanilla JVM for \`haproxy\`)."
+  echo "- S7: as S1 at 64 connections, on the hyperlane jar started three more times: \`obs-0.1\` with \`$OBS_PROPERTY=true\` and \`management.tracing.sampling.probability=0.1\` (Boot's default), \`obs-1.0\` the same with 1.0 (every request traced), \`obs-off\` with \`$OBS_PROPERTY=false\` and 0.0; \`vanilla-obs\` (sampling 0.1) and \`vanilla\` for reference, on JVMs of their own started with the others (all five served only S7's load: the same warm-up); obs-off/vanilla is the cost of the starter's tuning with its observability off."
+  echo "- S9: each of ${S9_TARGETS[*]} started $S9_REPS times, one at a time (interleaved, the order rotated), before any other target runs, with \`$S9_JAVA_OPTS\`, the jar's usual arguments and Boot's default INFO logging; time to the first 2xx answer to \`GET /plaintext\` from the launch of \`java\` (polled every 10 ms by \`benchmarks/lib/startup.js\`), Spring's \"Started ... in X seconds (process running for Y)\", the JVM's CPU time (user + system) at the first answer, its RSS ${S9_SETTLE} s after the first answer without load; fat-jar size (MB = 10^6 bytes) and number of jars in \`BOOT-INF/lib\`."
   echo "- S2: \`GET /json/large\` (about 1 MB) at $S2_CONNS connections; RSS and JVM direct memory read right after each run (the processes served S1 and S4 before)."
   echo "- S5: a Node.js upstream that closes idle connections after 5 s (Node's default keep-alive), called by each target's plain \`WebClient\` (\`GET /upstream/{direct|middlebox}\`) directly and through a TCP middlebox (\`benchmarks/lib/middlebox.js\`) that silently drops flows idle for ${S5_MIDDLEBOX_IDLE_MS} ms; after one batch that opens the connections, each round waits one idle gap ($S5_GAPS s) and sends $S5_BATCH concurrent requests per target and path; an answer other than 200 is an error, no answer within $S5_TIMEOUT s a hung request. Vanilla and hyperlane run at the same time (correctness, not speed)."
   echo "- S3: \`GET /json/large\` with \`Accept-Encoding: gzip\` at $S3_CONNS connections from a network namespace over a veth pair shaped by ${S3_LINK:-netem or tbf}, through a one-thread HAProxy in TCP mode to the targets on 127.0.0.1. Vanilla does not compress (Spring Boot's default), hyperlane does (the starter's default); "MB/s on the wire" counts the (compressed) bytes received; requests/s is what the link allows."

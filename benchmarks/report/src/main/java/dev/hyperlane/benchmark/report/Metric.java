@@ -35,6 +35,14 @@ record Metric(String key, String label, int decimals, @Nullable Boolean higherIs
 			new Metric("alloc_kb_req", "KB allocated per request", 2, false, true),
 			new Metric("gc_ms", "GC pause ms per run", 0, false, true),
 			new Metric("gc_count", "GCs per run", 0, false, false),
+			new Metric("first_answer_ms", "ms to first answer", 0, false, true),
+			new Metric("started_s", "Spring \"Started\" s", 2, false, false),
+			new Metric("running_s", "JVM up at \"Started\" s", 2, false, false),
+			new Metric("start_cpu_s", "CPU s to first answer", 2, false, true),
+			new Metric("jar_mb", "fat jar MB", 1, false, false),
+			new Metric("lib_jars", "jars in BOOT-INF/lib", 0, false, false),
+			new Metric("jvm_cores", "JVM cores", 2, null, false),
+			new Metric("busy_cores", "machine cores busy", 2, null, false),
 			new Metric("bytes_resp", "bytes per response", 0, null, false),
 			new Metric("other_cores", "other CPU (cores)", 2, null, false));
 

@@ -23,9 +23,10 @@ import org.knowm.xchart.style.Styler;
  * <p>
  * Input: a CSV with the header {@code scenario,case,target,rep,metric,value}, one row per figure of one measured
  * run. Output on stdout: per scenario a table of the median and the range (min-max) of each figure per case and
- * target, a table of ratios of medians against {@code vanilla} and against {@code raw}, and, at the end, every
- * figure on which {@code hyperlane}'s median is worse than {@code vanilla}'s, marked "within the spread" when the
- * ranges overlap.
+ * target, a table of ratios of medians against the reference targets ({@code vanilla}, {@code vanilla-obs},
+ * {@code raw} and the others in {@link #RATIOS}), and, at the end, the {@link Goal goals} the figures meet or miss
+ * and every figure on which {@code hyperlane}'s median is worse than {@code vanilla}'s or {@code vanilla-obs}'s,
+ * marked "within the spread" when the ranges overlap.
  * <p>
  * Usage: {@code java -jar hyperlane-benchmark-report.jar <csv> <png directory> <png link prefix>}.
  *
@@ -35,21 +36,26 @@ public final class Report {
 
 	private static final Map<String, String> SCENARIOS = Map.of("s1", "S1 plaintext and 1 KB JSON", "s2",
 			"S2 1 MB JSON", "s3", "S3 1 MB JSON, gzip accepted, over a constrained link", "s4",
-			"S4 fan-out to three backends, one 50 ms slower", "s5", "S5 idle-connection faults", "s6",
-			"S6 idle keep-alive connections", "s7", "S7 observability on vs off", "s8",
-			"S8 allocation and GC under S1 load");
+			"S4 fan-out through the @LoadBalanced WebClient to three backends, one 50 ms slower", "s5",
+			"S5 idle-connection faults", "s6", "S6 idle keep-alive connections", "s7",
+			"S7 observability on (sampling 0.1 and 1.0) vs off", "s8", "S8 allocation and GC under S1 load", "s9",
+			"S9 start-up and RSS");
 
 	/** Ratio bases and the targets compared with each (empty: every other target). */
 	private static final Map<String, List<String>> RATIOS = new LinkedHashMap<>();
 
 	static {
-		RATIOS.put("vanilla", List.of("hyperlane", "hyperlane-off", "haproxy"));
+		RATIOS.put("vanilla", List.of("hyperlane", "vanilla-obs", "hyperlane-off", "haproxy", "obs-off"));
+		RATIOS.put("vanilla-obs", List.of("hyperlane", "obs-0.1"));
 		RATIOS.put("raw", List.of());
 		RATIOS.put("hyperlane-off", List.of("hyperlane"));
-		RATIOS.put("obs-off", List.of("obs-on"));
+		RATIOS.put("obs-off", List.of("obs-0.1", "obs-1.0"));
 	}
 
-	private static final List<String> SCENARIO_ORDER = List.of("s1", "s4", "s2", "s8", "s7", "s5", "s3", "s6");
+	/** The references hyperlane's losses are listed against. */
+	private static final List<String> LOSS_BASES = List.of("vanilla", "vanilla-obs");
+
+	private static final List<String> SCENARIO_ORDER = List.of("s1", "s4", "s2", "s8", "s7", "s9", "s5", "s3", "s6");
 
 	private final Map<String, Map<String, Map<String, Map<String, List<Double>>>>> data = new LinkedHashMap<>();
 
@@ -94,7 +100,8 @@ public final class Report {
 	}
 
 	private void write() throws IOException {
-		List<String> losses = new ArrayList<>();
+		Map<String, List<String>> losses = new LinkedHashMap<>();
+		LOSS_BASES.forEach((base) -> losses.put(base, new ArrayList<>()));
 		for (String scenario : SCENARIO_ORDER) {
 			Map<String, Map<String, Map<String, List<Double>>>> cases = this.data.get(scenario);
 			if (cases == null) {
@@ -126,19 +133,71 @@ public final class Report {
 			line("");
 			ratios(cases, metrics);
 			plots(scenario, cases, metrics);
-			collectLosses(scenario, cases, metrics, losses);
+			LOSS_BASES.forEach((base) -> collectLosses(scenario, cases, metrics, base, losses.get(base)));
 		}
-		line("### Where hyperlane is worse than vanilla");
-		line("");
-		if (losses.isEmpty()) {
-			line("On no figure of this run.");
-		}
-		else {
-			line("Every figure on which hyperlane's median is worse than vanilla's (\"within the spread\": the ranges "
-					+ "of the two overlap, so the difference is not beyond run-to-run noise):");
+		goals();
+		for (var byBase : losses.entrySet()) {
+			String base = byBase.getKey();
+			if (this.data.values().stream().noneMatch((cases) -> cases.values().stream()
+				.anyMatch((targets) -> targets.containsKey(base) && targets.containsKey("hyperlane")))) {
+				continue;
+			}
+			line("### Where hyperlane is worse than " + base);
 			line("");
-			losses.forEach(this::line);
+			if (byBase.getValue().isEmpty()) {
+				line("On no figure of this run.");
+			}
+			else {
+				line("Every figure on which hyperlane's median is worse than " + base + "'s (\"within the spread\": the "
+						+ "ranges of the two overlap, so the difference is not beyond run-to-run noise):");
+				line("");
+				byBase.getValue().forEach(this::line);
+			}
+			line("");
 		}
+	}
+
+	private void goals() {
+		List<String> rows = new ArrayList<>();
+		for (Goal goal : Goal.ALL) {
+			Map<String, Map<String, Map<String, List<Double>>>> cases = this.data.get(goal.scenario());
+			Metric figure = Metric.of(goal.metric()).orElseThrow();
+			if (cases == null) {
+				continue;
+			}
+			List<String> caseNames = new ArrayList<>(cases.keySet());
+			if (goal.lastCaseOnly()) {
+				caseNames = caseNames.subList(caseNames.size() - 1, caseNames.size());
+			}
+			for (String caseName : caseNames) {
+				Map<String, List<Double>> target = cases.get(caseName).get(goal.target());
+				Map<String, List<Double>> base = (goal.base() != null) ? cases.get(caseName).get(goal.base()) : null;
+				if (target == null || (goal.base() != null && base == null)) {
+					continue;
+				}
+				List<Double> values = target.get(goal.metric());
+				List<Double> reference = (base != null) ? base.get(goal.metric()) : null;
+				if (values == null || values.isEmpty() || (base != null && (reference == null || reference.isEmpty()))) {
+					continue;
+				}
+				double value = (reference != null) ? ratioValue(median(values), median(reference)) : median(values);
+				String shown = (reference != null) ? String.format(Locale.ROOT, "%.2f", value) : format(value, figure);
+				rows.add("| " + goal.describe(figure) + " | " + goal.scenario().toUpperCase(Locale.ROOT) + " " + caseName
+						+ " | " + shown + " | " + (Double.isNaN(value) ? "NA" : (goal.met(value) ? "met" : "**missed**"))
+						+ " | " + goal.source() + " |");
+			}
+		}
+		if (rows.isEmpty()) {
+			return;
+		}
+		line("### Goals");
+		line("");
+		line("The bounds the project has set (ratios of medians of this run; S4's goals apply to its highest "
+				+ "connection count, where the caller is CPU-bound):");
+		line("");
+		line("| goal | case | value | | from |");
+		line("|---|---|---|---|---|");
+		rows.forEach(this::line);
 		line("");
 	}
 
@@ -251,10 +310,10 @@ public final class Report {
 	}
 
 	private void collectLosses(String scenario, Map<String, Map<String, Map<String, List<Double>>>> cases,
-			List<Metric> metrics, List<String> losses) {
+			List<Metric> metrics, String base, List<String> losses) {
 		for (var byCase : cases.entrySet()) {
 			Map<String, List<Double>> hyperlane = byCase.getValue().get("hyperlane");
-			Map<String, List<Double>> vanilla = byCase.getValue().get("vanilla");
+			Map<String, List<Double>> vanilla = byCase.getValue().get(base);
 			if (hyperlane == null || vanilla == null) {
 				continue;
 			}
@@ -268,7 +327,7 @@ public final class Report {
 				String spread = (h.size() < 2 || v.size() < 2) ? ", one run: no spread to compare with"
 						: (overlap ? ", within the spread" : ", beyond the spread");
 				losses.add("- " + scenario.toUpperCase(Locale.ROOT) + " " + byCase.getKey() + ", " + metric.label() + ": "
-						+ format(median(h), metric) + " vs " + format(median(v), metric) + " (hyperlane/vanilla "
+						+ format(median(h), metric) + " vs " + format(median(v), metric) + " (hyperlane/" + base + " "
 						+ String.format(Locale.ROOT, "%.2f", ratioValue(median(h), median(v))) + ")"
 						+ spread);
 			}
