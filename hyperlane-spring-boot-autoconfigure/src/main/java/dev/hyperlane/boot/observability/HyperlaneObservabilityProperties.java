@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class HyperlaneObservabilityProperties {
 
 	/**
-	 * Whether Hyperlane turns on Reactor Netty's meters and its own, and sets the tracing defaults.
+	 * Whether Hyperlane publishes its own meters, the pool, allocator and event-loop gauges and the latency
+	 * histograms, and opens the request's trace scope while a handler runs.
 	 */
 	private boolean enabled = true;
 
@@ -59,14 +60,17 @@ public class HyperlaneObservabilityProperties {
 	public static class Metrics {
 
 		/**
-		 * Whether the server records reactor.netty.http.server.* meters (uri tag: the route template).
+		 * Whether the server also records Reactor Netty's reactor.netty.http.server.* meters (uri tag: the route
+		 * template), a second instrumentation of every request next to Spring's http.server.requests; it cost 13 %
+		 * of the CPU per request in benchmarks/README.md (S7).
 		 */
-		private boolean server = true;
+		private boolean server;
 
 		/**
-		 * Whether the clients record reactor.netty.http.client.* meters (uri tag: the request's URI template).
+		 * Whether the clients also record Reactor Netty's reactor.netty.http.client.* meters (uri tag: the
+		 * request's URI template), a second instrumentation of every call next to Spring's http.client.requests.
 		 */
-		private boolean client = true;
+		private boolean client;
 
 		/**
 		 * Whether the reactor.netty.connection.provider.* gauges of the connection pools are published.
@@ -74,14 +78,14 @@ public class HyperlaneObservabilityProperties {
 		private boolean pools = true;
 
 		/**
-		 * Whether the reactor.netty.bytebuf.allocator.* gauges (registered by Reactor Netty along with the server
-		 * or client meters) and the hyperlane.direct.memory.* gauges are published.
+		 * Whether the hyperlane.direct.memory.* gauges, and the reactor.netty.bytebuf.allocator.* ones Reactor
+		 * Netty registers along with its server or client meters, are published.
 		 */
 		private boolean allocator = true;
 
 		/**
-		 * Whether the reactor.netty.eventloop.pending.tasks gauges (registered by Reactor Netty along with the
-		 * server or client meters) are published.
+		 * Whether the hyperlane.eventloop.pending.tasks gauges, and the reactor.netty.eventloop.pending.tasks ones
+		 * Reactor Netty registers along with its server or client meters, are published.
 		 */
 		private boolean eventLoop = true;
 
@@ -111,9 +115,10 @@ public class HyperlaneObservabilityProperties {
 		}
 
 		/**
-		 * Histogram buckets of the reactor.netty.http.server.response.time and
-		 * reactor.netty.http.client.response.time timers, for latency percentiles in Prometheus
-		 * (histogram_quantile); applied unless a histogram is configured for them otherwise. Empty for none.
+		 * Histogram buckets of the request timers (http.server.requests, http.client.requests and, when turned on,
+		 * reactor.netty.http.server.response.time and reactor.netty.http.client.response.time), for latency
+		 * percentiles in Prometheus (histogram_quantile); applied unless a histogram is configured for them
+		 * otherwise. Empty for none.
 		 */
 		private List<Duration> latencyBuckets = new ArrayList<>(List.of(Duration.ofMillis(5), Duration.ofMillis(10),
 				Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -199,9 +204,26 @@ public class HyperlaneObservabilityProperties {
 
 		/**
 		 * Whether Reactor Netty's connection-level spans (connect, address resolution, TLS handshake) are
-		 * recorded; the request-level ones stay with Spring's instrumentation so nothing is duplicated.
+		 * recorded; the request-level ones stay with Spring's instrumentation so nothing is duplicated. Turns on
+		 * Reactor Netty's client meters too, which carry them.
 		 */
 		private boolean connectionSpans = false;
+
+		/**
+		 * Whether the server request's observation is made current (trace ids in the logging MDC) while a WebFlux
+		 * handler runs on the event loop, with Spring Boot's default spring.reactor.context-propagation=limited.
+		 * Log lines after an asynchronous hop (a WebClient answer, a database call) need
+		 * spring.reactor.context-propagation=auto, which costs more per request (benchmarks/README.md, S7).
+		 */
+		private boolean handlerScope = true;
+
+		public boolean isHandlerScope() {
+			return this.handlerScope;
+		}
+
+		public void setHandlerScope(boolean handlerScope) {
+			this.handlerScope = handlerScope;
+		}
 
 		public boolean isLoadBalancerInstance() {
 			return this.loadBalancerInstance;

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * or the client package register on their own: {@code reactor.netty.connection.provider.*} ({@code pools}),
  * {@code reactor.netty.bytebuf.allocator.*} ({@code allocator}) and {@code reactor.netty.eventloop.*}
  * ({@code event-loop}). A denied meter is a no-op meter in Micrometer. Also gives the request timers
- * ({@code reactor.netty.http.server.response.time}, {@code reactor.netty.http.client.response.time}) fixed histogram
+ * ({@code http.server.requests}, {@code http.client.requests} and, when turned on,
+ * {@code reactor.netty.http.server.response.time}, {@code reactor.netty.http.client.response.time}) fixed histogram
  * buckets ({@code latency-buckets}, 11 by default: 5 ms to 10 s) when nothing else configured a histogram for them,
  * so dashboards can compute percentiles with {@code histogram_quantile}; fixed buckets keep the series count at 12
  * per tag set, where Micrometer's percentile histogram would add about 70.
@@ -41,6 +42,7 @@ public final class MeterGroupSwitches implements MeterFilter {
 		}
 		if (!metrics.isEventLoop()) {
 			denied.add("reactor.netty.eventloop.");
+			denied.add("hyperlane.eventloop.");
 		}
 		this.deniedPrefixes = List.copyOf(denied);
 		this.latencyBucketsNanos = metrics.getLatencyBuckets().stream().mapToDouble(Duration::toNanos).sorted()
@@ -60,7 +62,8 @@ public final class MeterGroupSwitches implements MeterFilter {
 	}
 
 	private static boolean isResponseTime(String name) {
-		return name.equals("reactor.netty.http.server.response.time")
+		return name.equals("http.server.requests") || name.equals("http.client.requests")
+				|| name.equals("reactor.netty.http.server.response.time")
 				|| name.equals("reactor.netty.http.client.response.time");
 	}
 

@@ -6,8 +6,12 @@ import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
 import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportResources;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.tracing.Tracer;
 import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
@@ -28,32 +33,39 @@ import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorB
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebFilter;
 
 /**
  * Observability with {@code hyperlane.observability.*}, on Micrometer (meters, observations) and Micrometer
  * Tracing (spans, here bridged to OpenTelemetry by the starter):
  * <ul>
- * <li>Reactor Netty's server and client meters, which Spring Boot leaves off (spring-boot #19388), with the route
- * template ({@link RouteTemplates}) or the request's URI template ({@link ClientUriTemplates}) as {@code uri} tag,
- * and a {@link UriTagCap} on its values (default 100) for every {@code reactor.netty.*} meter;</li>
+ * <li>fixed latency histogram buckets on Spring's {@code http.server.requests} and {@code http.client.requests}
+ * timers, the one instrumentation of each request ({@link MeterGroupSwitches});</li>
+ * <li>on request ({@code hyperlane.observability.metrics.server|client=true}), Reactor Netty's own server and client
+ * meters, which Spring Boot leaves off (spring-boot #19388), with the route template ({@link RouteTemplates}) or the
+ * request's URI template ({@link ClientUriTemplates}) as {@code uri} tag, and a {@link UriTagCap} on its values
+ * (default 100) for every {@code reactor.netty.*} meter; off by default, as a second instrumentation of every
+ * request they cost 13 % of the CPU per request (benchmarks/README.md, S7);</li>
  * <li>the pool, allocator and event-loop gauges Reactor Netty and the client register, switchable per group
  * ({@link MeterGroupSwitches}), direct memory against its ceiling ({@link DirectMemoryMeters});</li>
  * <li>load-balancer meters per instance ({@link LoadBalancerMeters}) and retry meters per service
  * ({@link ClientRetryMeters});</li>
  * <li>the chosen instance on {@code WebClient} spans ({@link LoadBalancerInstanceTag}), optional connection-level
- * spans ({@link ConnectionSpans}), and {@code spring.reactor.context-propagation=auto} as a default
- * ({@link ObservabilityEnvironmentPostProcessor});</li>
+ * spans ({@link ConnectionSpans}), and the request's trace ids in the log lines of WebFlux handlers with Spring
+ * Boot's default {@code spring.reactor.context-propagation=limited} ({@link ObservationScopeWebFilter});</li>
  * <li>the {@code observability} section of the {@code hyperlane} endpoint.</li>
  * </ul>
  * Backs off with {@code hyperlane.enabled=false} or {@code hyperlane.observability.enabled=false}, or without
  * Micrometer; each bean backs off when the application defines its own.
  */
-@AutoConfiguration(after = { ServerAutoConfiguration.class, ClientAutoConfiguration.class,
+@AutoConfiguration(after = { TransportAutoConfiguration.class, ServerAutoConfiguration.class, ClientAutoConfiguration.class,
 		LoadBalancerAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
 				"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
@@ -95,18 +107,26 @@ public final class ObservabilityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(TransportResources.class)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.event-loop", matchIfMissing = true)
+	EventLoopMeters hyperlaneEventLoopMeters(TransportResources transport) {
+		return new EventLoopMeters(transport.loopResources().group());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ObservabilitySection hyperlaneObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
 			ObjectProvider<RouteTemplates> routes, ObjectProvider<ConnectionSpans> connectionSpans,
-			Environment environment) {
+			ObjectProvider<ObservationScopeWebFilter> handlerScope, Environment environment) {
 		@Nullable RouteTemplates routeTemplates = routes.getIfAvailable();
 		return new ObservabilitySection(properties, cap, routeTemplates, connectionSpans.getIfAvailable() != null,
-				environment);
+				environment, handlerScope.getIfAvailable() != null);
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.server", matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.server")
 	static class ServerMetricsConfiguration {
 
 		@Bean
@@ -126,8 +146,30 @@ public final class ObservabilityAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ HttpClient.class, WebClient.class, WebClientCustomizer.class,
 			ReactorClientHttpConnectorBuilder.class, ClientHttpConnectorBuilderCustomizer.class })
-	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.client", matchIfMissing = true)
+	@Conditional(ClientMetricsConfiguration.OnReactorNettyClientMeters.class)
 	static class ClientMetricsConfiguration {
+
+		/**
+		 * Reactor Netty's client meters are on when asked for, or when connection-level spans are, which Reactor
+		 * Netty reports through the same instrumentation.
+		 */
+		static final class OnReactorNettyClientMeters extends AnyNestedCondition {
+
+			OnReactorNettyClientMeters() {
+				super(ConfigurationPhase.REGISTER_BEAN);
+			}
+
+			@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.client")
+			static final class Asked {
+
+			}
+
+			@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.connection-spans")
+			static final class ConnectionSpansOn {
+
+			}
+
+		}
 
 		@Bean
 		@ConditionalOnMissingBean
@@ -198,6 +240,21 @@ public final class ObservabilityAutoConfiguration {
 					filters.add(tag);
 				}
 			});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ContextSnapshotFactory.class, ObservationThreadLocalAccessor.class, WebFilter.class })
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.handler-scope", matchIfMissing = true)
+	@ConditionalOnProperty(name = "spring.reactor.context-propagation", havingValue = "limited", matchIfMissing = true)
+	static class HandlerScopeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ObservationScopeWebFilter hyperlaneObservationScopeWebFilter() {
+			return new ObservationScopeWebFilter();
 		}
 
 	}

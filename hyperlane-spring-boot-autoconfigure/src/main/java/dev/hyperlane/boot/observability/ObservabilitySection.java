@@ -29,6 +29,8 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	private final Environment environment;
 
+	private final boolean handlerScope;
+
 	/**
 	 * Create the section.
 	 * @param properties the observability properties
@@ -36,9 +38,12 @@ public final class ObservabilitySection implements HyperlaneSection {
 	 * @param routes the server's route templates, or {@code null} when server meters are off
 	 * @param connectionSpans whether connection-level spans are installed
 	 * @param environment the environment, for Spring Boot's tracing settings
+	 * @param handlerScope whether the request's observation is made current while a handler runs
+	 * ({@link ObservationScopeWebFilter})
 	 */
 	public ObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
-			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment) {
+			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope) {
+		this.handlerScope = handlerScope;
 		this.properties = properties;
 		this.cap = cap;
 		this.routes = routes;
@@ -75,6 +80,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		description.put("uriTags", uriTags);
 		Map<String, Object> tracing = new LinkedHashMap<>();
 		tracing.put("contextPropagation", this.environment.getProperty("spring.reactor.context-propagation", "limited"));
+		tracing.put("handlerScope", this.handlerScope);
 		tracing.put("samplingProbability", this.environment.getProperty("management.tracing.sampling.probability", "0.1"));
 		tracing.put("otlpEndpoint",
 				this.environment.getProperty("management.opentelemetry.tracing.export.otlp.endpoint", "(not set)"));

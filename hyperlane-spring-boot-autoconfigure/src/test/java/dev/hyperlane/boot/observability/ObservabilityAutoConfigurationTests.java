@@ -15,14 +15,11 @@ import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Metrics;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,12 +37,13 @@ class ObservabilityAutoConfigurationTests {
 		.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
 
 	@Test
-	void everyGroupIsOnByDefault() {
+	void oneInstrumentationPerRequestByDefault() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(UriTagCap.class)
-				.hasSingleBean(RouteTemplates.class)
-				.hasSingleBean(ObservabilityServerCustomizer.class)
-				.hasSingleBean(ClientUriTemplates.class)
+				.doesNotHaveBean(RouteTemplates.class)
+				.doesNotHaveBean(ObservabilityServerCustomizer.class)
+				.doesNotHaveBean(ClientUriTemplates.class)
+				.hasSingleBean(ObservationScopeWebFilter.class)
 				.hasSingleBean(ClientRetryMeters.class)
 				.hasSingleBean(DirectMemoryMeters.class)
 				.hasSingleBean(ObservabilitySection.class)
@@ -55,30 +53,53 @@ class ObservabilityAutoConfigurationTests {
 			Map<String, Object> metrics = (Map<String, Object>) context.getBean(ObservabilitySection.class)
 				.describe()
 				.get("metrics");
-			assertThat(metrics).containsEntry("server", true).containsEntry("pools", true);
+			assertThat(metrics).containsEntry("server", false).containsEntry("client", false)
+				.containsEntry("pools", true);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> tracing = (Map<String, Object>) context.getBean(ObservabilitySection.class)
+				.describe()
+				.get("tracing");
+			assertThat(tracing).containsEntry("contextPropagation", "limited").containsEntry("handlerScope", true);
 		});
+	}
+
+	@Test
+	void reactorNettyMetersCanBeTurnedOn() {
+		this.runner
+			.withPropertyValues("hyperlane.observability.metrics.server=true",
+					"hyperlane.observability.metrics.client=true")
+			.run((context) -> assertThat(context).hasSingleBean(RouteTemplates.class)
+				.hasSingleBean(ObservabilityServerCustomizer.class)
+				.hasSingleBean(ClientUriTemplates.class));
+	}
+
+	@Test
+	void handlerScopeStepsAsideForAutomaticContextPropagationAndCanBeSwitchedOff() {
+		this.runner.withPropertyValues("spring.reactor.context-propagation=auto")
+			.run((context) -> assertThat(context).doesNotHaveBean(ObservationScopeWebFilter.class));
+		this.runner.withPropertyValues("hyperlane.observability.tracing.handler-scope=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ObservationScopeWebFilter.class));
+		this.runner.withPropertyValues("spring.reactor.context-propagation=limited")
+			.run((context) -> assertThat(context).hasSingleBean(ObservationScopeWebFilter.class));
 	}
 
 	@Test
 	void backsOffWhenSwitchedOff() {
 		this.runner.withPropertyValues("hyperlane.observability.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class)
-				.doesNotHaveBean(ObservabilityServerCustomizer.class)
+				.doesNotHaveBean(ObservationScopeWebFilter.class)
 				.doesNotHaveBean(ObservabilitySection.class));
 		this.runner.withPropertyValues("hyperlane.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class)
+				.doesNotHaveBean(ObservationScopeWebFilter.class));
 	}
 
 	@Test
 	void eachGroupCanBeSwitchedOff() {
 		this.runner
-			.withPropertyValues("hyperlane.observability.metrics.server=false",
-					"hyperlane.observability.metrics.client=false", "hyperlane.observability.metrics.retries=false",
+			.withPropertyValues("hyperlane.observability.metrics.retries=false",
 					"hyperlane.observability.metrics.allocator=false")
 			.run((context) -> assertThat(context).hasSingleBean(UriTagCap.class)
-				.doesNotHaveBean(RouteTemplates.class)
-				.doesNotHaveBean(ObservabilityServerCustomizer.class)
-				.doesNotHaveBean(ClientUriTemplates.class)
 				.doesNotHaveBean(ClientRetryMeters.class)
 				.doesNotHaveBean(DirectMemoryMeters.class));
 	}
@@ -138,32 +159,12 @@ class ObservabilityAutoConfigurationTests {
 		assertThat(registry.find("reactor.netty.eventloop.pending.tasks").gauge()).isNotNull();
 		Timer timer = registry.timer("reactor.netty.http.server.response.time", "uri", "/items/{id}");
 		assertThat(timer.takeSnapshot().histogramCounts()).hasSize(11);
+		assertThat(registry.timer("http.server.requests", "uri", "/items/{id}").takeSnapshot().histogramCounts())
+			.hasSize(11);
+		assertThat(registry.timer("http.client.requests", "uri", "/pay/{id}").takeSnapshot().histogramCounts())
+			.hasSize(11);
 		assertThat(registry.timer("reactor.netty.http.server.data.sent.time").takeSnapshot().histogramCounts())
 			.isEmpty();
-	}
-
-	@Test
-	void contextPropagationDefaultsToAutoAndTheApplicationWins() {
-		ObservabilityEnvironmentPostProcessor processor = new ObservabilityEnvironmentPostProcessor();
-		StandardEnvironment plain = new StandardEnvironment();
-		processor.postProcessEnvironment(plain, new SpringApplication());
-		assertThat(plain.getProperty("spring.reactor.context-propagation")).isEqualTo("auto");
-		StandardEnvironment set = new StandardEnvironment();
-		set.getPropertySources()
-			.addFirst(new MapPropertySource("application", Map.of("spring.reactor.context-propagation", "limited")));
-		processor.postProcessEnvironment(set, new SpringApplication());
-		assertThat(set.getProperty("spring.reactor.context-propagation")).isEqualTo("limited");
-		StandardEnvironment defaults = new StandardEnvironment();
-		defaults.getPropertySources()
-			.addLast(new MapPropertySource("defaultProperties", Map.of("spring.reactor.context-propagation", "limited")));
-		processor.postProcessEnvironment(defaults, new SpringApplication());
-		assertThat(defaults.getPropertySources().contains(ObservabilityEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
-			.isFalse();
-		StandardEnvironment off = new StandardEnvironment();
-		off.getPropertySources()
-			.addFirst(new MapPropertySource("application", Map.of("hyperlane.observability.enabled", "false")));
-		processor.postProcessEnvironment(off, new SpringApplication());
-		assertThat(off.getProperty("spring.reactor.context-propagation")).isNull();
 	}
 
 	@Test

@@ -9,8 +9,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Hooks;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -23,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WebClient}, each exporting its spans to an in-test OpenTelemetry exporter: one checkout makes one trace, the
  * payments server span is the child of the storefront's client span (W3C {@code traceparent} crossed the wire),
  * which is the child of the storefront's server span and names the chosen instance; the log lines both
- * applications write while serving it carry the trace id ({@code spring.reactor.context-propagation=auto}). With
+ * applications write in their handlers carry the trace id with Spring Boot's default
+ * {@code spring.reactor.context-propagation=limited} ({@link ObservationScopeWebFilter}), and so does the line
+ * written after the {@code WebClient} answer when the application sets {@code auto}. With
  * connection-level spans on, the storefront's new connection to payments has a {@code connect} span in the same
  * trace, and the call still has one client span (Reactor Netty's request-level observation is not traced).
  */
@@ -33,13 +37,43 @@ class TracePropagationTests {
 	private static final String[] TRACING = { "management.tracing.sampling.probability=1.0",
 			"management.opentelemetry.tracing.export.schedule-delay=50ms" };
 
+	@AfterEach
+	void automaticContextPropagationOff() {
+		// Spring Boot turns Reactor's global hook on for spring.reactor.context-propagation=auto and never off
+		Hooks.disableAutomaticContextPropagation();
+	}
+
 	@Test
-	void oneTraceAcrossTwoApplicationsAndInTheirLogLines(CapturedOutput output) throws InterruptedException {
+	void handlerLogLinesCarryTheTraceIdWithBootsDefaultContextPropagation(CapturedOutput output)
+			throws InterruptedException {
 		InMemorySpanExporter paymentsSpans = InMemorySpanExporter.create();
 		InMemorySpanExporter storefrontSpans = InMemorySpanExporter.create();
 		try (ConfigurableApplicationContext payments = start(paymentsSpans, "spring.application.name=payments");
 				ConfigurableApplicationContext storefront = start(storefrontSpans,
+						"spring.application.name=storefront",
+						"spring.cloud.discovery.client.simple.instances.payments[0].uri=http://127.0.0.1:"
+								+ ObservedApp.port(payments))) {
+			String body = ObservedApp.get("http://127.0.0.1:" + ObservedApp.port(storefront) + "/checkout/4712");
+			assertThat(body).isEqualTo("paid 4712");
+			String traceId = await(storefrontSpans, SpanKind.SERVER, "/checkout/").getTraceId();
+			assertThat(await(paymentsSpans, SpanKind.SERVER, "/pay/").getTraceId()).isEqualTo(traceId);
+			List<String> lines = output.getAll().lines().filter((line) -> line.contains("4712")).toList();
+			assertThat(lines).filteredOn((line) -> line.contains("checkout 4712 calls payments")).hasSize(1)
+				.allMatch((line) -> line.contains(traceId));
+			assertThat(lines).filteredOn((line) -> line.contains("authorizing payment 4712")).hasSize(1)
+				.allMatch((line) -> line.contains(traceId));
+		}
+	}
+
+	@Test
+	void oneTraceAcrossTwoApplicationsAndInTheirLogLines(CapturedOutput output) throws InterruptedException {
+		InMemorySpanExporter paymentsSpans = InMemorySpanExporter.create();
+		InMemorySpanExporter storefrontSpans = InMemorySpanExporter.create();
+		try (ConfigurableApplicationContext payments = start(paymentsSpans, "spring.application.name=payments",
+				"spring.reactor.context-propagation=auto");
+				ConfigurableApplicationContext storefront = start(storefrontSpans,
 						"spring.application.name=storefront", "hyperlane.observability.tracing.connection-spans=true",
+						"spring.reactor.context-propagation=auto",
 						"spring.cloud.discovery.client.simple.instances.payments[0].uri=http://127.0.0.1:"
 								+ ObservedApp.port(payments))) {
 			String body = ObservedApp.get("http://127.0.0.1:" + ObservedApp.port(storefront) + "/checkout/4711");

@@ -30,7 +30,8 @@ class UriTagCapIntegrationTests {
 
 	@Test
 	void tenThousandRawUrisProduceAtMostTheCapOfTagValues() {
-		try (ConfigurableApplicationContext context = ObservedApp.start()) {
+		try (ConfigurableApplicationContext context = ObservedApp.start("hyperlane.observability.metrics.server=true",
+				"hyperlane.observability.metrics.client=true")) {
 			int port = ObservedApp.port(context);
 			WebClient client = context.getBean(WebClient.Builder.class).build();
 			Long done = Flux.range(0, REQUESTS)
