@@ -6,8 +6,10 @@ import java.util.function.Function;
 
 import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,7 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.client.RestClient;
 
@@ -63,7 +66,8 @@ public final class ClientAutoConfiguration {
 	HyperlaneClientHttpConnector hyperlaneClientHttpConnector(HyperlaneClientProperties properties,
 			TransportResources transport, ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, Environment environment) {
+		rejectListenerOptions(properties, new ExplicitProperties(environment));
 		ReactorClientHttpConnectorBuilder base = (connectorBuilder
 			.getIfAvailable() instanceof ReactorClientHttpConnectorBuilder reactor) ? reactor
 					: ClientHttpConnectorBuilder.reactor();
@@ -84,6 +88,32 @@ public final class ClientAutoConfiguration {
 				meterBinder, connectorFactory(base, defaults, bootSettings), sslBundle(defaults, sslBundles));
 		fallback.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 		return new HyperlaneClientHttpConnector(services, fallback);
+	}
+
+	/**
+	 * Fail on a socket option of listening sockets set for a client (backlog, reuse-address, reuse-port,
+	 * tcp-fast-open): the client's socket options do not offer them, so binding would drop them without a word.
+	 */
+	private static void rejectListenerOptions(HyperlaneClientProperties properties, ExplicitProperties explicit) {
+		Map<String, String> prefixes = new LinkedHashMap<>();
+		prefixes.put("hyperlane.client.defaults", "hyperlane.client.defaults");
+		// a service key may hold dots (a host name): the bracketed form names it as one element
+		properties.getServices()
+			.keySet()
+			.forEach((service) -> prefixes.put("hyperlane.client.services." + service,
+					"hyperlane.client.services[" + service + "]"));
+		for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
+			for (SocketOption option : SocketOption.values()) {
+				String property = prefix.getKey() + ".socket." + option.propertyName();
+				if (option.listenerOnly()
+						&& explicit.isSet(prefix.getValue() + ".socket." + option.propertyName())) {
+					throw new HyperlaneSettingException(property,
+							"applies to listening sockets only, and a client has none",
+							"Remove " + property + "; the server's listening socket is tuned with hyperlane.server.socket."
+									+ option.propertyName() + ".");
+				}
+			}
+		}
 	}
 
 	private static @Nullable SslBundle sslBundle(ClientSettings settings, ObjectProvider<SslBundles> sslBundles) {
@@ -123,9 +153,13 @@ public final class ClientAutoConfiguration {
 					"Spring Boot's spring.http.clients.connect-timeout is set and wins"));
 		}
 		if (bootSettings.readTimeout() != null) {
+			// Boot applies it as Reactor Netty's responseTimeout: the longest pause between any two reads
+			String reason = "Spring Boot's spring.http.clients.read-timeout is set and wins, with Boot's meaning:"
+					+ " the longest pause between any two reads, headers and body";
 			overrides.put("response-timeout", new EffectiveSetting("spring.http.clients.read-timeout",
-					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY,
-					"Spring Boot's spring.http.clients.read-timeout is set and wins"));
+					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY, reason));
+			overrides.put("read-idle-timeout", new EffectiveSetting("spring.http.clients.read-timeout",
+					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY, reason));
 		}
 		return overrides;
 	}
