@@ -6,7 +6,6 @@ import java.util.function.Function;
 
 import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
-import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.SocketOption;
@@ -25,6 +24,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
@@ -67,7 +70,7 @@ public final class ClientAutoConfiguration {
 			TransportResources transport, ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters,
 			ObjectProvider<SslBundles> sslBundles, Environment environment) {
-		rejectListenerOptions(properties, new ExplicitProperties(environment));
+		rejectListenerOptions(environment);
 		ReactorClientHttpConnectorBuilder base = (connectorBuilder
 			.getIfAvailable() instanceof ReactorClientHttpConnectorBuilder reactor) ? reactor
 					: ClientHttpConnectorBuilder.reactor();
@@ -93,24 +96,28 @@ public final class ClientAutoConfiguration {
 	/**
 	 * Fail on a socket option of listening sockets set for a client (backlog, reuse-address, reuse-port,
 	 * tcp-fast-open): the client's socket options do not offer them, so binding would drop them without a word.
+	 * Property names are read from the environment, as a service with no other setting is not bound at all.
 	 */
-	private static void rejectListenerOptions(HyperlaneClientProperties properties, ExplicitProperties explicit) {
-		Map<String, String> prefixes = new LinkedHashMap<>();
-		prefixes.put("hyperlane.client.defaults", "hyperlane.client.defaults");
-		// a service key may hold dots (a host name): the bracketed form names it as one element
-		properties.getServices()
-			.keySet()
-			.forEach((service) -> prefixes.put("hyperlane.client.services." + service,
-					"hyperlane.client.services[" + service + "]"));
-		for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
-			for (SocketOption option : SocketOption.values()) {
-				String property = prefix.getKey() + ".socket." + option.propertyName();
-				if (option.listenerOnly()
-						&& explicit.isSet(prefix.getValue() + ".socket." + option.propertyName())) {
-					throw new HyperlaneSettingException(property,
-							"applies to listening sockets only, and a client has none",
-							"Remove " + property + "; the server's listening socket is tuned with hyperlane.server.socket."
-									+ option.propertyName() + ".");
+	private static void rejectListenerOptions(Environment environment) {
+		ConfigurationPropertyName client = ConfigurationPropertyName.of("hyperlane.client");
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (!(source instanceof IterableConfigurationPropertySource names)) {
+				continue;
+			}
+			for (ConfigurationPropertyName name : names) {
+				int elements = name.getNumberOfElements();
+				if (!client.isAncestorOf(name) || elements < 4
+						|| !"socket".equals(name.getElement(elements - 2, ConfigurationPropertyName.Form.DASHED))) {
+					continue;
+				}
+				String last = name.getLastElement(ConfigurationPropertyName.Form.DASHED);
+				for (SocketOption option : SocketOption.values()) {
+					if (option.listenerOnly() && option.propertyName().equals(last)) {
+						throw new HyperlaneSettingException(name.toString(),
+								"applies to listening sockets only, and a client has none",
+								"Remove " + name + "; the server's listening socket is tuned with hyperlane.server.socket."
+										+ last + ".");
+					}
 				}
 			}
 		}

@@ -97,6 +97,27 @@ class ClientAutoConfigurationTests {
 		this.runner.withPropertyValues("hyperlane.client.defaults.retry.budget-percent=150")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("hyperlane.client.defaults.retry.budget-percent"));
+		this.runner.withPropertyValues("hyperlane.client.defaults.read-idle-timeout=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("hyperlane.client.defaults.read-idle-timeout"));
+		this.runner.withPropertyValues("hyperlane.client.services.feed.streaming-media-types=text/*")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("hyperlane.client.services.feed.streaming-media-types"));
+	}
+
+	@Test
+	void listeningSocketOptionsSetForAClientFailStartWithThePropertyName() {
+		Map<String, String> cases = Map.of("hyperlane.client.defaults.socket.backlog=128",
+				"hyperlane.client.defaults.socket.backlog", "hyperlane.client.services.payments.socket.reuse-port=true",
+				"hyperlane.client.services.payments.socket.reuse-port",
+				"hyperlane.client.services[api.example.com].socket.tcp-fast-open=5",
+				"hyperlane.client.services[api.example.com].socket.tcp-fast-open");
+		cases.forEach((setting, property) -> this.runner.withPropertyValues(setting)
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo(property);
+					assertThat(ex.getMessage()).contains("listening sockets only");
+				})));
 	}
 
 	@Test
