@@ -161,6 +161,28 @@ class ClientAutoConfigurationTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void sectionShowsTheTimeoutsWithTheirSources() {
+		this.runner.withPropertyValues("hyperlane.client.services.downloads.read-idle-timeout=30s").run((context) -> {
+			Map<String, Object> section = context.getBean(ClientSection.class).describe();
+			Map<String, Object> downloads = (Map<String, Object>) ((Map<String, Object>) section.get("downloads"))
+				.get("settings");
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.services.downloads.read-idle-timeout"))
+				.containsEntry("value", "30s")
+				.containsEntry("source", SettingSource.PROPERTY.displayName());
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.response-timeout"))
+				.containsEntry("value", "10s")
+				.containsEntry("source", SettingSource.DEFAULT.displayName());
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.streaming-media-types"))
+				.containsEntry("source", SettingSource.DEFAULT.displayName());
+			Map<String, Object> fallback = (Map<String, Object>) ((Map<String, Object>) section.get("default"))
+				.get("settings");
+			assertThat((Map<String, Object>) fallback.get("hyperlane.client.defaults.read-idle-timeout"))
+				.containsEntry("value", "unset");
+		});
+	}
+
+	@Test
 	void sectionShowsServicesAndAdvice() {
 		this.runner.withPropertyValues("hyperlane.client.services.payments.max-connections=16").run((context) -> {
 			ClientSection section = context.getBean(ClientSection.class);
