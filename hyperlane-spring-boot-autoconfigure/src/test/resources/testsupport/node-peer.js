@@ -11,6 +11,9 @@
 //   GET  /hello             200 {"hello":"world"}
 //   POST /echo              200 with the request body and content type
 //   GET  /slow?ms=N         200 "slept N" after N milliseconds
+//   GET  /pause?ms=N&type=T 200 with Content-Type T (default application/octet-stream), chunked: a first part at
+//                           once, a second part N milliseconds later, then the end; for text/event-stream the
+//                           parts are the events "data: one" and "data: two", else the lines "one" and "two"
 //   GET  /__count?path=/x   200 text/plain: how many requests /x has seen (queries to /__count are not counted)
 // Every other request is counted too and answered 404.
 'use strict';
@@ -51,6 +54,15 @@ const server = http.createServer((req, res) => {
   else if (path === '/slow' && req.method === 'GET') {
     const ms = Math.max(0, Number.parseInt(url.searchParams.get('ms') || '0', 10) || 0);
     setTimeout(() => send(res, 200, 'text/plain', 'slept ' + ms), ms);
+  }
+  else if (path === '/pause' && req.method === 'GET') {
+    const ms = Math.max(0, Number.parseInt(url.searchParams.get('ms') || '0', 10) || 0);
+    const type = url.searchParams.get('type') || 'application/octet-stream';
+    const events = type.startsWith('text/event-stream');
+    res.writeHead(200, { 'Content-Type': type });
+    res.write(events ? 'data: one\n\n' : 'one\n');
+    const timer = setTimeout(() => res.end(events ? 'data: two\n\n' : 'two\n'), ms);
+    res.on('close', () => clearTimeout(timer));
   }
   else {
     req.resume();

@@ -4,18 +4,37 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.ArrayList;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.hyperlane.boot.client.ClientOptions;
+import dev.hyperlane.boot.client.ClientSettings;
+import dev.hyperlane.boot.transport.TransportAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportResources;
+import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The IDE metadata that the configuration processor generates: every {@code hyperlane.*} property is there with a
- * description, and the enum properties have value hints.
+ * plain-text description that does not repeat its default, the enum properties have value hints, list properties
+ * show their default, the client defaults shown are the ones applied, and a client is not offered the options of a
+ * listening socket.
  */
 class ConfigurationMetadataTests {
 
@@ -51,6 +70,131 @@ class ConfigurationMetadataTests {
 		List<String> hints = new ArrayList<>();
 		metadata.get("hints").forEach((hint) -> hints.add(hint.get("name").asText()));
 		assertThat(hints).contains("hyperlane.transport.type", "hyperlane.transport.allocator");
+	}
+
+	@Test
+	void descriptionsArePlainTextAndDoNotRepeatTheirDefault() throws IOException {
+		JsonNode metadata = hyperlaneMetadata();
+		List<JsonNode> described = new ArrayList<>();
+		metadata.get("properties").forEach(described::add);
+		metadata.get("groups").forEach(described::add);
+		for (JsonNode item : described) {
+			String name = item.get("name").asText();
+			String description = item.path("description").asText();
+			assertThat(description).as("description of " + name).doesNotContain("{@", "<code>", "<p>");
+			assertThat(description).as("description of " + name)
+				.doesNotContainPattern("(^|[.;:] )(Default|Defaults|By default)\\b")
+				.doesNotContainPattern("(?i)\\b(unset|off|on) by default");
+			JsonNode value = item.path("defaultValue");
+			if (value.isValueNode() && !value.isBoolean() && value.asText().matches(".*\\d.*")) {
+				assertThat(mentions(description, value.asText())).as("%s repeats its default %s", name, value)
+					.isFalse();
+			}
+		}
+	}
+
+	@Test
+	void listPropertiesShowTheirDefault() throws Exception {
+		JsonNode metadata = hyperlaneMetadata();
+		List<String> checked = new ArrayList<>();
+		for (JsonNode property : metadata.get("properties")) {
+			String name = property.get("name").asText();
+			if (!property.path("type").asText().startsWith("java.util.List") || !property.has("sourceType")) {
+				continue;
+			}
+			Object initial = initialValue(property.get("sourceType").asText(), name);
+			if (initial instanceof List<?> list && !list.isEmpty()) {
+				assertThat(property.path("defaultValue").isArray()).as("default of " + name).isTrue();
+				assertThat(property.get("defaultValue").size()).as("default of " + name).isEqualTo(list.size());
+				checked.add(name);
+			}
+		}
+		assertThat(checked).contains("hyperlane.loadbalancer.retry.status-codes",
+				"hyperlane.observability.metrics.latency-buckets", "hyperlane.server.compression.mime-types");
+	}
+
+	@Test
+	void clientDefaultsInTheMetadataAreTheDefaultsApplied() throws IOException {
+		JsonNode metadata = hyperlaneMetadata();
+		Map<String, JsonNode> byName = new HashMap<>();
+		metadata.get("properties").forEach((property) -> byName.put(property.get("name").asText(), property));
+		assertThat(byName).containsKeys("hyperlane.client.defaults.read-idle-timeout",
+				"hyperlane.client.defaults.streaming-media-types", "hyperlane.server.socket.backlog");
+		for (String listenerOption : List.of("backlog", "reuse-address", "reuse-port", "tcp-fast-open")) {
+			assertThat(byName).as("a client has no listening socket")
+				.doesNotContainKey("hyperlane.client.defaults.socket." + listenerOption);
+		}
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TransportAutoConfiguration.class))
+			.run((context) -> {
+				ClientSettings defaults = ClientSettings.resolve(null, new ClientOptions(), null,
+						context.getBean(TransportResources.class).socketOptionMapper());
+				List<String> checked = new ArrayList<>();
+				defaults.effective().forEach((key, setting) -> {
+					if (setting.source() != SettingSource.DEFAULT || setting.value() == null) {
+						return;
+					}
+					String name = key.startsWith("hyperlane.") ? key : "hyperlane.client.defaults." + key;
+					JsonNode documented = byName.get(name);
+					assertThat(documented).as(name).isNotNull();
+					assertThat(documented.has("defaultValue")).as("default of " + name).isTrue();
+					assertThat(sameValue(documented.get("defaultValue"), setting.value()))
+						.as("%s: metadata says %s, applied %s", name, documented.get("defaultValue"), setting.value())
+						.isTrue();
+					checked.add(name);
+				});
+				assertThat(checked).contains("hyperlane.client.defaults.response-timeout",
+						"hyperlane.client.defaults.streaming-media-types",
+						"hyperlane.client.defaults.socket.keep-alive-idle");
+			});
+	}
+
+	private static boolean mentions(String description, String value) {
+		List<String> forms = new ArrayList<>(List.of(value));
+		Matcher unit = Pattern.compile("(\\d+)([a-zA-Z]+)").matcher(value);
+		if (unit.matches()) {
+			forms.add(unit.group(1) + " " + unit.group(2));
+		}
+		if (value.endsWith(".0")) {
+			forms.add(value.substring(0, value.length() - 2));
+		}
+		return forms.stream()
+			.anyMatch((form) -> form.length() > 1
+					&& Pattern.compile("(?<![\\w.])" + Pattern.quote(form) + "(?!\\w)")
+						.matcher(description)
+						.find());
+	}
+
+	private static boolean sameValue(JsonNode documented, Object applied) {
+		if (applied instanceof Duration duration) {
+			return DurationStyle.detectAndParse(documented.asText()).equals(duration);
+		}
+		if (applied instanceof Number number) {
+			return documented.isNumber() && documented.asDouble() == number.doubleValue();
+		}
+		if (applied instanceof Boolean bool) {
+			return documented.isBoolean() && documented.asBoolean() == bool;
+		}
+		if (applied instanceof Enum<?> constant) {
+			return documented.asText().equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		}
+		if (applied instanceof List<?> list) {
+			List<String> values = new ArrayList<>();
+			documented.forEach((element) -> values.add(element.asText()));
+			return values.equals(list.stream().map(String::valueOf).toList());
+		}
+		return documented.asText().equals(String.valueOf(applied));
+	}
+
+	private static @Nullable Object initialValue(String sourceType, String name) throws Exception {
+		Class<?> type = Class.forName(sourceType);
+		Object instance = type.getDeclaredConstructor().newInstance();
+		String last = name.substring(name.lastIndexOf('.') + 1);
+		StringBuilder getter = new StringBuilder("get");
+		for (String word : last.split("-")) {
+			getter.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+		}
+		Method method = type.getMethod(getter.toString());
+		return method.invoke(instance);
 	}
 
 	private static JsonNode hyperlaneMetadata() throws IOException {

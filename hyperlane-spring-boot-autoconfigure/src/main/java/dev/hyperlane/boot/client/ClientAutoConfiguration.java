@@ -8,6 +8,7 @@ import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
@@ -34,6 +39,7 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.client.RestClient;
 
@@ -63,7 +69,8 @@ public final class ClientAutoConfiguration {
 	HyperlaneClientHttpConnector hyperlaneClientHttpConnector(HyperlaneClientProperties properties,
 			TransportResources transport, ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
 			ObjectProvider<HttpClientSettings> httpClientSettings, ObjectProvider<PoolMeterBinder> meters,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, Environment environment) {
+		rejectListenerOptions(environment);
 		ReactorClientHttpConnectorBuilder base = (connectorBuilder
 			.getIfAvailable() instanceof ReactorClientHttpConnectorBuilder reactor) ? reactor
 					: ClientHttpConnectorBuilder.reactor();
@@ -84,6 +91,36 @@ public final class ClientAutoConfiguration {
 				meterBinder, connectorFactory(base, defaults, bootSettings), sslBundle(defaults, sslBundles));
 		fallback.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 		return new HyperlaneClientHttpConnector(services, fallback);
+	}
+
+	/**
+	 * Fail on a socket option of listening sockets set for a client (backlog, reuse-address, reuse-port,
+	 * tcp-fast-open): the client's socket options do not offer them, so binding would drop them without a word.
+	 * Property names are read from the environment, as a service with no other setting is not bound at all.
+	 */
+	private static void rejectListenerOptions(Environment environment) {
+		ConfigurationPropertyName client = ConfigurationPropertyName.of("hyperlane.client");
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (!(source instanceof IterableConfigurationPropertySource names)) {
+				continue;
+			}
+			for (ConfigurationPropertyName name : names) {
+				int elements = name.getNumberOfElements();
+				if (!client.isAncestorOf(name) || elements < 4
+						|| !"socket".equals(name.getElement(elements - 2, ConfigurationPropertyName.Form.DASHED))) {
+					continue;
+				}
+				String last = name.getLastElement(ConfigurationPropertyName.Form.DASHED);
+				for (SocketOption option : SocketOption.values()) {
+					if (option.listenerOnly() && option.propertyName().equals(last)) {
+						throw new HyperlaneSettingException(name.toString(),
+								"applies to listening sockets only, and a client has none",
+								"Remove " + name + "; the server's listening socket is tuned with hyperlane.server.socket."
+										+ last + ".");
+					}
+				}
+			}
+		}
 	}
 
 	private static @Nullable SslBundle sslBundle(ClientSettings settings, ObjectProvider<SslBundles> sslBundles) {
@@ -123,9 +160,13 @@ public final class ClientAutoConfiguration {
 					"Spring Boot's spring.http.clients.connect-timeout is set and wins"));
 		}
 		if (bootSettings.readTimeout() != null) {
+			// Boot applies it as Reactor Netty's responseTimeout: the longest pause between any two reads
+			String reason = "Spring Boot's spring.http.clients.read-timeout is set and wins, with Boot's meaning:"
+					+ " the longest pause between any two reads, headers and body";
 			overrides.put("response-timeout", new EffectiveSetting("spring.http.clients.read-timeout",
-					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY,
-					"Spring Boot's spring.http.clients.read-timeout is set and wins"));
+					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY, reason));
+			overrides.put("read-idle-timeout", new EffectiveSetting("spring.http.clients.read-timeout",
+					bootSettings.readTimeout(), SettingSource.BOOT_PROPERTY, reason));
 		}
 		return overrides;
 	}

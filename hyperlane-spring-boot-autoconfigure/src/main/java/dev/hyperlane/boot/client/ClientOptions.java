@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.client;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.hyperlane.boot.transport.SocketOptionsProperties;
 import org.jspecify.annotations.Nullable;
@@ -15,115 +16,121 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 public class ClientOptions {
 
 	/**
-	 * Most connections open to one host of the service. Default 500, the pool size Spring Boot's WebClient uses.
+	 * Most connections open to one host of the service.
 	 */
 	private @Nullable Integer maxConnections;
 
 	/**
-	 * Most requests waiting for a connection when all are busy; further requests fail at once. Default: twice the
+	 * Most requests waiting for a connection when all are busy; further requests fail at once. Unset: twice the
 	 * max connections.
 	 */
 	private @Nullable Integer pendingAcquireMaxCount;
 
 	/**
-	 * Longest wait for a pooled connection before the request fails. Default 5s.
+	 * Longest wait for a pooled connection before the request fails.
 	 */
 	private @Nullable Duration pendingAcquireTimeout;
 
 	/**
-	 * Idle time after which a pooled connection is closed. Default 4s, below Node.js's 5 s keep-alive timeout and
-	 * every common proxy's.
+	 * Idle time after which a pooled connection is closed; keep it below the keep-alive timeout of the service and
+	 * of every proxy on the way.
 	 */
 	private @Nullable Duration maxIdleTime;
 
 	/**
-	 * Age after which a pooled connection is closed once idle, so that DNS changes take effect. Default 5m.
+	 * Age after which a pooled connection is closed once idle, so that DNS changes take effect.
 	 */
 	private @Nullable Duration maxLifeTime;
 
 	/**
 	 * Spread of the max life time, in percent below it, so connections opened together do not expire together.
-	 * Default 10.
 	 */
 	private @Nullable Double maxLifeTimeVariance;
 
 	/**
-	 * Interval of the background task that closes expired idle connections. Default: the max idle time.
+	 * Interval of the background task that closes expired idle connections. Unset: the max idle time.
 	 */
 	private @Nullable Duration evictionInterval;
 
 	/**
-	 * Order in which idle connections are reused. Default lifo.
+	 * Order in which idle connections are reused.
 	 */
 	private @Nullable LeasingStrategy leasing;
 
 	/**
-	 * Whether to publish connection pool meters (reactor.netty.connection.provider.*). Default true.
+	 * Whether to publish connection pool meters (reactor.netty.connection.provider.*).
 	 */
 	private @Nullable Boolean metrics;
 
 	/**
-	 * Time allowed to establish a TCP connection. Default 3s.
+	 * Time allowed to establish a TCP connection.
 	 */
 	private @Nullable Duration connectTimeout;
 
 	/**
-	 * Time allowed between sending a request and receiving its response headers. Default 10s.
+	 * Time allowed between sending a request and receiving its response headers. It ends when the headers arrive:
+	 * the body is bounded by the read idle timeout, if any.
 	 */
 	private @Nullable Duration responseTimeout;
 
 	/**
-	 * Longest time without reading from a connection during a request. Unset by default.
+	 * Longest pause between two reads of a response body, once its headers have arrived. Unset: a body may pause
+	 * for any time. Never applies to the streaming media types.
 	 */
 	private @Nullable Duration readIdleTimeout;
 
 	/**
-	 * Longest time without writing to a connection during a request. Unset by default.
+	 * Media types of responses that stream parts with pauses between them (server-sent events, NDJSON): the read
+	 * idle timeout never cuts their bodies. Matched against the response's Content-Type without its parameters.
+	 */
+	private @Nullable List<String> streamingMediaTypes;
+
+	/**
+	 * Longest time without writing to a connection while a request is sent. Unset: no limit.
 	 */
 	private @Nullable Duration writeIdleTimeout;
 
 	/**
-	 * Whether to ask for compressed responses (Accept-Encoding: gzip) and decompress them. Default true.
+	 * Whether to ask for compressed responses (Accept-Encoding: gzip) and decompress them.
 	 */
 	private @Nullable Boolean compression;
 
 	/**
-	 * Protocol spoken to the service. Default http11.
+	 * Protocol spoken to the service.
 	 */
 	private @Nullable ClientProtocol protocol;
 
 	/**
 	 * Whether to close a pooled connection before the idle timeout the server advertises in its Keep-Alive
-	 * response header (timeout=N), minus the keep-alive margin. Default true.
+	 * response header (timeout=N), minus the keep-alive margin.
 	 */
 	private @Nullable Boolean honorKeepAliveHeader;
 
 	/**
-	 * Safety margin below the server's advertised keep-alive timeout. Default 1s.
+	 * Safety margin below the server's advertised keep-alive timeout.
 	 */
 	private @Nullable Duration keepAliveMargin;
 
 	/**
 	 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies the service's
 	 * certificate and whose key, when it has one, is the client certificate for mutual TLS; https URLs then use it.
-	 * Unset by default: https URLs use the JDK's trusted authorities. Spring Boot's spring.http.clients.ssl.bundle
-	 * wins when set.
+	 * Unset: https URLs use the JDK's trusted authorities. Spring Boot's spring.http.clients.ssl.bundle wins when
+	 * set.
 	 */
 	private @Nullable String sslBundle;
 
 	/**
-	 * Longest time a resolved address is cached, whatever its DNS TTL. Default 30s.
+	 * Longest time a resolved address is cached, whatever its DNS TTL.
 	 */
 	private @Nullable Duration dnsCacheMaxTimeToLive;
 
 	/**
-	 * Time allowed for one DNS query. Default 5s.
+	 * Time allowed for one DNS query.
 	 */
 	private @Nullable Duration dnsQueryTimeout;
 
 	/**
-	 * Socket options of the client's connections. Defaults: TCP_NODELAY on, SO_KEEPALIVE on with 60s idle, 10s
-	 * interval and 3 probes.
+	 * Socket options of the client's connections.
 	 */
 	@NestedConfigurationProperty
 	private SocketOptionsProperties socket = new SocketOptionsProperties();
@@ -226,6 +233,14 @@ public class ClientOptions {
 		this.readIdleTimeout = readIdleTimeout;
 	}
 
+	public @Nullable List<String> getStreamingMediaTypes() {
+		return this.streamingMediaTypes;
+	}
+
+	public void setStreamingMediaTypes(@Nullable List<String> streamingMediaTypes) {
+		this.streamingMediaTypes = streamingMediaTypes;
+	}
+
 	public @Nullable Duration getWriteIdleTimeout() {
 		return this.writeIdleTimeout;
 	}
@@ -310,28 +325,28 @@ public class ClientOptions {
 	public static class Retry {
 
 		/**
-		 * Whether to retry safe requests once. Default true.
+		 * Whether to retry safe requests once.
 		 */
 		private @Nullable Boolean enabled;
 
 		/**
 		 * Base delay before the retry; the actual delay is drawn at random between half and one and a half times
-		 * it. Default 20ms.
+		 * it.
 		 */
 		private @Nullable Duration backoff;
 
 		/**
-		 * Share of requests, in percent, that may be retried over the budget window. Default 20.
+		 * Share of requests, in percent, that may be retried over the budget window.
 		 */
 		private @Nullable Double budgetPercent;
 
 		/**
-		 * Retries allowed per second whatever the traffic, so that a quiet service can still retry. Default 10.
+		 * Retries allowed per second whatever the traffic, so that a quiet service can still retry.
 		 */
 		private @Nullable Integer budgetMinPerSecond;
 
 		/**
-		 * Window over which requests and retries are counted for the budget. Default 10s.
+		 * Window over which requests and retries are counted for the budget.
 		 */
 		private @Nullable Duration budgetWindow;
 

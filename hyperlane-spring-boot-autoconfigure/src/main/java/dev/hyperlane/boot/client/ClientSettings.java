@@ -3,6 +3,7 @@ package dev.hyperlane.boot.client;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -32,8 +33,13 @@ import org.jspecify.annotations.Nullable;
  * the rest stay idle long enough to be evicted after a burst.</li>
  * <li>connect-timeout 3 s: Linux retransmits a lost SYN after 1 s and again after 3 s, so one retransmission
  * fits; Reactor Netty waits 30 s.</li>
- * <li>response-timeout 10 s: Armeria's default; Boot and Reactor Netty set none, so a peer that stopped
- * answering holds the caller forever.</li>
+ * <li>response-timeout 10 s, from the request sent to the response headers: Armeria's default; Boot and
+ * Reactor Netty set none, so a peer that stopped answering holds the caller forever. It ends when the headers
+ * arrive, so a download or a stream that pauses is never cut by it (Reactor Netty's own response timeout, which
+ * Boot's {@code spring.http.clients.read-timeout} sets, bounds every pause of the body as well).</li>
+ * <li>read-idle-timeout unset: a body may pause for as long as the application lets it; when set it never cuts
+ * the streaming media types ({@code text/event-stream}, {@code application/x-ndjson},
+ * {@code application/stream+json}: the types Spring's codecs stream).</li>
  * <li>keep-alive-margin 1 s below the advertised {@code Keep-Alive: timeout=N}.</li>
  * <li>dns-cache-max-time-to-live 30 s: addresses follow Kubernetes endpoint changes within half a minute.</li>
  * <li>retry budget 20 % of requests over 10 s plus 10 retries per second: Finagle's {@code RetryBudget}
@@ -52,6 +58,9 @@ public final class ClientSettings {
 			SocketOption.KEEP_ALIVE_INTERVAL, new SocketSettings.Default(Duration.ofSeconds(10),
 					"a dead connection is found about 90 s after it went quiet"),
 			SocketOption.KEEP_ALIVE_COUNT, new SocketSettings.Default(3, "three unanswered probes"));
+
+	static final List<String> STREAMING_MEDIA_TYPES = List.of("text/event-stream", "application/x-ndjson",
+			"application/stream+json");
 
 	private final String service;
 
@@ -82,6 +91,8 @@ public final class ClientSettings {
 	final Duration responseTimeout;
 
 	final @Nullable Duration readIdleTimeout;
+
+	final List<String> streamingMediaTypes;
 
 	final @Nullable Duration writeIdleTimeout;
 
@@ -134,9 +145,13 @@ public final class ClientSettings {
 		this.connectTimeout = resolver.pick("connect-timeout", ClientOptions::getConnectTimeout,
 				Duration.ofSeconds(3), "one retransmitted SYN (Linux resends after 1 s and 3 s); Reactor Netty waits 30 s");
 		this.responseTimeout = resolver.pick("response-timeout", ClientOptions::getResponseTimeout,
-				Duration.ofSeconds(10), "Armeria's default; Boot and Reactor Netty wait forever");
+				Duration.ofSeconds(10),
+				"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever");
 		this.readIdleTimeout = resolver.pickNullable("read-idle-timeout", ClientOptions::getReadIdleTimeout,
-				"unset: the response timeout bounds the wait for headers");
+				"unset: a response body may pause for any time, as with plain Spring Boot");
+		this.streamingMediaTypes = List.copyOf(resolver.pick("streaming-media-types",
+				ClientOptions::getStreamingMediaTypes, STREAMING_MEDIA_TYPES,
+				"the types Spring's codecs stream; their parts may be minutes apart"));
 		this.writeIdleTimeout = resolver.pickNullable("write-idle-timeout", ClientOptions::getWriteIdleTimeout,
 				"unset");
 		this.compression = resolver.pick("compression", ClientOptions::getCompression, true,
@@ -207,6 +222,14 @@ public final class ClientSettings {
 		check(positive(this.connectTimeout) && this.connectTimeout.toMillis() <= Integer.MAX_VALUE, "connect-timeout",
 				this.connectTimeout, "a positive duration");
 		check(positive(this.responseTimeout), "response-timeout", this.responseTimeout, "a positive duration");
+		check(this.readIdleTimeout == null || positive(this.readIdleTimeout), "read-idle-timeout",
+				this.readIdleTimeout, "a positive duration, or unset for none");
+		check(this.writeIdleTimeout == null || positive(this.writeIdleTimeout), "write-idle-timeout",
+				this.writeIdleTimeout, "a positive duration, or unset for none");
+		for (String type : this.streamingMediaTypes) {
+			check(StreamingMediaTypes.isTypeAndSubtype(type), "streaming-media-types", type,
+					"media types of the form type/subtype, such as text/event-stream, without parameters");
+		}
 		check(!this.keepAliveMargin.isNegative(), "keep-alive-margin", this.keepAliveMargin, "0s or more");
 		check(positive(this.dnsCacheMaxTimeToLive), "dns-cache-max-time-to-live", this.dnsCacheMaxTimeToLive,
 				"a positive duration");

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.Http11SslContextSpec;
@@ -116,19 +116,15 @@ public final class ServiceClient {
 			case H2C -> tuned.protocol(HttpProtocol.H2C);
 			case H2 -> tuned.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		};
-		if (settings.readIdleTimeout != null || settings.writeIdleTimeout != null) {
-			Long read = (settings.readIdleTimeout != null) ? settings.readIdleTimeout.toMillis() : null;
-			Long write = (settings.writeIdleTimeout != null) ? settings.writeIdleTimeout.toMillis() : null;
-			tuned = tuned.doOnRequest((request, connection) -> {
-				if (read != null) {
-					connection.addHandlerFirst("hyperlane.readIdleTimeout",
-							new ReadTimeoutHandler(read, TimeUnit.MILLISECONDS));
-				}
-				if (write != null) {
-					connection.addHandlerFirst("hyperlane.writeIdleTimeout",
-							new WriteTimeoutHandler(write, TimeUnit.MILLISECONDS));
-				}
-			});
+		if (!bootReadTimeout(this.effective)) {
+			// the response timeout ends at the response headers; Boot's read-timeout keeps Reactor Netty's meaning
+			tuned = tuned.doOnResponse(new ResponseTimeoutEnd(settings.readIdleTimeout,
+					new StreamingMediaTypes(settings.streamingMediaTypes)));
+		}
+		if (settings.writeIdleTimeout != null) {
+			long write = settings.writeIdleTimeout.toMillis();
+			tuned = tuned.doOnRequest((request, connection) -> connection.addHandlerFirst(
+					"hyperlane.writeIdleTimeout", new WriteTimeoutHandler(write, TimeUnit.MILLISECONDS)));
 		}
 		if (settings.honorKeepAliveHeader) {
 			tuned = tuned.doOnResponse(KeepAliveEviction::record);
@@ -138,6 +134,16 @@ public final class ServiceClient {
 			tuned = tuned.secure((spec) -> spec.sslContext(tls));
 		}
 		return tuned;
+	}
+
+	/**
+	 * Return whether Spring Boot's {@code spring.http.clients.read-timeout} is the response timeout applied: Boot's
+	 * connector builder sets it as Reactor Netty's {@code responseTimeout} after Hyperlane's, with Reactor Netty's
+	 * meaning (the longest pause between any two reads, body included), which Hyperlane then leaves as it is.
+	 */
+	private static boolean bootReadTimeout(Map<String, EffectiveSetting> effective) {
+		EffectiveSetting responseTimeout = effective.get("response-timeout");
+		return responseTimeout != null && responseTimeout.source() == SettingSource.BOOT_PROPERTY;
 	}
 
 	/**

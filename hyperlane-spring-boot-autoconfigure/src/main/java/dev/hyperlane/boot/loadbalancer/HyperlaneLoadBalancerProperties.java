@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Latency-aware load balancing for {@code @LoadBalanced} clients, on top of Spring Cloud LoadBalancer (its
  * discovery clients, caching and health-check suppliers stay as they are; Hyperlane replaces only the choice).
+ * <p>
+ * Where the defaults come from: decay 10 s is Finagle's and Linkerd's peak-EWMA time constant; initial latency
+ * 30 ms is Linkerd's default round-trip time; one retry on another instance is Spring Cloud's and Envoy's default;
+ * the retried status codes are Envoy's {@code 5xx} retry condition less 501.
  */
 @ConfigurationProperties("hyperlane.loadbalancer")
 public class HyperlaneLoadBalancerProperties {
@@ -28,12 +32,12 @@ public class HyperlaneLoadBalancerProperties {
 	private LoadBalancingStrategy strategy = LoadBalancingStrategy.PEAK_EWMA;
 
 	/**
-	 * Time constant of the peak-EWMA latency average (Finagle's and Linkerd's 10 s).
+	 * Time constant of the peak-EWMA latency average; an idle instance's average decays towards 0 over it.
 	 */
 	private Duration decay = Duration.ofSeconds(10);
 
 	/**
-	 * Latency a new instance starts with before its first response (Linkerd's default RTT).
+	 * Latency a new instance starts with before its first response.
 	 */
 	private Duration initialLatency = Duration.ofMillis(30);
 
@@ -50,7 +54,7 @@ public class HyperlaneLoadBalancerProperties {
 	private final Retry retry = new Retry();
 
 	/**
-	 * Options per service id, such as {@code services.payments.strategy}.
+	 * Options per service id, such as services.payments.strategy.
 	 */
 	private Map<String, ServiceOptions> services = new LinkedHashMap<>();
 
@@ -264,7 +268,7 @@ public class HyperlaneLoadBalancerProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Retries on another instance per call (Spring Cloud's and Envoy's default of one).
+		 * Retries on another instance per call.
 		 */
 		private int maxRetries = 1;
 

@@ -29,30 +29,36 @@ public final class HyperlaneLoadBalancers {
 	}
 
 	private static void validate(HyperlaneLoadBalancerProperties properties) {
+		String prefix = "hyperlane.loadbalancer.";
 		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
-		try {
-			new OutlierEjection(ejection.getConsecutiveFailures(), ejection.getBaseTime(), ejection.getMaxTime(),
-					ejection.getMaxPercent());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.ejection", ex.getMessage(),
-					"Set hyperlane.loadbalancer.ejection.consecutive-failures to 1 or more, base-time <= max-time and"
-							+ " max-percent from 0 to 100.");
-		}
+		check(ejection.getConsecutiveFailures() >= 1, prefix + "ejection.consecutive-failures",
+				ejection.getConsecutiveFailures(), "1 or more");
+		check(!ejection.getBaseTime().isNegative(), prefix + "ejection.base-time", ejection.getBaseTime(),
+				"0s or more");
+		check(ejection.getMaxTime().compareTo(ejection.getBaseTime()) >= 0, prefix + "ejection.max-time",
+				ejection.getMaxTime(), "hyperlane.loadbalancer.ejection.base-time (" + ejection.getBaseTime()
+						+ ") or more");
+		check(ejection.getMaxPercent() >= 0 && ejection.getMaxPercent() <= 100, prefix + "ejection.max-percent",
+				ejection.getMaxPercent(), "0 to 100");
 		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
-		try {
-			new SlowStart(slowStart.getWindow(), slowStart.getAggression(), slowStart.getMinWeightPercent() / 100.0);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.slow-start", ex.getMessage(),
-					"Set hyperlane.loadbalancer.slow-start.window to 0s or more, aggression above 0 and"
-							+ " min-weight-percent from 0 to 100.");
-		}
-		if (properties.getDecay().isNegative() || properties.getDecay().isZero()
-				|| properties.getInitialLatency().isNegative() || properties.getFailurePenalty().isNegative()) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.decay",
-					"decay must be positive, initial-latency and failure-penalty 0 or more",
-					"Set hyperlane.loadbalancer.decay to a positive duration such as 10s.");
+		check(!slowStart.getWindow().isNegative(), prefix + "slow-start.window", slowStart.getWindow(),
+				"0s (off) or more");
+		check(slowStart.getAggression() > 0, prefix + "slow-start.aggression", slowStart.getAggression(),
+				"above 0");
+		check(slowStart.getMinWeightPercent() >= 0 && slowStart.getMinWeightPercent() <= 100,
+				prefix + "slow-start.min-weight-percent", slowStart.getMinWeightPercent(), "0 to 100");
+		check(!properties.getDecay().isNegative() && !properties.getDecay().isZero(), prefix + "decay",
+				properties.getDecay(), "a positive duration, such as 10s");
+		check(!properties.getInitialLatency().isNegative(), prefix + "initial-latency", properties.getInitialLatency(),
+				"0s or more");
+		check(!properties.getFailurePenalty().isNegative(), prefix + "failure-penalty", properties.getFailurePenalty(),
+				"0s or more");
+	}
+
+	private static void check(boolean valid, String property, Object value, String allowed) {
+		if (!valid) {
+			throw new HyperlaneSettingException(property, "value " + value + " is out of range",
+					"Set " + property + " to " + allowed + ".");
 		}
 	}
 

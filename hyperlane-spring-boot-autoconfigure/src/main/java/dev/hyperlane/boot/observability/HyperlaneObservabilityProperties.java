@@ -22,7 +22,7 @@ public class HyperlaneObservabilityProperties {
 	/**
 	 * Most distinct values of the uri tag per meter name prefix (reactor.netty.http.server,
 	 * reactor.netty.http.client); past it new values are recorded as OVERFLOW, which takes the last place. Spring
-	 * Boot caps only http.* meters (management.metrics.web.*.max-uri-tags, also 100).
+	 * Boot caps only http.* meters, with the same number (management.metrics.web.*.max-uri-tags).
 	 */
 	private int uriTagCap = 100;
 

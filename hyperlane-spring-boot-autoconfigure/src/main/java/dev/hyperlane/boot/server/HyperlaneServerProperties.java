@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.hyperlane.boot.transport.SocketOptionsProperties;
+import dev.hyperlane.boot.transport.ServerSocketOptionsProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,11 +27,11 @@ public class HyperlaneServerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Socket options of the listening socket and of every accepted connection. Defaults: TCP_NODELAY on,
-	 * SO_KEEPALIVE on with 60s idle, 10s interval and 3 probes, SO_REUSEADDR on; the others keep the kernel's.
+	 * Socket options of the listening socket and of every accepted connection; an unset option keeps the kernel's
+	 * value unless Hyperlane has a default for it.
 	 */
 	@NestedConfigurationProperty
-	private SocketOptionsProperties socket = new SocketOptionsProperties();
+	private ServerSocketOptionsProperties socket = new ServerSocketOptionsProperties();
 
 	/**
 	 * Longest request line (method, URI, version); a longer one gets 414 URI Too Long. Spring Boot property:
@@ -116,11 +116,11 @@ public class HyperlaneServerProperties {
 		this.enabled = enabled;
 	}
 
-	public SocketOptionsProperties getSocket() {
+	public ServerSocketOptionsProperties getSocket() {
 		return this.socket;
 	}
 
-	public void setSocket(SocketOptionsProperties socket) {
+	public void setSocket(ServerSocketOptionsProperties socket) {
 		this.socket = socket;
 	}
 
@@ -234,7 +234,7 @@ public class HyperlaneServerProperties {
 
 	/**
 	 * Adaptive concurrency limit (Netflix concurrency-limits): requests beyond the current limit get 503 Service
-	 * Unavailable with Retry-After at once instead of queueing. Off by default.
+	 * Unavailable with Retry-After at once instead of queueing.
 	 */
 	public static class ConcurrencyLimit {
 

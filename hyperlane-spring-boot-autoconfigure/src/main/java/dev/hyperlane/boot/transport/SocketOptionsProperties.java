@@ -9,10 +9,11 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Socket options in one vocabulary for every transport; {@link SocketOptionMapper} maps each one to the option
- * class of the active transport ({@code NioChannelOption}, {@code EpollChannelOption},
+ * Options of each connection's socket, in one vocabulary for every transport; {@link SocketOptionMapper} maps each
+ * one to the option class of the active transport ({@code NioChannelOption}, {@code EpollChannelOption},
  * {@code IoUringChannelOption}). An unset option keeps the transport's (or the kernel's) own default. An option
- * the active transport cannot apply is reported in the log and in the endpoint, never silently dropped.
+ * the active transport cannot apply is reported in the log and in the endpoint, never silently dropped. The options
+ * of a listening socket are in {@link ServerSocketOptionsProperties}.
  */
 public class SocketOptionsProperties {
 
@@ -44,21 +45,6 @@ public class SocketOptionsProperties {
 	private @Nullable Integer keepAliveCount;
 
 	/**
-	 * Length of the accept queue (SO_BACKLOG); the kernel caps it at net.core.somaxconn. Server only.
-	 */
-	private @Nullable Integer backlog;
-
-	/**
-	 * Whether the listening address may be rebound while old connections linger in TIME_WAIT (SO_REUSEADDR).
-	 */
-	private @Nullable Boolean reuseAddress;
-
-	/**
-	 * Whether several processes may listen on the same port, the kernel spreading connections (SO_REUSEPORT).
-	 */
-	private @Nullable Boolean reusePort;
-
-	/**
 	 * Socket receive buffer (SO_RCVBUF). Setting it disables the kernel's buffer auto-tuning.
 	 */
 	private @Nullable DataSize receiveBufferSize;
@@ -67,12 +53,6 @@ public class SocketOptionsProperties {
 	 * Socket send buffer (SO_SNDBUF). Setting it disables the kernel's buffer auto-tuning.
 	 */
 	private @Nullable DataSize sendBufferSize;
-
-	/**
-	 * Length of the TCP Fast Open queue for a listening socket (TCP_FASTOPEN); 0 or unset turns it off. Native
-	 * transports only.
-	 */
-	private @Nullable Integer tcpFastOpen;
 
 	/**
 	 * Pending outbound bytes below which a channel becomes writable again.
@@ -85,7 +65,7 @@ public class SocketOptionsProperties {
 	private @Nullable DataSize writeBufferHighWaterMark;
 
 	/**
-	 * Return a copy in which every option set in {@code overrides} replaces this one's.
+	 * Return a copy of the connection options in which every option set in {@code overrides} replaces this one's.
 	 * @param overrides the options that win
 	 * @return a new instance
 	 */
@@ -96,12 +76,8 @@ public class SocketOptionsProperties {
 		merged.keepAliveIdle = pick(overrides.keepAliveIdle, this.keepAliveIdle);
 		merged.keepAliveInterval = pick(overrides.keepAliveInterval, this.keepAliveInterval);
 		merged.keepAliveCount = pick(overrides.keepAliveCount, this.keepAliveCount);
-		merged.backlog = pick(overrides.backlog, this.backlog);
-		merged.reuseAddress = pick(overrides.reuseAddress, this.reuseAddress);
-		merged.reusePort = pick(overrides.reusePort, this.reusePort);
 		merged.receiveBufferSize = pick(overrides.receiveBufferSize, this.receiveBufferSize);
 		merged.sendBufferSize = pick(overrides.sendBufferSize, this.sendBufferSize);
-		merged.tcpFastOpen = pick(overrides.tcpFastOpen, this.tcpFastOpen);
 		merged.writeBufferLowWaterMark = pick(overrides.writeBufferLowWaterMark, this.writeBufferLowWaterMark);
 		merged.writeBufferHighWaterMark = pick(overrides.writeBufferHighWaterMark, this.writeBufferHighWaterMark);
 		return merged;
@@ -151,30 +127,6 @@ public class SocketOptionsProperties {
 		this.keepAliveCount = keepAliveCount;
 	}
 
-	public @Nullable Integer getBacklog() {
-		return this.backlog;
-	}
-
-	public void setBacklog(@Nullable Integer backlog) {
-		this.backlog = backlog;
-	}
-
-	public @Nullable Boolean getReuseAddress() {
-		return this.reuseAddress;
-	}
-
-	public void setReuseAddress(@Nullable Boolean reuseAddress) {
-		this.reuseAddress = reuseAddress;
-	}
-
-	public @Nullable Boolean getReusePort() {
-		return this.reusePort;
-	}
-
-	public void setReusePort(@Nullable Boolean reusePort) {
-		this.reusePort = reusePort;
-	}
-
 	public @Nullable DataSize getReceiveBufferSize() {
 		return this.receiveBufferSize;
 	}
@@ -189,14 +141,6 @@ public class SocketOptionsProperties {
 
 	public void setSendBufferSize(@Nullable DataSize sendBufferSize) {
 		this.sendBufferSize = sendBufferSize;
-	}
-
-	public @Nullable Integer getTcpFastOpen() {
-		return this.tcpFastOpen;
-	}
-
-	public void setTcpFastOpen(@Nullable Integer tcpFastOpen) {
-		this.tcpFastOpen = tcpFastOpen;
 	}
 
 	public @Nullable DataSize getWriteBufferLowWaterMark() {

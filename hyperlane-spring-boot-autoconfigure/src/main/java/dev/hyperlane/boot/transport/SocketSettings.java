@@ -33,7 +33,8 @@ public final class SocketSettings {
 	/**
 	 * Resolve the settings.
 	 * @param prefix the property prefix, such as {@code hyperlane.server.socket}
-	 * @param properties the bound properties
+	 * @param properties the bound properties; the listening socket's options are resolved only from a
+	 * {@link ServerSocketOptionsProperties}
 	 * @param defaults the role's defaults with their reasons; options without a default keep the transport's
 	 * @param explicit tells which properties the application set
 	 * @return the settings
@@ -43,7 +44,11 @@ public final class SocketSettings {
 			Map<SocketOption, Default> defaults, Predicate<String> explicit) {
 		Map<SocketOption, Object> values = new EnumMap<>(SocketOption.class);
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
+		boolean listener = properties instanceof ServerSocketOptionsProperties;
 		for (SocketOption option : SocketOption.values()) {
+			if (option.listenerOnly() && !listener) {
+				continue;
+			}
 			String property = prefix + "." + option.propertyName();
 			Object configured = configured(option, properties, prefix);
 			Default fallback = defaults.get(option);
@@ -76,12 +81,14 @@ public final class SocketSettings {
 			case KEEP_ALIVE_IDLE -> properties.getKeepAliveIdle();
 			case KEEP_ALIVE_INTERVAL -> properties.getKeepAliveInterval();
 			case KEEP_ALIVE_COUNT -> properties.getKeepAliveCount();
-			case BACKLOG -> properties.getBacklog();
-			case REUSE_ADDRESS -> properties.getReuseAddress();
-			case REUSE_PORT -> properties.getReusePort();
+			case BACKLOG -> (properties instanceof ServerSocketOptionsProperties server) ? server.getBacklog() : null;
+			case REUSE_ADDRESS ->
+				(properties instanceof ServerSocketOptionsProperties server) ? server.getReuseAddress() : null;
+			case REUSE_PORT -> (properties instanceof ServerSocketOptionsProperties server) ? server.getReusePort() : null;
 			case RECEIVE_BUFFER_SIZE -> properties.getReceiveBufferSize();
 			case SEND_BUFFER_SIZE -> properties.getSendBufferSize();
-			case TCP_FAST_OPEN -> properties.getTcpFastOpen();
+			case TCP_FAST_OPEN ->
+				(properties instanceof ServerSocketOptionsProperties server) ? server.getTcpFastOpen() : null;
 			case WRITE_BUFFER_WATER_MARK -> waterMark(properties, prefix);
 		};
 	}

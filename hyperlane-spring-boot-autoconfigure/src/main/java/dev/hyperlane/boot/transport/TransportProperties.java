@@ -22,15 +22,15 @@ public class TransportProperties {
 	private TransportType type = TransportType.AUTO;
 
 	/**
-	 * Number of event loop threads shared by the server and the clients. Default: one per CPU the JVM sees, which
+	 * Number of event loop threads shared by the server and the clients. Unset: one per CPU the JVM sees, which
 	 * follows the container's CPU quota: event loops never block, so one per CPU keeps every core busy, and more
 	 * loops than CPUs only take turns on a core (Reactor Netty's own floor of 4 does that on small containers).
 	 */
 	private @Nullable Integer eventLoopThreads;
 
 	/**
-	 * Buffer allocator for the server's and the clients' channels. Default adaptive, Netty 4.2's own: measured
-	 * against pooled on the storefront sample (benchmarks/allocator), throughput and p99 were the same within the
+	 * Buffer allocator for the server's and the clients' channels. Adaptive is Netty 4.2's own: measured against
+	 * pooled on the storefront sample (benchmarks/allocator), throughput and p99 were the same within the
 	 * run-to-run spread and adaptive held about 8x less direct memory. Set pooled if direct memory grows with
 	 * widely varying buffer sizes (netty #15850).
 	 */

@@ -97,6 +97,27 @@ class ClientAutoConfigurationTests {
 		this.runner.withPropertyValues("hyperlane.client.defaults.retry.budget-percent=150")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("hyperlane.client.defaults.retry.budget-percent"));
+		this.runner.withPropertyValues("hyperlane.client.defaults.read-idle-timeout=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("hyperlane.client.defaults.read-idle-timeout"));
+		this.runner.withPropertyValues("hyperlane.client.services.feed.streaming-media-types=text/*")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("hyperlane.client.services.feed.streaming-media-types"));
+	}
+
+	@Test
+	void listeningSocketOptionsSetForAClientFailStartWithThePropertyName() {
+		Map<String, String> cases = Map.of("hyperlane.client.defaults.socket.backlog=128",
+				"hyperlane.client.defaults.socket.backlog", "hyperlane.client.services.payments.socket.reuse-port=true",
+				"hyperlane.client.services.payments.socket.reuse-port",
+				"hyperlane.client.services[api.example.com].socket.tcp-fast-open=5",
+				"hyperlane.client.services[api.example.com].socket.tcp-fast-open");
+		cases.forEach((setting, property) -> this.runner.withPropertyValues(setting)
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo(property);
+					assertThat(ex.getMessage()).contains("listening sockets only");
+				})));
 	}
 
 	@Test
@@ -137,6 +158,28 @@ class ClientAutoConfigurationTests {
 				.singleElement()
 				.satisfies((advice) -> assertThat(advice.property())
 					.isEqualTo("hyperlane.client.defaults.response-timeout")));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void sectionShowsTheTimeoutsWithTheirSources() {
+		this.runner.withPropertyValues("hyperlane.client.services.downloads.read-idle-timeout=30s").run((context) -> {
+			Map<String, Object> section = context.getBean(ClientSection.class).describe();
+			Map<String, Object> downloads = (Map<String, Object>) ((Map<String, Object>) section.get("downloads"))
+				.get("settings");
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.services.downloads.read-idle-timeout"))
+				.containsEntry("value", "30s")
+				.containsEntry("source", SettingSource.PROPERTY.displayName());
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.response-timeout"))
+				.containsEntry("value", "10s")
+				.containsEntry("source", SettingSource.DEFAULT.displayName());
+			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.streaming-media-types"))
+				.containsEntry("source", SettingSource.DEFAULT.displayName());
+			Map<String, Object> fallback = (Map<String, Object>) ((Map<String, Object>) section.get("default"))
+				.get("settings");
+			assertThat((Map<String, Object>) fallback.get("hyperlane.client.defaults.read-idle-timeout"))
+				.containsEntry("value", "unset");
+		});
 	}
 
 	@Test

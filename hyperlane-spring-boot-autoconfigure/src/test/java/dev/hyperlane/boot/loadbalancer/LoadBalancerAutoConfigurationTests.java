@@ -41,6 +41,17 @@ class LoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
+	void outOfRangeSettingNamesItsPropertyAndRangeNotJavaFields() {
+		this.runner.withPropertyValues("hyperlane.loadbalancer.ejection.max-percent=150")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo("hyperlane.loadbalancer.ejection.max-percent");
+					assertThat(ex.getMessage()).contains("150").doesNotContain("maxEjectionPercent");
+					assertThat(ex.getAction()).isEqualTo("Set hyperlane.loadbalancer.ejection.max-percent to 0 to 100.");
+				}));
+	}
+
+	@Test
 	void backsOff() {
 		this.runner.withPropertyValues("hyperlane.loadbalancer.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(HyperlaneLoadBalancers.class));

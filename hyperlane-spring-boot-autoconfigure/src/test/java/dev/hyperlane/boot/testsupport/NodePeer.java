@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code GET /hello}: {@code 200} with {@code {"hello":"world"}}</li>
  * <li>{@code POST /echo}: {@code 200} with the request body and content type</li>
  * <li>{@code GET /slow?ms=N}: {@code 200} with {@code slept N}, sent after {@code N} milliseconds</li>
+ * <li>{@code GET /pause?ms=N&type=T}: {@code 200} with {@code Content-Type: T} (default
+ * {@code application/octet-stream}), chunked: a first part at once, the second {@code N} milliseconds later; the
+ * parts are the server-sent events {@code data: one} and {@code data: two} for {@code text/event-stream}, else the
+ * lines {@code one} and {@code two}</li>
  * <li>{@code GET /__count?path=/x}: how many requests {@code /x} has seen, as plain text (see
  * {@link #requestCount(String)})</li>
  * <li>anything else: counted, then {@code 404}</li>
