@@ -100,11 +100,15 @@ public final class HyperlaneStartupReport implements SmartInitializingSingleton 
 	 * @return the line
 	 */
 	static String line(List<HyperlaneSection> sections) {
+		List<HyperlaneSection> sorted = new ArrayList<>(sections);
+		sorted.sort(Comparator.comparingInt((HyperlaneSection section) -> rank(section.name()))
+			.thenComparing(HyperlaneSection::name));
 		List<String> changes = new ArrayList<>();
-		sections.stream()
-			.sorted(Comparator.comparingInt((HyperlaneSection section) -> rank(section.name()))
-				.thenComparing(HyperlaneSection::name))
-			.forEach((section) -> section.changedBootDefaults().forEach((change) -> changes.add(change.toString())));
+		for (HyperlaneSection section : sorted) {
+			for (ChangedDefault change : section.changedBootDefaults()) {
+				changes.add(change.toString());
+			}
+		}
 		if (changes.isEmpty()) {
 			return "Hyperlane leaves Spring Boot's defaults as they are";
 		}
