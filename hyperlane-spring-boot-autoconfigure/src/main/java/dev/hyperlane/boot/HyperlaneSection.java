@@ -31,6 +31,15 @@ public interface HyperlaneSection {
 	}
 
 	/**
+	 * Return where this concern departs from what Spring Boot does without Hyperlane (compression, limits,
+	 * timeouts, transport, retries), each with the property that controls it; logged in one line at start-up.
+	 * @return the changes; empty when the concern leaves Boot's behaviour as it is
+	 */
+	default List<ChangedDefault> changedBootDefaults() {
+		return List.of();
+	}
+
+	/**
 	 * Change live state, for {@code POST /actuator/hyperlane/{name}} with a JSON body such as
 	 * {@code {"action": "drain", "service": "payments", "instance": "10.0.0.7:8080"}}. Reached only when the
 	 * endpoint's access is unrestricted ({@code management.endpoint.hyperlane.access=unrestricted}); the

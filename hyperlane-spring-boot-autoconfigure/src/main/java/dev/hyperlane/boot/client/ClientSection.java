@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.OptionalLong;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.CallerDeadlines;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import reactor.netty.resources.ConnectionPoolMetrics;
@@ -39,6 +41,23 @@ public final class ClientSection implements HyperlaneSection {
 	@Override
 	public String name() {
 		return "clients";
+	}
+
+	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		// the settings every host without a service of its own gets, against Boot's shared Reactor Netty client
+		Map<String, EffectiveSetting> defaults = this.connector.clientFor((String) null).effective();
+		List<ChangedDefault> changes = new ArrayList<>();
+		ChangedDefault.addIfChanged(changes, defaults.get("compression"), false);
+		ChangedDefault.addIfChanged(changes, defaults.get("connect-timeout"), Duration.ofSeconds(30));
+		ChangedDefault.addIfChanged(changes, defaults.get("response-timeout"), null);
+		ChangedDefault.addIfChanged(changes, defaults.get("max-connections"), 500);
+		ChangedDefault.addIfChanged(changes, defaults.get("pending-acquire-timeout"), Duration.ofSeconds(45));
+		ChangedDefault.addIfChanged(changes, defaults.get("max-idle-time"), null);
+		ChangedDefault.addIfChanged(changes, defaults.get("max-life-time"), null);
+		ChangedDefault.addIfChanged(changes, defaults.get("leasing"), LeasingStrategy.FIFO);
+		ChangedDefault.addIfChanged(changes, defaults.get("retry.enabled"), false);
+		return changes;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
 
 /**
@@ -44,6 +45,22 @@ public final class LoadBalancerSection implements HyperlaneSection {
 	@Override
 	public String name() {
 		return "loadbalancers";
+	}
+
+	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		// against Spring Cloud LoadBalancer's round robin and its exchange filter, which does not retry
+		HyperlaneLoadBalancerProperties properties = this.balancers.properties();
+		List<ChangedDefault> changes = new ArrayList<>();
+		if (properties.getStrategy() != LoadBalancingStrategy.ROUND_ROBIN) {
+			changes.add(new ChangedDefault("hyperlane.loadbalancer.strategy",
+					properties.getStrategy().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+		}
+		if (properties.getRetry().isEnabled() && properties.getRetry().getMaxRetries() > 0) {
+			changes.add(new ChangedDefault("hyperlane.loadbalancer.retry.max-retries",
+					String.valueOf(properties.getRetry().getMaxRetries())));
+		}
+		return changes;
 	}
 
 	@Override

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
@@ -61,7 +63,8 @@ public final class ObservabilitySection implements HyperlaneSection {
 		HyperlaneObservabilityProperties.Metrics metrics = this.properties.getMetrics();
 		Map<String, Object> description = new LinkedHashMap<>();
 		Map<String, Object> groups = new LinkedHashMap<>();
-		groups.put("server", metrics.isServer());
+		// server meters need a Reactor Netty server: a servlet application's server is not measured here
+		groups.put("server", this.routes != null);
 		groups.put("client", metrics.isClient());
 		groups.put("pools", metrics.isPools());
 		groups.put("allocator", metrics.isAllocator());
@@ -88,6 +91,24 @@ public final class ObservabilitySection implements HyperlaneSection {
 		tracing.put("connectionSpans", this.connectionSpans);
 		description.put("tracing", tracing);
 		return description;
+	}
+
+	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		// Boot turns Reactor Netty's meters off and keeps spring.reactor.context-propagation at "limited"
+		List<ChangedDefault> changes = new ArrayList<>();
+		if (this.routes != null) {
+			changes.add(new ChangedDefault("hyperlane.observability.metrics.server", "true"));
+		}
+		if (this.properties.getMetrics().isClient()) {
+			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
+		}
+		if (this.environment instanceof ConfigurableEnvironment configurable && configurable.getPropertySources()
+			.contains(ObservabilityEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)) {
+			changes.add(new ChangedDefault("spring.reactor.context-propagation",
+					this.environment.getProperty("spring.reactor.context-propagation", "auto")));
+		}
+		return changes;
 	}
 
 	@Override

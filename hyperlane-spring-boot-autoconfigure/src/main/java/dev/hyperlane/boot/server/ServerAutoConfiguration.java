@@ -122,8 +122,8 @@ public final class ServerAutoConfiguration {
 		Object hyperlaneConcurrencyLimitUnavailable() {
 			throw new HyperlaneSettingException("hyperlane.server.concurrency-limit.enabled",
 					"the concurrency limit needs Netflix's concurrency-limits-core on the class path",
-					"Add the dependency com.netflix.concurrency-limits:concurrency-limits-core (the Hyperlane starter"
-							+ " brings it), or set hyperlane.server.concurrency-limit.enabled=false.");
+					"Add the dependency com.netflix.concurrency-limits:concurrency-limits-core (an add-on: the"
+							+ " Hyperlane starter does not bring it), or set hyperlane.server.concurrency-limit.enabled=false.");
 		}
 
 	}

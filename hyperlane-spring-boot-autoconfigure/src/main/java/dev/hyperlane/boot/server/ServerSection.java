@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code server} section of the {@code hyperlane} endpoint: each setting as applied with its source, the
@@ -54,6 +57,28 @@ public final class ServerSection implements HyperlaneSection {
 	@Override
 	public String name() {
 		return "server";
+	}
+
+	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		ServerSettings settings = this.tuner.appliedSettings();
+		List<ChangedDefault> changes = new ArrayList<>();
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.COMPRESSION_ENABLED), false);
+		// Reactor Netty's and Spring Boot's limits: 8 KB of headers, 256 KB of body for Spring's codecs
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.MAX_HEADER_SIZE), DataSize.ofKilobytes(8));
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.MAX_IN_MEMORY_SIZE),
+				DataSize.ofKilobytes(256));
+		// Boot sets no server timeout and no keep-alive request limit
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.IDLE_TIMEOUT), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.REQUEST_HEADER_TIMEOUT), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.READ_TIMEOUT), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.REQUEST_TIMEOUT), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.MAX_KEEP_ALIVE_REQUESTS), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.MAX_CONNECTIONS), null);
+		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.HTTP2_ENABLED), false);
+		ChangedDefault.addIfChanged(changes,
+				settings.socket().effective().get(ServerSettings.PREFIX + ".socket.keep-alive"), "false");
+		return changes;
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
@@ -16,7 +17,11 @@ import reactor.netty.resources.LoopResources;
  * {@code hyperlane.transport.type}'s. Channels for groups of another transport (a user's {@code runOn}) are
  * mapped to that transport's classes.
  * <p>
- * Disposal shuts the group down gracefully: the quiet period lets in-flight tasks finish before the loops stop.
+ * The group, and its threads, are created when a server or a client first asks for them, not when this object is
+ * created: an application that never opens a Reactor Netty channel (a servlet application without a reactive
+ * client, or one that only calls its clients later) starts no event loop. Disposal shuts the group down
+ * gracefully: the quiet period lets in-flight tasks finish before the loops stop; a group never created needs no
+ * shutdown.
  */
 public final class HyperlaneLoopResources implements LoopResources {
 
@@ -24,7 +29,13 @@ public final class HyperlaneLoopResources implements LoopResources {
 
 	private final int threads;
 
-	private final EventLoopGroup group;
+	private final String threadPrefix;
+
+	private final Object monitor = new Object();
+
+	private volatile @Nullable EventLoopGroup group;
+
+	private volatile boolean disposed;
 
 	/**
 	 * Create the event loops.
@@ -38,8 +49,7 @@ public final class HyperlaneLoopResources implements LoopResources {
 		}
 		this.transport = transport;
 		this.threads = threads;
-		this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
-				transport.ioHandlerFactory());
+		this.threadPrefix = threadPrefix;
 	}
 
 	/**
@@ -59,26 +69,48 @@ public final class HyperlaneLoopResources implements LoopResources {
 	}
 
 	/**
-	 * Return the event loop group shared by the server and the clients.
+	 * Return the event loop group shared by the server and the clients, creating it on the first call.
 	 * @return the group
+	 * @throws IllegalStateException when the loops were disposed before they were ever created
 	 */
 	public EventLoopGroup group() {
+		EventLoopGroup created = this.group;
+		if (created != null) {
+			return created;
+		}
+		synchronized (this.monitor) {
+			if (this.group == null) {
+				if (this.disposed) {
+					throw new IllegalStateException("The " + this.threadPrefix + " event loops were disposed");
+				}
+				this.group = new MultiThreadIoEventLoopGroup(this.threads,
+						new DefaultThreadFactory(this.threadPrefix, true), this.transport.ioHandlerFactory());
+			}
+			return this.group;
+		}
+	}
+
+	/**
+	 * Return the event loop group if a server or a client has asked for it, without creating it.
+	 * @return the group, or {@code null} while no channel has needed it
+	 */
+	public @Nullable EventLoopGroup groupIfCreated() {
 		return this.group;
 	}
 
 	@Override
 	public EventLoopGroup onServer(boolean useNative) {
-		return this.group;
+		return group();
 	}
 
 	@Override
 	public EventLoopGroup onServerSelect(boolean useNative) {
-		return this.group;
+		return group();
 	}
 
 	@Override
 	public EventLoopGroup onClient(boolean useNative) {
-		return this.group;
+		return group();
 	}
 
 	@Override
@@ -113,19 +145,36 @@ public final class HyperlaneLoopResources implements LoopResources {
 
 	@Override
 	public boolean isDisposed() {
-		return this.group.isShuttingDown();
+		EventLoopGroup created = this.group;
+		return (created != null) ? created.isShuttingDown() : this.disposed;
 	}
 
 	@Override
 	public void dispose() {
-		this.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+		EventLoopGroup created = markDisposed();
+		if (created != null) {
+			created.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	@Override
 	public Mono<Void> disposeLater(Duration quietPeriod, Duration timeout) {
-		return Mono.defer(() -> Mono.create((sink) -> this.group
-			.shutdownGracefully(quietPeriod.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.addListener((future) -> sink.success())));
+		return Mono.defer(() -> {
+			EventLoopGroup created = markDisposed();
+			if (created == null) {
+				return Mono.empty();
+			}
+			return Mono.create((sink) -> created
+				.shutdownGracefully(quietPeriod.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS)
+				.addListener((future) -> sink.success()));
+		});
+	}
+
+	private @Nullable EventLoopGroup markDisposed() {
+		synchronized (this.monitor) {
+			this.disposed = true;
+			return this.group;
+		}
 	}
 
 }

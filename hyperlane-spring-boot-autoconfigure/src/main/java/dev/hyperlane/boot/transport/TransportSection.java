@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
@@ -41,6 +43,19 @@ public final class TransportSection implements HyperlaneSection {
 	}
 
 	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		// Reactor Netty prefers io_uring too, but plain Boot brings only epoll's natives (x86_64); Reactor Netty
+		// runs max(CPUs, 4) event loops (reactor.netty.ioWorkerCount)
+		Map<String, EffectiveSetting> effective = this.resources.effective();
+		List<ChangedDefault> changes = new ArrayList<>();
+		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.type"), "epoll");
+		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.event-loop-threads"),
+				Math.max(Runtime.getRuntime().availableProcessors(), 4));
+		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.allocator"), "adaptive");
+		return changes;
+	}
+
+	@Override
 	public Map<String, Object> describe() {
 		TransportSelection selection = this.resources.selection();
 		Map<String, Object> description = new LinkedHashMap<>();
@@ -50,6 +65,7 @@ public final class TransportSection implements HyperlaneSection {
 		description.put("unavailable", selection.unavailable());
 		Map<String, Object> loops = new LinkedHashMap<>();
 		loops.put("threads", this.resources.loopResources().threads());
+		loops.put("started", this.resources.loopResources().groupIfCreated() != null);
 		loops.put("pendingTasks", pendingTasks());
 		description.put("eventLoops", loops);
 		description.put("allocator", allocator());
@@ -63,7 +79,11 @@ public final class TransportSection implements HyperlaneSection {
 
 	private long pendingTasks() {
 		long pending = 0;
-		for (EventExecutor executor : this.resources.loopResources().group()) {
+		EventLoopGroup group = this.resources.loopResources().groupIfCreated();
+		if (group == null) {
+			return pending;
+		}
+		for (EventExecutor executor : group) {
 			if (executor instanceof SingleThreadEventExecutor loop) {
 				pending += loop.pendingTasks();
 			}

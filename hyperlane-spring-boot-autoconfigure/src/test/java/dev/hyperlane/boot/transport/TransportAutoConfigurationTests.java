@@ -151,8 +151,28 @@ class TransportAutoConfigurationTests {
 	@Test
 	void eventLoopsShutDownWithTheContext() {
 		TransportResources[] holder = new TransportResources[1];
-		this.runner.run((context) -> holder[0] = context.getBean(TransportResources.class));
-		assertThat(holder[0].loopResources().group().isTerminated()).isTrue();
+		EventLoopGroup[] group = new EventLoopGroup[1];
+		this.runner.run((context) -> {
+			holder[0] = context.getBean(TransportResources.class);
+			group[0] = holder[0].loopResources().group();
+		});
+		assertThat(group[0].isTerminated()).isTrue();
+		assertThat(holder[0].loopResources().isDisposed()).isTrue();
+	}
+
+	@Test
+	void eventLoopsAreCreatedWhenFirstAskedFor() {
+		TransportResources[] holder = new TransportResources[1];
+		this.runner.run((context) -> {
+			holder[0] = context.getBean(TransportResources.class);
+			assertThat(holder[0].loopResources().groupIfCreated()).isNull();
+			assertThat(holder[0].loopResources().onClient(true)).isSameAs(holder[0].loopResources().group())
+				.isSameAs(holder[0].loopResources().groupIfCreated());
+		});
+		TransportResources[] unused = new TransportResources[1];
+		this.runner.run((context) -> unused[0] = context.getBean(TransportResources.class));
+		assertThat(unused[0].loopResources().isDisposed()).isTrue();
+		assertThat(unused[0].loopResources().groupIfCreated()).isNull();
 	}
 
 	@Test
