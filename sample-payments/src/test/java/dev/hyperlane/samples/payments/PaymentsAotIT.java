@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,7 +44,9 @@ class PaymentsAotIT {
 	private final ObjectMapper json = new ObjectMapper();
 
 	@BeforeAll
-	static void startWithAot() {
+	static void startWithAot() throws IOException {
+		// the logs of this run only: ServiceProcess appends to a log across starts
+		FileSystemUtils.deleteRecursively(LOGS);
 		Path jar = Path.of(System.getProperty("payments.exec-jar"));
 		assertThat(jar).as("the executable jar built by this module").exists();
 		payments = ServiceProcess.startJar("payments-aot", jar, List.of("-Dspring.aot.enabled=true"),
