@@ -36,6 +36,12 @@ public final class LiveViewPage {
 
 	private static final String TEMPLATE = "live-view.html";
 
+	/**
+	 * Class-path location of the page's template, read once per {@code LiveViewPage}; registered as a resource hint
+	 * by {@link LiveViewRuntimeHints}.
+	 */
+	static final String TEMPLATE_LOCATION = LiveViewPage.class.getPackageName().replace('.', '/') + "/" + TEMPLATE;
+
 	private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(250);
 
 	private static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(60);

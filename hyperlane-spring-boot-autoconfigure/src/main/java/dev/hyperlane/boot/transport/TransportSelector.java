@@ -17,9 +17,11 @@ public final class TransportSelector {
 
 	static final String PROPERTY = "hyperlane.transport.type";
 
-	private static final String IO_URING_CLASS = "io.netty.channel.uring.IoUring";
+	/** Looked up by name (registered as a type hint by {@link TransportRuntimeHints}). */
+	static final String IO_URING_CLASS = "io.netty.channel.uring.IoUring";
 
-	private static final String EPOLL_CLASS = "io.netty.channel.epoll.Epoll";
+	/** Looked up by name (registered as a type hint by {@link TransportRuntimeHints}). */
+	static final String EPOLL_CLASS = "io.netty.channel.epoll.Epoll";
 
 	private final ClassLoader classLoader;
 

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Spring Boot service run as a separate JVM on this JVM's class path, so a test can end it as an operating system
- * would: {@link #kill()} sends SIGKILL ({@link Process#destroyForcibly()} on Linux), nothing in the service runs;
+ * A Spring Boot service run as a separate JVM (on this JVM's class path, or from its executable jar), so a test can
+ * end it as an operating system would: {@link #kill()} sends SIGKILL ({@link Process#destroyForcibly()} on Linux), nothing in the service runs;
  * {@link #terminate()} sends SIGTERM ({@link Process#destroy()}), Spring's shutdown hook runs its graceful
  * shutdown. The JVM is kept small ({@code -Xmx256m}, the C1 compiler only, the serial collector) and writes its
  * output to a log file the test names. Every process still running when this JVM ends is killed by a shutdown
@@ -68,14 +68,37 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Class<?> mainClass, int port, Path logDirectory,
 			List<String> arguments) {
+		// surefire's manifest-only jar names the real entries in its Class-Path, which a new JVM follows too
+		return launch(name, List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()), port,
+				logDirectory, arguments);
+	}
+
+	/**
+	 * Start a runnable jar (Spring Boot's executable jar) in a new JVM with the given system properties,
+	 * {@code --server.port=<port>} and the given arguments; the JVM is kept as small as by
+	 * {@link #start(String, Class, int, Path, List)}.
+	 * @param name the name in messages and in the log file's name
+	 * @param jar the jar to run with {@code java -jar}
+	 * @param systemProperties JVM options placed before {@code -jar}, such as {@code -Dspring.aot.enabled=true}
+	 * @param port the HTTP port, such as one from {@link #freePort()}
+	 * @param logDirectory where {@code <name>.log} is written (appended to, across restarts)
+	 * @param arguments further command-line arguments, {@code --name=value}
+	 * @return the started process; wait for it with {@link #awaitReady(Duration)}
+	 */
+	public static ServiceProcess startJar(String name, Path jar, List<String> systemProperties, int port,
+			Path logDirectory, List<String> arguments) {
+		List<String> launch = new ArrayList<>(systemProperties);
+		launch.addAll(List.of("-jar", jar.toString()));
+		return launch(name, launch, port, logDirectory, arguments);
+	}
+
+	private static ServiceProcess launch(String name, List<String> launch, int port, Path logDirectory,
+			List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(List.of("-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 				"-Dfile.encoding=UTF-8"));
-		command.add("-cp");
-		// surefire's manifest-only jar names the real entries in its Class-Path, which a new JVM follows too
-		command.add(System.getProperty("java.class.path"));
-		command.add(mainClass.getName());
+		command.addAll(launch);
 		command.add("--server.port=" + port);
 		command.addAll(arguments);
 		try {
