@@ -16,7 +16,9 @@ import io.netty.util.internal.PlatformDependent;
  * connections; past the limit a connection is closed as it is accepted, before it costs anything.</li>
  * <li>Request body memory: a quarter of max direct memory for bodies not yet received whole (what a decoder that
  * gathers a JSON body holds while the client is still sending). Measured with 20 clients each sending 1,000,000 bytes
- * of a 1,000,001-byte JSON body and going silent: 2.5 MB of direct memory each before compaction, 1.0 MB after.</li>
+ * of a 1,000,001-byte body to a handler that decodes it whole and going silent, before this limit existed: 2.5 MB of
+ * direct memory held for each (the partly filled read buffers the body's slices keep alive), so 550 such clients
+ * exhausted 512 MB (issue 14).</li>
  * </ul>
  * Together they keep what clients can pin to three quarters of max direct memory, the rest left for responses and the
  * application.

@@ -60,6 +60,9 @@ class HostileClientTests {
 
 	private static final int BODY_SENT = 1_000_000;
 
+	/** Attacking connections; {@code benchmarks/hostile/soak.sh} raises it. */
+	private static final int ATTACKERS = Integer.getInteger("hostile.connections", 120);
+
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
 			AnnotationConfigReactiveWebServerApplicationContext::new)
 		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
@@ -105,7 +108,7 @@ class HostileClientTests {
 			int logStart = output.getAll().length();
 			ExecutorService senders = Executors.newFixedThreadPool(24);
 			AtomicLong peak = new AtomicLong();
-			for (int i = 0; i < 120; i++) {
+			for (int i = 0; i < ATTACKERS; i++) {
 				senders.execute(() -> sendIncompleteBody(port, "/echo"));
 			}
 			senders.shutdown();
