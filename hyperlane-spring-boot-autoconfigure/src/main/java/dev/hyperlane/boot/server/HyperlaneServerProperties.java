@@ -77,14 +77,28 @@ public class HyperlaneServerProperties {
 	private Duration requestHeaderTimeout = Duration.ofSeconds(20);
 
 	/**
-	 * Longest gap between two reads of a request body; then 408 and the connection is closed.
+	 * Longest gap between two reads of a request body; then 408 Request Timeout and the connection is closed.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(60);
 
 	/**
-	 * Time allowed to receive a whole request body.
+	 * Time allowed to receive a whole request body, counted from the request's headers however the bytes trickle in;
+	 * then 408 Request Timeout and the connection is closed.
 	 */
 	private Duration requestTimeout = Duration.ofMinutes(5);
+
+	/**
+	 * Most bytes that request bodies not yet received whole may hold at once, across all connections. The first 64KB
+	 * of each body always fit; a body that would go past the limit gets 503 Service Unavailable and its connection is
+	 * closed. Unset derives it from max direct memory (a quarter); 0 turns the limit off.
+	 */
+	private @Nullable DataSize maxRequestBodyMemory;
+
+	/**
+	 * Most responses pending on one HTTP/1.1 connection (pipelined requests) before the server stops reading it
+	 * until one is written.
+	 */
+	private int maxPipelinedRequests = 16;
 
 	/**
 	 * Requests served on one HTTP/1.1 connection before the server closes it, so that clients spread again
@@ -93,7 +107,8 @@ public class HyperlaneServerProperties {
 	private int maxKeepAliveRequests = 1000;
 
 	/**
-	 * Most connections open at once; further connections are closed on accept. Unset means no limit.
+	 * Most connections open at once; further connections are closed on accept. Unset derives it from max direct
+	 * memory and the file-descriptor limit (shown in the endpoint with its derivation); -1 means no limit.
 	 */
 	private @Nullable Integer maxConnections;
 
@@ -194,6 +209,22 @@ public class HyperlaneServerProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public @Nullable DataSize getMaxRequestBodyMemory() {
+		return this.maxRequestBodyMemory;
+	}
+
+	public void setMaxRequestBodyMemory(@Nullable DataSize maxRequestBodyMemory) {
+		this.maxRequestBodyMemory = maxRequestBodyMemory;
+	}
+
+	public int getMaxPipelinedRequests() {
+		return this.maxPipelinedRequests;
+	}
+
+	public void setMaxPipelinedRequests(int maxPipelinedRequests) {
+		this.maxPipelinedRequests = maxPipelinedRequests;
 	}
 
 	public int getMaxKeepAliveRequests() {

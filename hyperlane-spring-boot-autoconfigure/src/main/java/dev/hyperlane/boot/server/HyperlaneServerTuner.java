@@ -36,7 +36,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Applies {@link ServerSettings} to Reactor Netty's {@link HttpServer}: allocator, socket options, HTTP/1.1 decoder
  * limits, timeouts, keep-alive, connection limit, HTTP/2, compression, access log, and the handlers that count
- * connections and requests and enforce the request-header timeout.
+ * connections and requests and enforce the request-header timeout, the request body memory, body timeouts and the
+ * pipelining limit ({@link RequestBodyGuard}); each accepted connection allocates through a
+ * {@link SheddingAllocator}, so that exhausted direct memory closes connections instead of killing an event loop.
  * <p>
  * It runs after Spring Boot's own server customizer (see {@link HyperlaneServerFactoryCustomizer}), because Reactor
  * Netty rebuilds the decoder settings from scratch on every {@code httpRequestDecoder} call: it starts from the
@@ -60,6 +62,8 @@ public final class HyperlaneServerTuner {
 	private volatile ServerSettings applied;
 
 	private volatile @Nullable SslContext sslContext;
+
+	private volatile @Nullable RequestBodyMemory requestBodyMemory;
 
 	/**
 	 * Create a tuner.
@@ -145,9 +149,12 @@ public final class HyperlaneServerTuner {
 				.validateHeaders(Boolean.TRUE.equals(settings.get(ServerSettings.VALIDATE_HEADERS)));
 			return spec;
 		});
+		// HTTP/1.1 bodies are timed by RequestBodyGuard (408 and a quiet close); Reactor Netty's own body timeouts,
+		// which raise an error into the application, are kept for HTTP/2 streams only
+		boolean http2Enabled = Boolean.TRUE.equals(settings.get(ServerSettings.HTTP2_ENABLED));
 		tuned = tuned.idleTimeout(Objects.requireNonNull(settings.get(ServerSettings.IDLE_TIMEOUT)))
-			.readTimeout(settings.get(ServerSettings.READ_TIMEOUT))
-			.requestTimeout(settings.get(ServerSettings.REQUEST_TIMEOUT));
+			.readTimeout(http2Enabled ? settings.get(ServerSettings.READ_TIMEOUT) : null)
+			.requestTimeout(http2Enabled ? settings.get(ServerSettings.REQUEST_TIMEOUT) : null);
 		Integer maxKeepAliveRequests = settings.get(ServerSettings.MAX_KEEP_ALIVE_REQUESTS);
 		if (maxKeepAliveRequests != null) {
 			tuned = tuned.maxKeepAliveRequests(maxKeepAliveRequests);
@@ -191,9 +198,12 @@ public final class HyperlaneServerTuner {
 		ServerStatistics statistics = this.statistics;
 		SocketOptionPlan plan = settings.socketPlan();
 		Duration headerTimeout = Objects.requireNonNull(settings.get(ServerSettings.REQUEST_HEADER_TIMEOUT));
+		RequestBodyGuard.Limits bodyLimits = bodyLimits(settings);
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel instanceof SocketChannel) {
 				statistics.connectionOpened(channel, plan);
+				SheddingAllocator.install(channel, statistics);
+				RequestBodyGuard.install(channel.pipeline(), bodyLimits, statistics);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
 				MalformedRequestResponder.install(channel.pipeline(), statistics);
@@ -205,6 +215,24 @@ public final class HyperlaneServerTuner {
 				statistics.callerTimeout(request.requestHeaders().get(CallerDeadlines.HEADER));
 			}
 		}).doOnBound((bound) -> statistics.listenerBound(bound.channel(), plan));
+	}
+
+	private RequestBodyGuard.Limits bodyLimits(ServerSettings settings) {
+		DataSize bodyMemory = Objects.requireNonNull(settings.get(ServerSettings.MAX_REQUEST_BODY_MEMORY));
+		RequestBodyMemory memory = new RequestBodyMemory(bodyMemory.toBytes());
+		this.requestBodyMemory = memory;
+		Integer maxPipelined = Objects.requireNonNull(settings.get(ServerSettings.MAX_PIPELINED_REQUESTS));
+		return RequestBodyGuard.Limits.of(Objects.requireNonNull(settings.get(ServerSettings.READ_TIMEOUT)),
+				Objects.requireNonNull(settings.get(ServerSettings.REQUEST_TIMEOUT)), maxPipelined, memory);
+	}
+
+	/**
+	 * Return the bytes that request bodies not yet received whole hold now, across all connections.
+	 * @return the bytes, 0 before the server started
+	 */
+	public long requestBodyMemoryUsed() {
+		RequestBodyMemory memory = this.requestBodyMemory;
+		return (memory != null) ? memory.used() : 0;
 	}
 
 	private static ServerSettings keepCustomized(ServerSettings settings, HttpServerConfig config) {

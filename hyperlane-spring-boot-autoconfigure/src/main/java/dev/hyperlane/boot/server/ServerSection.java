@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  * The {@code server} section of the {@code hyperlane} endpoint: each setting as applied with its source, the
  * socket options the kernel reports for the listening socket and a recent connection, the compression algorithms
  * on offer, live counts (connections open and accepted, requests, request-header timeouts, requests answered by the
- * server or closed by the client before the application could answer, malformed requests), TLS (provider, ALPN
+ * server or closed by the client before the application could answer, malformed requests, request bodies timed out
+ * or refused for memory and the memory they hold, pipelining pauses, allocations failed for lack of direct memory), TLS (provider, ALPN
  * protocols, session cache; see {@link ServerTls}), and the concurrency limit (current limit, who set it, in-flight,
  * admitted and rejected requests).
  * <p>
@@ -117,6 +118,11 @@ public final class ServerSection implements HyperlaneSection {
 		live.put("malformedRequests", statistics.malformedRequests());
 		live.put("answeredByServer", statistics.answeredByServer());
 		live.put("closedByClient", statistics.closedByClient());
+		live.put("requestBodyTimeouts", statistics.requestBodyTimeouts());
+		live.put("requestBodiesShed", statistics.requestBodiesShed());
+		live.put("requestBodyMemoryUsedBytes", this.tuner.requestBodyMemoryUsed());
+		live.put("pipeliningPauses", statistics.pipeliningPauses());
+		live.put("directMemoryExhausted", statistics.directMemoryExhausted());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);

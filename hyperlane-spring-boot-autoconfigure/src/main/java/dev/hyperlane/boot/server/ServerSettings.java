@@ -37,7 +37,13 @@ import org.springframework.util.unit.DataSize;
  * <li>request-header-timeout 20 s: Apache httpd mod_reqtimeout's default ({@code header=20-40}); plain Boot keeps a
  * connection trickling one header byte every 2 s open for over 70 s.</li>
  * <li>read-timeout 60 s: nginx's {@code client_body_timeout} (between two reads of a body).</li>
- * <li>request-timeout 5 min: Node.js's {@code server.requestTimeout} default.</li>
+ * <li>request-timeout 5 min: Node.js's {@code server.requestTimeout} default. Both body timeouts answer 408 and close
+ * the connection (see {@link RequestBodyGuard}).</li>
+ * <li>max-connections and max-request-body-memory: derived from max direct memory and the file-descriptor limit
+ * (see {@link ServerCapacity}).</li>
+ * <li>max-pipelined-requests 16: each pending pipelined request costs about 450 bytes of heap (measured with
+ * requests that are never answered because their client does not read); 16 keeps that near 7 KB a connection while
+ * no ordinary client pipelines deeper (browsers do not pipeline at all).</li>
  * <li>max-keep-alive-requests 1000: nginx's {@code keepalive_requests} default since 1.19.10.</li>
  * <li>http2.max-concurrent-streams 100: RFC 9113 section 6.5.2 recommends no fewer than 100.</li>
  * <li>compression.min-response-size 1 KB: a smaller body already fits one TCP segment (MSS 1460 B), so
@@ -80,6 +86,10 @@ public final class ServerSettings {
 	static final String MAX_KEEP_ALIVE_REQUESTS = PREFIX + ".max-keep-alive-requests";
 
 	static final String MAX_CONNECTIONS = PREFIX + ".max-connections";
+
+	static final String MAX_REQUEST_BODY_MEMORY = PREFIX + ".max-request-body-memory";
+
+	static final String MAX_PIPELINED_REQUESTS = PREFIX + ".max-pipelined-requests";
 
 	static final String ACCESS_LOG = PREFIX + ".access-log";
 
@@ -150,6 +160,21 @@ public final class ServerSettings {
 	 */
 	public static ServerSettings resolve(HyperlaneServerProperties properties, ExplicitProperties explicit,
 			Binder binder, SocketOptionMapper socketMapper) {
+		return resolve(properties, explicit, binder, socketMapper, ServerCapacity.ofThisProcess());
+	}
+
+	/**
+	 * Resolve the settings, deriving the connection limit and the request body memory from the given capacity.
+	 * @param properties the bound {@code hyperlane.server.*} properties
+	 * @param explicit tells which properties the application set
+	 * @param binder binds Spring Boot's properties
+	 * @param socketMapper maps socket options to the active transport
+	 * @param capacity what the process can afford (direct memory, file descriptors)
+	 * @return the settings
+	 * @throws HyperlaneSettingException when a value is out of range
+	 */
+	public static ServerSettings resolve(HyperlaneServerProperties properties, ExplicitProperties explicit,
+			Binder binder, SocketOptionMapper socketMapper, ServerCapacity capacity) {
 		Resolver resolver = new Resolver(explicit, binder);
 		resolver.pick(MAX_INITIAL_LINE_LENGTH, properties.getMaxInitialLineLength(),
 				"server.netty.max-initial-line-length", DataSize.class,
@@ -179,8 +204,24 @@ public final class ServerSettings {
 		resolver.pick(MAX_KEEP_ALIVE_REQUESTS, properties.getMaxKeepAliveRequests(),
 				"server.netty.max-keep-alive-requests", Integer.class,
 				"nginx's keepalive_requests; clients reconnect now and then and so spread over new instances");
-		resolver.pick(MAX_CONNECTIONS, properties.getMaxConnections(), null, Integer.class,
-				"no limit: the operating system's file-descriptor limit applies");
+		if (explicit.isSet(MAX_CONNECTIONS)) {
+			resolver.put(MAX_CONNECTIONS, properties.getMaxConnections(), SettingSource.PROPERTY,
+					"set by " + MAX_CONNECTIONS);
+		}
+		else {
+			resolver.put(MAX_CONNECTIONS, capacity.connectionLimit(), SettingSource.DERIVED,
+					capacity.connectionLimitDerivation());
+		}
+		if (explicit.isSet(MAX_REQUEST_BODY_MEMORY)) {
+			resolver.put(MAX_REQUEST_BODY_MEMORY, properties.getMaxRequestBodyMemory(), SettingSource.PROPERTY,
+					"set by " + MAX_REQUEST_BODY_MEMORY);
+		}
+		else {
+			resolver.put(MAX_REQUEST_BODY_MEMORY, DataSize.ofBytes(capacity.requestBodyMemory()),
+					SettingSource.DERIVED, capacity.requestBodyMemoryDerivation());
+		}
+		resolver.pick(MAX_PIPELINED_REQUESTS, properties.getMaxPipelinedRequests(), null, Integer.class,
+				"about 450 bytes of heap per pending request; no ordinary client pipelines deeper");
 		resolver.pick(ACCESS_LOG, properties.isAccessLog(), null, Boolean.class,
 				"off: one log line per request costs throughput; turn on while debugging");
 		resolver.pick(HTTP2_ENABLED, properties.getHttp2().isEnabled(), "server.http2.enabled", Boolean.class,
@@ -234,7 +275,13 @@ public final class ServerSettings {
 		positiveTime(settings, READ_TIMEOUT);
 		positiveTime(settings, REQUEST_TIMEOUT);
 		range(settings, MAX_KEEP_ALIVE_REQUESTS, -1, Integer.MAX_VALUE, "-1 (no limit) or 1 and more", true);
-		range(settings, MAX_CONNECTIONS, 1, Integer.MAX_VALUE, "1 or more, or unset for no limit", false);
+		range(settings, MAX_CONNECTIONS, -1, Integer.MAX_VALUE, "1 or more, -1 for no limit, or unset to derive it",
+				true);
+		range(settings, MAX_PIPELINED_REQUESTS, 1, 1024, "1 to 1024", false);
+		DataSize bodyMemory = (DataSize) settings.get(MAX_REQUEST_BODY_MEMORY).value();
+		if (bodyMemory == null || bodyMemory.isNegative()) {
+			throw outOfRange(settings.get(MAX_REQUEST_BODY_MEMORY), "0 (no limit) or more, such as 128MB");
+		}
 		range(settings, HTTP2_MAX_CONCURRENT_STREAMS, 1, 0xFFFFFFFFL, "1 to 4294967295", false);
 		range(settings, COMPRESSION_GZIP_LEVEL, 1, 9, "1 to 9", false);
 		range(settings, COMPRESSION_DEFLATE_LEVEL, 1, 9, "1 to 9", false);

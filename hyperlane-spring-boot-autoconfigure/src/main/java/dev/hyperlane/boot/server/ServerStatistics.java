@@ -38,6 +38,14 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder tlsHandshakeFailures = new LongAdder();
 
+	private final LongAdder requestBodyTimeouts = new LongAdder();
+
+	private final LongAdder requestBodiesShed = new LongAdder();
+
+	private final LongAdder pipeliningPauses = new LongAdder();
+
+	private final LongAdder directMemoryExhausted = new LongAdder();
+
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
 	private volatile Map<String, Object> connectionOptions = Map.of();
@@ -100,6 +108,22 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void requestClosedByClient() {
 		this.closedByClient.increment();
+	}
+
+	void requestBodyTimedOut() {
+		this.requestBodyTimeouts.increment();
+	}
+
+	void requestBodyShed() {
+		this.requestBodiesShed.increment();
+	}
+
+	void pipeliningPaused() {
+		this.pipeliningPauses.increment();
+	}
+
+	void directAllocationFailed() {
+		this.directMemoryExhausted.increment();
 	}
 
 	void listenerBound(Channel channel, SocketOptionPlan plan) {
@@ -187,6 +211,39 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long closedByClient() {
 		return this.closedByClient.sum();
+	}
+
+	/**
+	 * Return the number of request bodies that did not arrive whole within the body timeouts (answered 408).
+	 * @return the request body timeouts
+	 */
+	public long requestBodyTimeouts() {
+		return this.requestBodyTimeouts.sum();
+	}
+
+	/**
+	 * Return the number of request bodies refused because request body memory was full (answered 503).
+	 * @return the refused bodies
+	 */
+	public long requestBodiesShed() {
+		return this.requestBodiesShed.sum();
+	}
+
+	/**
+	 * Return how often a connection stopped being read because too many pipelined responses were pending.
+	 * @return the pauses
+	 */
+	public long pipeliningPauses() {
+		return this.pipeliningPauses.sum();
+	}
+
+	/**
+	 * Return the number of direct buffer allocations that failed for lack of direct memory; each closed its
+	 * connection.
+	 * @return the failed allocations
+	 */
+	public long directMemoryExhausted() {
+		return this.directMemoryExhausted.sum();
 	}
 
 	/**

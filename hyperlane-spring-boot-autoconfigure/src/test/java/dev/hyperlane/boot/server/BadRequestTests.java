@@ -191,7 +191,7 @@ class BadRequestTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> setting(ApplicationContext context, String property) {
+	static Map<String, Object> setting(ApplicationContext context, String property) {
 		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
 		assertThat(server).isNotNull();
 		return (Map<String, Object>) ((Map<String, Object>) server.get("settings")).get(property);

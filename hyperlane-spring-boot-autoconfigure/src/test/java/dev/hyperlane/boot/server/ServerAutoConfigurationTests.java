@@ -41,8 +41,14 @@ class ServerAutoConfigurationTests {
 		this.runner.run((context) -> {
 			HttpServerConfig config = tune(context.getBean(HyperlaneServerTuner.class));
 			assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(75));
-			assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(60));
-			assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
+			// HTTP/1.1 bodies are timed by RequestBodyGuard, which answers 408 where Reactor Netty's timeouts give 500
+			assertThat(config.readTimeout()).isNull();
+			assertThat(config.requestTimeout()).isNull();
+			Map<String, EffectiveSetting> effective = context.getBean(HyperlaneServerTuner.class)
+				.appliedSettings()
+				.effective();
+			assertThat(effective.get("hyperlane.server.read-timeout").value()).isEqualTo(Duration.ofSeconds(60));
+			assertThat(effective.get("hyperlane.server.request-timeout").value()).isEqualTo(Duration.ofMinutes(5));
 			assertThat(config.maxKeepAliveRequests()).isEqualTo(1000);
 			assertThat(config.decoder().maxHeaderSize()).isEqualTo(16 * 1024);
 			assertThat(config.decoder().maxInitialLineLength()).isEqualTo(4096);
@@ -56,8 +62,20 @@ class ServerAutoConfigurationTests {
 				.containsEntry(ChannelOption.ALLOCATOR, allocator);
 			assertThat(options).containsEntry(ChannelOption.SO_REUSEADDR, true)
 				.containsEntry(ChannelOption.ALLOCATOR, allocator);
-			assertThat(config.maxConnections()).isEqualTo(-1);
+			assertThat(config.maxConnections()).isEqualTo(ServerCapacity.ofThisProcess().connectionLimit());
+			assertThat(effective.get("hyperlane.server.max-connections").source()).isEqualTo(SettingSource.DERIVED);
+			assertThat(effective.get("hyperlane.server.max-connections").reason()).contains("max direct memory");
 		});
+	}
+
+	@Test
+	void derivedLimitsFollowDirectMemoryAndFileDescriptors() {
+		ServerCapacity capacity = new ServerCapacity(512L * 1024 * 1024, 1_048_576);
+		assertThat(capacity.connectionLimit()).isEqualTo(4096);
+		assertThat(capacity.requestBodyMemory()).isEqualTo(128L * 1024 * 1024);
+		assertThat(new ServerCapacity(512L * 1024 * 1024, 1024).connectionLimit()).isEqualTo(1024 - 102);
+		assertThat(new ServerCapacity(512L * 1024 * 1024, 300).connectionLimit()).isEqualTo(300 - 64);
+		assertThat(new ServerCapacity(64L * 1024 * 1024, -1).connectionLimit()).isEqualTo(512);
 	}
 
 	@Test

@@ -1,0 +1,367 @@
+package dev.hyperlane.boot.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.NettyPipeline;
+
+/**
+ * Bounds what one HTTP/1.1 connection can make the server hold while it receives requests, and ends slow request
+ * bodies quietly:
+ * <ul>
+ * <li><b>Request body memory.</b> Bytes of a body not received whole count against the server-wide
+ * {@link RequestBodyMemory}. The first {@value ServerCapacity#CONNECTION_WINDOW_BYTES} bytes of each body always
+ * fit; beyond them a body that would pass the limit gets {@code 503 Service Unavailable} with {@code Retry-After: 1}
+ * (or, once its response has started, only the close) and its connection is closed. A body that occupies less than
+ * half of the buffer it was read into is copied into a buffer of its own size, so that it pins what it weighs. (A
+ * body the application has not started to read is not read further: Reactor Netty stops reading until the
+ * application asks for more.)</li>
+ * <li><b>Body timeouts.</b> The whole body must arrive within {@code request-timeout} of the request's headers, with
+ * no gap longer than {@code read-timeout}; otherwise {@code 408 Request Timeout} and the connection is closed. Reactor
+ * Netty's own timeouts raise an error into the application, which WebFlux logs and answers with 500.</li>
+ * <li><b>Pipelining.</b> Once {@code max-pipelined-requests} responses are pending (written to the socket or not),
+ * the connection is not read further until one of them has been written, so a client that sends requests and never
+ * reads the responses holds at most that many (plus what one read of 64 KB contained), not the whole heap.</li>
+ * </ul>
+ * Each event is counted in the server section of the endpoint and logged at DEBUG only, so a client cannot fill the
+ * log. Two handlers share one state: one ahead of the HTTP codec writes the raw 408 and 503 responses and drops what
+ * arrives after them; one behind it sees decoded requests and the responses written.
+ */
+final class RequestBodyGuard {
+
+	static final String RAW_HANDLER = "hyperlane.requestBodyGuard.raw";
+
+	static final String DECODED_HANDLER = "hyperlane.requestBodyGuard.decoded";
+
+	private static final Log logger = LogFactory.getLog(RequestBodyGuard.class);
+
+	private static final byte[] TIMED_OUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
+			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] SHED = ("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nretry-after: 1\r\n"
+			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+	private final Limits limits;
+
+	private final ServerStatistics statistics;
+
+	private @Nullable ChannelHandlerContext rawContext;
+
+	private @Nullable ScheduledFuture<?> timer;
+
+	private int pending;
+
+	private boolean responseStarted;
+
+	private boolean inBody;
+
+	private long bodyBytes;
+
+	private long bodyStartNanos;
+
+	private long lastReadNanos;
+
+	private boolean paused;
+
+	private boolean autoReadCleared;
+
+	private boolean readSwallowed;
+
+	private boolean closing;
+
+	private RequestBodyGuard(Limits limits, ServerStatistics statistics) {
+		this.limits = limits;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Install the guard on a connection whose pipeline has Reactor Netty's HTTP/1.1 codec; otherwise do nothing.
+	 * @param pipeline the connection's pipeline
+	 * @param limits the limits
+	 * @param statistics where events are counted
+	 * @return whether the handlers were installed
+	 */
+	static boolean install(ChannelPipeline pipeline, Limits limits, ServerStatistics statistics) {
+		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+			return false;
+		}
+		RequestBodyGuard guard = new RequestBodyGuard(limits, statistics);
+		pipeline.addBefore(NettyPipeline.HttpCodec, RAW_HANDLER, guard.new Raw());
+		pipeline.addAfter(NettyPipeline.HttpCodec, DECODED_HANDLER, guard.new Decoded());
+		return true;
+	}
+
+	private void requestReceived(ChannelHandlerContext ctx, boolean complete) {
+		this.pending++;
+		if (complete) {
+			return;
+		}
+		this.inBody = true;
+		this.bodyBytes = 0;
+		this.bodyStartNanos = System.nanoTime();
+		this.lastReadNanos = this.bodyStartNanos;
+		schedule(ctx, Math.min(this.limits.readTimeoutNanos(), this.limits.bodyTimeoutNanos()));
+	}
+
+	private boolean take(int bytes) {
+		long after = this.bodyBytes + bytes;
+		if (after <= ServerCapacity.CONNECTION_WINDOW_BYTES) {
+			this.limits.memory().take(bytes);
+		}
+		else if (this.pending > 1 || !this.limits.memory().tryTake(bytes)) {
+			// a pipelined request's body waits behind earlier responses: it gets no more than the window either
+			return false;
+		}
+		this.bodyBytes = after;
+		this.lastReadNanos = System.nanoTime();
+		return true;
+	}
+
+	private void bodyComplete() {
+		this.inBody = false;
+		this.limits.memory().give(this.bodyBytes);
+		this.bodyBytes = 0;
+		cancelTimer();
+	}
+
+	private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+		cancelTimer();
+		this.timer = ctx.executor().schedule(() -> check(ctx), Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+	}
+
+	private void cancelTimer() {
+		if (this.timer != null) {
+			this.timer.cancel(false);
+			this.timer = null;
+		}
+	}
+
+	private void check(ChannelHandlerContext ctx) {
+		this.timer = null;
+		if (!this.inBody || this.closing || !ctx.channel().isActive()) {
+			return;
+		}
+		long now = System.nanoTime();
+		long deadline = Math.min(this.lastReadNanos + this.limits.readTimeoutNanos(),
+				this.bodyStartNanos + this.limits.bodyTimeoutNanos());
+		if (now - deadline < 0) {
+			schedule(ctx, deadline - now);
+			return;
+		}
+		this.statistics.requestBodyTimedOut();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Request body from " + ctx.channel().remoteAddress() + " timed out after " + this.bodyBytes
+					+ " bytes: 408 and close");
+		}
+		answerAndClose(ctx, TIMED_OUT);
+	}
+
+	private void shed(ChannelHandlerContext ctx) {
+		this.statistics.requestBodyShed();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Request body from " + ctx.channel().remoteAddress() + " refused after " + this.bodyBytes
+					+ " bytes: request body memory full (" + this.limits.memory().used() + " of "
+					+ this.limits.memory().limit() + " bytes): 503 and close");
+		}
+		answerAndClose(ctx, SHED);
+	}
+
+	private void answerAndClose(ChannelHandlerContext ctx, byte[] response) {
+		this.closing = true;
+		bodyComplete();
+		ChannelHandlerContext raw = this.rawContext;
+		if (raw != null && this.pending == 1 && !this.responseStarted) {
+			raw.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
+		}
+		else {
+			ctx.channel().close();
+		}
+	}
+
+	private void pause(ChannelHandlerContext ctx) {
+		this.paused = true;
+		this.statistics.pipeliningPaused();
+		ChannelConfig config = ctx.channel().config();
+		if (config.isAutoRead()) {
+			this.autoReadCleared = true;
+			config.setAutoRead(false);
+		}
+	}
+
+	private void responseWritten(ChannelHandlerContext ctx) {
+		this.pending = Math.max(0, this.pending - 1);
+		if (this.paused && this.pending < this.limits.maxPipelinedRequests() && ctx.channel().isActive()) {
+			this.paused = false;
+			ChannelConfig config = ctx.channel().config();
+			boolean cleared = this.autoReadCleared;
+			this.autoReadCleared = false;
+			if (cleared && !config.isAutoRead()) {
+				// no body is half-read here (reading stopped after a complete request): reading may resume
+				config.setAutoRead(true);
+			}
+			else if (this.readSwallowed || config.isAutoRead()) {
+				ctx.read();
+			}
+			this.readSwallowed = false;
+		}
+	}
+
+	private static boolean hasBody(HttpRequest request) {
+		return HttpUtil.getContentLength(request, -1L) > 0 || HttpUtil.isTransferEncodingChunked(request);
+	}
+
+	/**
+	 * Copy a body chunk that occupies less than half of the buffer it was read into, so that a body waiting for its
+	 * last bytes pins what it weighs rather than the read buffers.
+	 */
+	private static HttpContent compact(ChannelHandlerContext ctx, HttpContent content) {
+		ByteBuf data = content.content();
+		ByteBuf parent = data.unwrap();
+		int size = data.readableBytes();
+		if (parent == null || size == 0 || parent.capacity() < 2 * size) {
+			return content;
+		}
+		ByteBuf copy = ctx.alloc().buffer(size);
+		copy.writeBytes(data, data.readerIndex(), size);
+		HttpContent replaced = content.replace(copy);
+		content.release();
+		return replaced;
+	}
+
+	private final class Raw extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			RequestBodyGuard.this.rawContext = ctx;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (RequestBodyGuard.this.closing) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			if (ctx.pipeline().get(NettyPipeline.HttpCodec) == null) {
+				// upgraded to HTTP/2 (h2c): the HTTP/1.1 codec is gone, and so is this guard's job
+				ctx.pipeline().remove(this);
+				if (ctx.pipeline().get(DECODED_HANDLER) != null) {
+					ctx.pipeline().remove(DECODED_HANDLER);
+				}
+			}
+			ctx.fireChannelRead(msg);
+		}
+
+	}
+
+	private final class Decoded extends ChannelDuplexHandler {
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			RequestBodyGuard guard = RequestBodyGuard.this;
+			if (guard.closing) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			Object forwarded = msg;
+			if (msg instanceof HttpRequest request) {
+				guard.requestReceived(ctx, msg instanceof LastHttpContent || !hasBody(request));
+			}
+			else if (msg instanceof HttpContent content && guard.inBody) {
+				if (msg instanceof LastHttpContent) {
+					guard.bodyComplete();
+				}
+				else if (!guard.take(content.content().readableBytes())) {
+					ReferenceCountUtil.release(msg);
+					guard.shed(ctx);
+					return;
+				}
+				forwarded = compact(ctx, content);
+			}
+			ctx.fireChannelRead(forwarded);
+			if (msg instanceof LastHttpContent && guard.pending >= guard.limits.maxPipelinedRequests()
+					&& !guard.paused && !guard.closing) {
+				guard.pause(ctx);
+			}
+		}
+
+		@Override
+		public void read(ChannelHandlerContext ctx) {
+			if (RequestBodyGuard.this.paused) {
+				RequestBodyGuard.this.readSwallowed = true;
+				return;
+			}
+			ctx.read();
+		}
+
+		@Override
+		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+			if (msg instanceof HttpResponse response
+					&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+				ctx.write(msg, promise);
+				return;
+			}
+			if (msg instanceof HttpResponse) {
+				RequestBodyGuard.this.responseStarted = true;
+			}
+			if (msg instanceof LastHttpContent) {
+				RequestBodyGuard.this.responseStarted = false;
+				ChannelPromise written = promise.unvoid();
+				written.addListener((future) -> responseWritten(ctx));
+				ctx.write(msg, written);
+				return;
+			}
+			ctx.write(msg, promise);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			bodyComplete();
+			ctx.fireChannelInactive();
+		}
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext ctx) {
+			bodyComplete();
+		}
+
+	}
+
+	/**
+	 * The limits a connection's guard enforces.
+	 *
+	 * @param readTimeoutNanos the longest gap between two reads of a body
+	 * @param bodyTimeoutNanos the longest time to receive a whole body, from the request's headers
+	 * @param maxPipelinedRequests the most responses pending before reading stops
+	 * @param memory the server-wide account of body bytes not received whole
+	 */
+	record Limits(long readTimeoutNanos, long bodyTimeoutNanos, int maxPipelinedRequests, RequestBodyMemory memory) {
+
+		static Limits of(Duration readTimeout, Duration bodyTimeout, int maxPipelinedRequests,
+				RequestBodyMemory memory) {
+			return new Limits(readTimeout.toNanos(), bodyTimeout.toNanos(), maxPipelinedRequests, memory);
+		}
+
+	}
+
+}

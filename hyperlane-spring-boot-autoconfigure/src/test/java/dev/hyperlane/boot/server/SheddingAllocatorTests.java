@@ -1,0 +1,129 @@
+package dev.hyperlane.boot.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A direct buffer allocation that fails for lack of direct memory, on a real Netty server with one event loop: the
+ * connection that needed the buffer is closed and the event loop keeps serving. Without {@link SheddingAllocator},
+ * io_uring's event loop thread ends on the {@link OutOfMemoryError} (its IO handler rethrows errors raised while a read
+ * buffer is allocated for a completion) and the next connection is never answered.
+ */
+@Timeout(30)
+class SheddingAllocatorTests {
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "io_uring", "epoll" })
+	void failedDirectAllocationClosesTheConnectionAndTheEventLoopLivesOn(String transport) throws Exception {
+		AtomicBoolean exhausted = new AtomicBoolean();
+		ServerStatistics statistics = new ServerStatistics();
+		IoHandlerFactory io = "io_uring".equals(transport) ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
+		Class<? extends ServerChannel> channelType = "io_uring".equals(transport) ? IoUringServerSocketChannel.class
+				: EpollServerSocketChannel.class;
+		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
+		try {
+			Channel server = new ServerBootstrap().group(group)
+				.channel(channelType)
+				.childOption(ChannelOption.ALLOCATOR, new ExhaustibleAllocator(exhausted))
+				.childHandler(new ChannelInitializer<SocketChannel>() {
+					@Override
+					protected void initChannel(SocketChannel channel) {
+						SheddingAllocator.install(channel, statistics);
+						channel.pipeline().addLast(new Echo());
+					}
+				})
+				.bind(InetAddress.getLoopbackAddress(), 0)
+				.sync()
+				.channel();
+			int port = ((InetSocketAddress) server.localAddress()).getPort();
+			assertThat(echo(port)).isEqualTo('a');
+			exhausted.set(true);
+			try (Socket starved = connect(port)) {
+				starved.getOutputStream().write('b');
+				assertThat(starved.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+			}
+			exhausted.set(false);
+			assertThat(group.next().submit(() -> "alive").get(5, TimeUnit.SECONDS)).isEqualTo("alive");
+			assertThat(echo(port)).isEqualTo('a');
+			assertThat(statistics.directMemoryExhausted()).isPositive();
+		}
+		finally {
+			group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private static int echo(int port) throws IOException {
+		try (Socket socket = connect(port)) {
+			socket.getOutputStream().write('a');
+			InputStream in = socket.getInputStream();
+			return in.read();
+		}
+	}
+
+	private static Socket connect(int port) throws IOException {
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+		socket.setSoTimeout(5000);
+		return socket;
+	}
+
+	private static final class Echo extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			ctx.writeAndFlush(msg);
+		}
+
+	}
+
+	/**
+	 * Direct buffers until told that direct memory is exhausted; then every direct allocation fails as the JDK's does.
+	 */
+	private static final class ExhaustibleAllocator extends UnpooledByteBufAllocator {
+
+		private final AtomicBoolean exhausted;
+
+		ExhaustibleAllocator(AtomicBoolean exhausted) {
+			super(true);
+			this.exhausted = exhausted;
+		}
+
+		@Override
+		protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+			if (this.exhausted.get()) {
+				throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
+			}
+			return super.newDirectBuffer(initialCapacity, maxCapacity);
+		}
+
+	}
+
+}
