@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * The {@code server} section of the {@code hyperlane} endpoint: each setting as applied with its source, the
  * socket options the kernel reports for the listening socket and a recent connection, the compression algorithms
  * on offer, live counts (connections open and accepted, requests, request-header timeouts, requests answered by the
- * server or closed by the client before the application could answer, malformed requests), TLS (provider, ALPN
+ * server or closed by the client before the application could answer, malformed requests), the guards against
+ * hostile clients per protocol the server speaks as applied ({@link ProtocolGuards}), TLS (provider, ALPN
  * protocols, session cache; see {@link ServerTls}), and the concurrency limit (current limit, who set it, in-flight,
  * admitted and rejected requests).
  * <p>
@@ -95,6 +96,7 @@ public final class ServerSection implements HyperlaneSection {
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);
+		description.put("protocolGuards", statistics.protocolGuards());
 		description.put("tls", ServerTls.describe(this.tuner.sslContext(), statistics.tlsHandshakeFailures()));
 		description.put("concurrencyLimit", (this.limiter != null) ? this.limiter.describe() : Map.of("enabled", false));
 		return description;
