@@ -106,24 +106,33 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 
 		private final AtomicBoolean receiving = new AtomicBoolean(true);
 
+		private final AtomicBoolean ended = new AtomicBoolean();
+
 		private final AtomicReference<Limiter.@Nullable Listener> permit = new AtomicReference<>();
 
 		Mono<DataBuffer> bodyArrived() {
 			received();
-			if (this.permit.get() != null) {
+			if (this.permit.get() != null || this.ended.get()) {
 				return Mono.empty();
 			}
 			Optional<Limiter.Listener> admitted = ConcurrencyLimitWebFilter.this.limiter.acquire();
 			if (admitted.isEmpty()) {
 				return Mono.error(new Rejected(ConcurrencyLimitWebFilter.this.limiter.retryAfterSeconds()));
 			}
-			if (!this.permit.compareAndSet(null, admitted.get())) {
-				admitted.get().onIgnore();
+			Limiter.Listener listener = admitted.get();
+			if (!this.permit.compareAndSet(null, listener)) {
+				// the body was read twice: one permit is enough
+				listener.onIgnore();
+			}
+			else if (this.ended.get() && this.permit.compareAndSet(listener, null)) {
+				// the exchange ended meanwhile: the permit goes back at once
+				listener.onIgnore();
 			}
 			return Mono.empty();
 		}
 
 		void finished(SignalType signal) {
+			this.ended.set(true);
 			received();
 			Limiter.Listener listener = this.permit.getAndSet(null);
 			if (listener != null) {

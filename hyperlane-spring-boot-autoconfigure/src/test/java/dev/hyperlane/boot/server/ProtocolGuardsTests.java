@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The guards against hostile clients on every protocol, with HTTP/2 on, over real sockets: a client that trickles
  * its request headers is cut off after the request-header timeout on HTTP/1.1 (cleartext and TLS, 408) and on HTTP/2
  * (h2c with prior knowledge: a HEADERS frame; h2c after an upgrade: the preface; h2 over TLS: a frame header), with
- * nothing logged above DEBUG; a malformed HTTP/1.1 request on an h2c server is answered 400 quietly; HTTP/2 takes
+ * nothing logged above DEBUG; a malformed HTTP/1.1 request on an h2c server is answered 400 quietly, a malformed
+ * HTTP/2 request is refused (RST_STREAM or GOAWAY) quietly; HTTP/2 takes
  * the same header size as HTTP/1.1 (16 KB, not Netty's 8 KB); the endpoint shows the guards per protocol and the
  * connections they guarded.
  */
@@ -65,6 +66,10 @@ class ProtocolGuardsTests {
 	private static final byte[] HEADERS_FRAME_HEADER = { 0, 0, 100, 1, 5, 0, 0, 0, 1 };
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+	private static final int RST_STREAM = 3;
+
+	private static final int GOAWAY = 7;
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
 			AnnotationConfigReactiveWebServerApplicationContext::new)
@@ -152,6 +157,28 @@ class ProtocolGuardsTests {
 				assertThat(connection.closedByServerWithin(Duration.ofSeconds(2))).isTrue();
 			}
 			assertThat((Map<String, Object>) server(context).get("statistics")).containsEntry("malformedRequests", 1L);
+			assertThat(linesAboveDebug(output.getAll().substring(before))).isEmpty();
+		});
+	}
+
+	@Test
+	void malformedHttp2RequestIsRefusedQuietly(CapturedOutput output) {
+		this.runner.run((context) -> {
+			int before = output.getAll().length();
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port(context)), 2000);
+				socket.setSoTimeout(5000);
+				OutputStream out = socket.getOutputStream();
+				out.write(PREFACE);
+				out.write(EMPTY_SETTINGS);
+				// HEADERS on stream 1: GET, http, /, authority x, then "X-Bad: v" (HTTP/2 header names are lowercase)
+				byte[] block = { (byte) 0x82, (byte) 0x86, (byte) 0x84, 0x41, 1, 'x', 0, 5, 'X', '-', 'B', 'a', 'd', 1,
+						'v' };
+				out.write(new byte[] { 0, 0, (byte) block.length, 1, 5, 0, 0, 0, 1 });
+				out.write(block);
+				out.flush();
+				assertThat(frameTypesUntilRefused(socket.getInputStream())).containsAnyOf(RST_STREAM, GOAWAY);
+			}
 			assertThat(linesAboveDebug(output.getAll().substring(before))).isEmpty();
 		});
 	}
@@ -246,6 +273,20 @@ class ProtocolGuardsTests {
 				return HEADERS_FRAME_HEADER;
 			}
 		}
+	}
+
+	private static List<Integer> frameTypesUntilRefused(InputStream in) throws IOException {
+		List<Integer> types = new ArrayList<>();
+		byte[] header = new byte[9];
+		while (!types.contains(RST_STREAM) && !types.contains(GOAWAY)) {
+			if (in.readNBytes(header, 0, 9) < 9) {
+				break;
+			}
+			int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+			types.add(header[3] & 0xff);
+			in.readNBytes(length);
+		}
+		return types;
 	}
 
 	private static String readHead(InputStream in) throws IOException {
