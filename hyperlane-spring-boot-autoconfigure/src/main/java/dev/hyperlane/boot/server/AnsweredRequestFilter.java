@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.server;
 
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -15,9 +16,10 @@ import org.springframework.web.server.WebFilterChain;
  * Ends quietly the handling of a request that can no longer get an answer from the application, instead of letting
  * WebFlux log a {@code 500 Server Error} with a stack trace for it, which a client can provoke at will:
  * <ul>
- * <li>Reactor Netty answered it itself: a request body that turns out malformed after the headers were handed to the
- * application (an invalid chunk size) gets {@code 400 Bad Request} and the connection closes; WebFlux would then try
- * to write its own error response on top and fail with {@code Status and headers already sent}. Counted as
+ * <li>The server answered it itself: a request body that turns out malformed after the headers were handed to the
+ * application (an invalid chunk size) gets {@code 400 Bad Request} from {@link MalformedRequestResponder} (or from
+ * Reactor Netty) and the connection closes; WebFlux would then try to write its own error response on top (with
+ * problem details on, through the application's exception handlers) and fail. Counted as
  * {@code answeredByServer}.</li>
  * <li>The client closed the connection before its request body was complete (Reactor Netty's
  * {@link AbortedException}). Counted as {@code closedByClient}.</li>
@@ -56,6 +58,9 @@ public final class AnsweredRequestFilter implements WebFilter, Ordered {
 
 	private static boolean alreadyAnswered(ServerHttpResponse response) {
 		Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+		if (nativeResponse instanceof Connection connection && MalformedRequestResponder.answered(connection.channel())) {
+			return true;
+		}
 		return nativeResponse instanceof HttpServerResponse netty && netty.hasSentHeaders() && !response.isCommitted();
 	}
 

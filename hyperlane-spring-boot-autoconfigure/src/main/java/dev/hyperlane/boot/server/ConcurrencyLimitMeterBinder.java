@@ -32,6 +32,11 @@ public final class ConcurrencyLimitMeterBinder implements MeterBinder {
 			.description("Requests admitted and in progress")
 			.baseUnit("requests")
 			.register(registry);
+		Gauge.builder("hyperlane.server.concurrency.receiving.bodies", this.limiter,
+				ServerConcurrencyLimiter::receivingBodies)
+			.description("Requests whose body is still arriving; they take a permit once it is in")
+			.baseUnit("requests")
+			.register(registry);
 		FunctionCounter.builder("hyperlane.server.concurrency.admitted", this.limiter, ServerConcurrencyLimiter::admitted)
 			.description("Requests admitted by the concurrency limit")
 			.baseUnit("requests")

@@ -166,8 +166,11 @@ public final class HyperlaneServerTuner {
 		if (Boolean.TRUE.equals(settings.get(ServerSettings.HTTP2_ENABLED))) {
 			HttpProtocol second = tuned.configuration().isSecure() ? HttpProtocol.H2 : HttpProtocol.H2C;
 			Long streams = Objects.requireNonNull(settings.get(ServerSettings.HTTP2_MAX_CONCURRENT_STREAMS));
+			// the same header limit as HTTP/1.1: SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 section 6.5.2), which Netty
+			// enforces with 431 and would otherwise leave at its 8 KB default
+			long headerListSize = bytes(settings, ServerSettings.MAX_HEADER_SIZE);
 			tuned = tuned.protocol(HttpProtocol.HTTP11, second)
-				.http2Settings((http2) -> http2.maxConcurrentStreams(streams));
+				.http2Settings((http2) -> http2.maxConcurrentStreams(streams).maxHeaderListSize(headerListSize));
 		}
 		if (Boolean.TRUE.equals(settings.get(ServerSettings.ACCESS_LOG))) {
 			tuned = tuned.accessLog(true);
@@ -199,14 +202,17 @@ public final class HyperlaneServerTuner {
 		SocketOptionPlan plan = settings.socketPlan();
 		Duration headerTimeout = Objects.requireNonNull(settings.get(ServerSettings.REQUEST_HEADER_TIMEOUT));
 		RequestBodyGuard.Limits bodyLimits = bodyLimits(settings);
+		ProtocolGuards guards = ProtocolGuards.of(server.configuration(), headerTimeout);
+		boolean http2 = guards.http2();
+		statistics.guardsApplied(guards);
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel instanceof SocketChannel) {
 				statistics.connectionOpened(channel, plan);
 				SheddingAllocator.install(channel, statistics);
 				RequestBodyGuard.install(channel.pipeline(), bodyLimits, statistics);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
-				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics);
-				MalformedRequestResponder.install(channel.pipeline(), statistics);
+				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics, http2,
+						(codec) -> MalformedRequestResponder.install(codec, statistics));
 				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {

@@ -1,59 +1,72 @@
 package dev.hyperlane.boot.server;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import reactor.netty.NettyPipeline;
 
 /**
- * Answers an HTTP/1.1 request whose line or headers could not be decoded, before Reactor Netty sees it: 414 for a
- * request line above the limit, 431 for a header block above it, 400 for anything else malformed, each with
- * {@code Connection: close}, and the connection closed. The statuses are the ones Reactor Netty would send; what
- * changes is the log: Reactor Netty writes one WARN line per malformed request, which lets any client fill the log
- * at will, while this handler counts them ({@code malformedRequests} in the server section) and logs at DEBUG
- * (logger {@code dev.hyperlane.boot.server.MalformedRequestResponder}). A body that turns out malformed after the
- * headers were accepted is left to Reactor Netty (see {@link AnsweredRequestFilter}).
+ * Answers an HTTP/1.1 request whose line, headers or body could not be decoded, before Reactor Netty sees it: 414 for
+ * a request line above the limit, 431 for a header block above it, 400 for anything else malformed (an invalid chunk
+ * size in a body included), each with {@code Connection: close}, and the connection closed. The statuses are the
+ * ones Reactor Netty would send; what changes is the log: Reactor Netty writes one WARN line per malformed request,
+ * which lets any client fill the log at will, while this handler counts them ({@code malformedRequests} in the server
+ * section) and logs at DEBUG (logger {@code dev.hyperlane.boot.server.MalformedRequestResponder}). A body that turns
+ * out malformed after its request went to the application is answered with 400 unless a response was already
+ * started (then the connection is only closed); the connection is marked ({@link #answered(Channel)}) so that the
+ * application's failed read ends quietly (see {@link AnsweredRequestFilter}), problem details on or off.
  */
-final class MalformedRequestResponder extends ChannelInboundHandlerAdapter {
+final class MalformedRequestResponder extends ChannelDuplexHandler {
 
 	static final String NAME = "hyperlane.malformedRequestResponder";
 
 	private static final Log logger = LogFactory.getLog(MalformedRequestResponder.class);
 
+	private static final AttributeKey<Boolean> ANSWERED = AttributeKey
+		.valueOf(MalformedRequestResponder.class.getName() + ".answered");
+
 	private final ServerStatistics statistics;
 
 	private boolean answered;
+
+	private boolean responding;
 
 	private MalformedRequestResponder(ServerStatistics statistics) {
 		this.statistics = statistics;
 	}
 
 	/**
-	 * Install the responder right behind Reactor Netty's HTTP/1.1 codec; without that codec (HTTP/2 prior knowledge,
-	 * TLS before ALPN) do nothing.
-	 * @param pipeline the connection's pipeline
+	 * Install the responder right behind an HTTP/1.1 codec (Reactor Netty's, or the one of its h2c upgrade handler).
+	 * @param codec the context of the connection's {@code HttpServerCodec}
 	 * @param statistics where malformed requests are counted
-	 * @return whether the responder was installed
 	 */
-	static boolean install(ChannelPipeline pipeline, ServerStatistics statistics) {
-		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
-			return false;
-		}
-		pipeline.addAfter(NettyPipeline.HttpCodec, NAME, new MalformedRequestResponder(statistics));
-		return true;
+	static void install(ChannelHandlerContext codec, ServerStatistics statistics) {
+		codec.pipeline().addAfter(codec.name(), NAME, new MalformedRequestResponder(statistics));
+	}
+
+	/**
+	 * Return whether the responder answered a malformed request on a connection itself.
+	 * @param channel the connection
+	 * @return {@code true} once a malformed request or body was answered (or the connection closed for it)
+	 */
+	static boolean answered(Channel channel) {
+		return Boolean.TRUE.equals(channel.attr(ANSWERED).get());
 	}
 
 	@Override
@@ -62,13 +75,18 @@ final class MalformedRequestResponder extends ChannelInboundHandlerAdapter {
 			ReferenceCountUtil.release(msg);
 			return;
 		}
-		if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-			Throwable cause = request.decoderResult().cause();
+		if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+			Throwable cause = object.decoderResult().cause();
 			ReferenceCountUtil.release(msg);
 			this.answered = true;
+			ctx.channel().attr(ANSWERED).set(true);
 			this.statistics.malformedRequest();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Malformed request from " + ctx.channel().remoteAddress() + ": " + cause);
+			}
+			if (this.responding) {
+				ctx.close();
+				return;
 			}
 			FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(cause));
 			response.headers()
@@ -78,6 +96,23 @@ final class MalformedRequestResponder extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		ctx.fireChannelRead(msg);
+	}
+
+	@Override
+	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		if (msg instanceof HttpResponse) {
+			this.responding = true;
+		}
+		if (msg instanceof LastHttpContent) {
+			this.responding = false;
+		}
+		if (this.answered) {
+			// the application answers a request whose body was malformed: the connection is closing
+			ReferenceCountUtil.release(msg);
+			promise.setSuccess();
+			return;
+		}
+		ctx.write(msg, promise);
 	}
 
 	private static HttpResponseStatus status(Throwable cause) {

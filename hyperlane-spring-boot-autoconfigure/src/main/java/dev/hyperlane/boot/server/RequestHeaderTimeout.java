@@ -3,6 +3,7 @@ package dev.hyperlane.boot.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,20 +14,31 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
 
 /**
- * Closes an HTTP/1.1 connection whose request line and headers do not arrive whole within the timeout, counted
- * from their first byte, with {@code 408 Request Timeout}. Reactor Netty's own timeouts do not cover this: its
- * idle timeout restarts on every byte and its read and request timeouts start after the headers, so a client that
- * trickles one header byte at a time (slowloris) holds a connection for as long as it likes.
+ * Closes a connection whose request line and headers do not arrive whole within the timeout, counted from their
+ * first byte. Reactor Netty's own timeouts do not cover this: its idle timeout restarts on every byte and its read
+ * and request timeouts start after the headers, so a client that trickles one header byte at a time (slowloris)
+ * holds a connection for as long as it likes.
  * <p>
- * Two handlers share one state: one ahead of the HTTP codec sees the first raw byte of a request and starts the
- * timer; one behind it sees the decoded request (stops the timer) and the end of its response.
+ * It holds on every protocol the server speaks. HTTP/1.1 (cleartext, over TLS, and before an h2c upgrade): the
+ * request line and headers, answered with {@code 408 Request Timeout}. HTTP/2 (h2c with prior knowledge or after an
+ * upgrade, h2 over TLS): the connection preface, every frame header, every frame but a DATA frame's payload, and
+ * every header block (a HEADERS frame with its CONTINUATION frames), followed by {@link Http2FrameScanner}; the
+ * connection is closed. A request body is left to the read and request timeouts on both.
+ * <p>
+ * One handler sits ahead of the protocol codecs (behind TLS, so it sees plain bytes): it starts the timer and, on a
+ * connection's first bytes, finds out the protocol from the pipeline (after ALPN on TLS) and from the bytes (the
+ * HTTP/2 preface on cleartext). On HTTP/1.1 a second handler behind the codec sees the decoded request (stops the
+ * timer) and the end of its response, and the HTTP/1.1 guards that need the codec are installed next to it; they are
+ * removed when the connection switches to HTTP/2.
  */
 final class RequestHeaderTimeout {
 
@@ -34,14 +46,50 @@ final class RequestHeaderTimeout {
 
 	static final String DECODED_HANDLER = "hyperlane.requestHeaderTimeout.decoded";
 
+	/** The protocol name HTTP/1.1 connections are counted under. */
+	static final String HTTP_1_1 = "http/1.1";
+
+	/** The protocol name HTTP/2 connections over TLS are counted under. */
+	static final String H2 = "h2";
+
+	/** The protocol name cleartext HTTP/2 connections (prior knowledge or upgrade) are counted under. */
+	static final String H2C = "h2c";
+
 	private static final byte[] RESPONSE = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
 			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+	private enum Mode {
+
+		/** No byte yet. */
+		UNDECIDED,
+		/** Cleartext with h2c on: the first bytes tell HTTP/2 prior knowledge from HTTP/1.1. */
+		DETECT,
+		/** HTTP/1.1 behind its codec. */
+		HTTP_1_1,
+		/** HTTP/2 frames (the preface first). */
+		HTTP_2,
+		/** Neither (a WebSocket after its upgrade, or no codec this class knows). */
+		UNGUARDED
+
+	}
 
 	private final long timeoutNanos;
 
 	private final ServerStatistics statistics;
 
+	private final boolean http2;
+
+	private final boolean secure;
+
+	private final Consumer<ChannelHandlerContext> http1Guards;
+
 	private @Nullable ChannelHandlerContext rawContext;
+
+	private @Nullable ChannelHandlerContext http1Codec;
+
+	private Http2FrameScanner frames = new Http2FrameScanner();
+
+	private Mode mode = Mode.UNDECIDED;
 
 	private @Nullable ScheduledFuture<?> timer;
 
@@ -51,40 +99,139 @@ final class RequestHeaderTimeout {
 
 	private boolean expired;
 
-	private RequestHeaderTimeout(Duration timeout, ServerStatistics statistics) {
+	private RequestHeaderTimeout(Duration timeout, ServerStatistics statistics, boolean http2, boolean secure,
+			Consumer<ChannelHandlerContext> http1Guards) {
 		this.timeoutNanos = timeout.toNanos();
 		this.statistics = statistics;
+		this.http2 = http2;
+		this.secure = secure;
+		this.http1Guards = http1Guards;
 	}
 
 	/**
-	 * Install the timeout on a connection whose pipeline has Reactor Netty's HTTP/1.1 codec; otherwise (HTTP/2
-	 * prior knowledge, TLS before ALPN) do nothing.
-	 * @param pipeline the connection's pipeline
-	 * @param timeout the time allowed for a request's line and headers
-	 * @param statistics where timeouts are counted
-	 * @return whether the handlers were installed
+	 * Install the timeout on a connection: behind Reactor Netty's {@code SslHandler} on TLS, else ahead of its h2c
+	 * upgrade handler or its protocol codec.
+	 * @param pipeline the connection's pipeline, as Reactor Netty's channel initializer left it
+	 * @param timeout the time allowed for a request's line and headers (HTTP/1.1), or for a preface, frame or header
+	 * block (HTTP/2)
+	 * @param statistics where timeouts and guarded connections are counted
+	 * @param http2 whether the server speaks HTTP/2 on this connection (h2c or h2)
+	 * @param http1Guards installs the other HTTP/1.1 guards, given the HTTP/1.1 codec's context
+	 * @return whether the timeout was installed
 	 */
-	static boolean install(ChannelPipeline pipeline, Duration timeout, ServerStatistics statistics) {
-		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+	static boolean install(ChannelPipeline pipeline, Duration timeout, ServerStatistics statistics, boolean http2,
+			Consumer<ChannelHandlerContext> http1Guards) {
+		boolean secure = pipeline.get(NettyPipeline.SslHandler) != null;
+		Raw raw = new RequestHeaderTimeout(timeout, statistics, http2, secure, http1Guards).new Raw();
+		if (secure) {
+			pipeline.addAfter(NettyPipeline.SslHandler, RAW_HANDLER, raw);
+		}
+		else if (pipeline.get(NettyPipeline.H2CUpgradeHandler) != null) {
+			pipeline.addBefore(NettyPipeline.H2CUpgradeHandler, RAW_HANDLER, raw);
+		}
+		else if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+			pipeline.addBefore(NettyPipeline.HttpCodec, RAW_HANDLER, raw);
+		}
+		else {
 			return false;
 		}
-		RequestHeaderTimeout state = new RequestHeaderTimeout(timeout, statistics);
-		pipeline.addBefore(NettyPipeline.HttpCodec, RAW_HANDLER, state.new Raw());
-		pipeline.addAfter(NettyPipeline.HttpCodec, DECODED_HANDLER, state.new Decoded());
 		return true;
 	}
 
-	private void startTimer(ChannelHandlerContext ctx) {
-		if (ctx.pipeline().get(NettyPipeline.HttpCodec) == null) {
-			// upgraded to HTTP/2 (h2c): the HTTP/1.1 codec is gone and so is the need for this timeout
-			stopTimer();
-			ctx.pipeline().remove(RAW_HANDLER);
-			if (ctx.pipeline().get(DECODED_HANDLER) != null) {
-				ctx.pipeline().remove(DECODED_HANDLER);
-			}
-			return;
+	private void received(ChannelHandlerContext ctx, ByteBuf buffer) {
+		if (this.mode == Mode.UNDECIDED) {
+			decide(ctx.pipeline());
 		}
+		if (this.mode == Mode.HTTP_1_1 && this.http1Codec != null && this.http1Codec.isRemoved()) {
+			// the HTTP/1.1 codec is gone: an h2c upgrade, whose preface comes next, or a WebSocket
+			stopTimer();
+			removeHttp1Guards(ctx.pipeline());
+			this.http1Codec = null;
+			if (ctx.pipeline().get(Http2ConnectionHandler.class) != null) {
+				this.mode = Mode.HTTP_2;
+				this.frames = new Http2FrameScanner();
+				this.statistics.guardedConnection(H2C);
+			}
+			else {
+				this.mode = Mode.UNGUARDED;
+			}
+		}
+		switch (this.mode) {
+			case DETECT -> {
+				this.frames.scan(buffer);
+				if (this.frames.notPreface()) {
+					this.mode = Mode.HTTP_1_1;
+					this.statistics.guardedConnection(HTTP_1_1);
+					startTimer(ctx);
+				}
+				else {
+					if (this.frames.prefaceReceived()) {
+						this.mode = Mode.HTTP_2;
+						removeHttp1Guards(ctx.pipeline());
+						this.statistics.guardedConnection(H2C);
+					}
+					updateHttp2Timer(ctx);
+				}
+			}
+			case HTTP_2 -> {
+				this.frames.scan(buffer);
+				if (this.frames.notPreface()) {
+					stopTimer();
+					this.mode = Mode.UNGUARDED;
+				}
+				else {
+					updateHttp2Timer(ctx);
+				}
+			}
+			case HTTP_1_1 -> startTimer(ctx);
+			default -> {
+			}
+		}
+	}
+
+	private void decide(ChannelPipeline pipeline) {
+		ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+		if (codec != null) {
+			this.http1Codec = codec;
+			pipeline.addAfter(codec.name(), DECODED_HANDLER, new Decoded());
+			this.http1Guards.accept(codec);
+			if (this.http2 && !this.secure) {
+				this.mode = Mode.DETECT;
+			}
+			else {
+				this.mode = Mode.HTTP_1_1;
+				this.statistics.guardedConnection(HTTP_1_1);
+			}
+		}
+		else if (pipeline.get(Http2ConnectionHandler.class) != null) {
+			this.mode = Mode.HTTP_2;
+			this.statistics.guardedConnection(this.secure ? H2 : H2C);
+		}
+		else {
+			this.mode = Mode.UNGUARDED;
+		}
+	}
+
+	private static void removeHttp1Guards(ChannelPipeline pipeline) {
+		if (pipeline.get(DECODED_HANDLER) != null) {
+			pipeline.remove(DECODED_HANDLER);
+		}
+		if (pipeline.get(MalformedRequestResponder.NAME) != null) {
+			pipeline.remove(MalformedRequestResponder.NAME);
+		}
+	}
+
+	private void startTimer(ChannelHandlerContext ctx) {
 		if (this.timer == null && !this.readingBody) {
+			this.timer = ctx.executor().schedule(this::expired, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void updateHttp2Timer(ChannelHandlerContext ctx) {
+		if (!this.frames.midHeaders()) {
+			stopTimer();
+		}
+		else if (this.timer == null) {
 			this.timer = ctx.executor().schedule(this::expired, this.timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 	}
@@ -99,7 +246,17 @@ final class RequestHeaderTimeout {
 	private void expired() {
 		this.timer = null;
 		ChannelHandlerContext ctx = this.rawContext;
-		if (ctx == null || !ctx.channel().isActive() || this.readingBody) {
+		if (ctx == null || !ctx.channel().isActive()) {
+			return;
+		}
+		if (this.mode == Mode.HTTP_2 || this.mode == Mode.DETECT) {
+			if (this.frames.midHeaders()) {
+				this.statistics.requestHeaderTimedOut();
+				ctx.close();
+			}
+			return;
+		}
+		if (this.readingBody || this.mode != Mode.HTTP_1_1) {
 			return;
 		}
 		if (this.responsesPending > 0) {
@@ -123,7 +280,7 @@ final class RequestHeaderTimeout {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (msg instanceof ByteBuf buffer && buffer.isReadable()) {
-				startTimer(ctx);
+				received(ctx, buffer);
 			}
 			ctx.fireChannelRead(msg);
 		}

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.netflix.concurrency.limits.Limit;
@@ -24,9 +25,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * The server's concurrency limit: how many requests may be in progress at once. Netflix's
  * {@code concurrency-limits} library does the work (a {@link SimpleLimiter} over a Gradient2, Vegas or fixed
  * {@link Limit}, see {@link ConcurrencyLimitAlgorithm}); Hyperlane keeps the limit between
- * {@code hyperlane.server.concurrency-limit.min-limit} and {@code max-limit}, counts admitted and rejected requests,
- * and lets an operator pin the limit through the endpoint ({@link #pin(int)}) and hand it back to the algorithm
- * ({@link #release()}). Thread-safe.
+ * {@code hyperlane.server.concurrency-limit.min-limit} and {@code max-limit}, counts admitted and rejected requests
+ * and those whose body is still arriving (they take their permit once it is in), and lets an operator pin the limit
+ * through the endpoint ({@link #pin(int)}) and hand it back to the algorithm ({@link #release()}). Thread-safe.
  */
 public final class ServerConcurrencyLimiter {
 
@@ -47,6 +48,8 @@ public final class ServerConcurrencyLimiter {
 	private final LongAdder admitted = new LongAdder();
 
 	private final LongAdder rejected = new LongAdder();
+
+	private final AtomicInteger receivingBodies = new AtomicInteger();
 
 	/**
 	 * Create the limiter from the resolved server settings.
@@ -100,6 +103,28 @@ public final class ServerConcurrencyLimiter {
 			this.rejected.increment();
 		}
 		return listener;
+	}
+
+	/**
+	 * Count a request whose body is on the way: admitted to receive it, not yet holding a permit.
+	 */
+	void bodyStarted() {
+		this.receivingBodies.incrementAndGet();
+	}
+
+	/**
+	 * Count a request whose body has arrived, or which ended before it did.
+	 */
+	void bodyEnded() {
+		this.receivingBodies.decrementAndGet();
+	}
+
+	/**
+	 * Return the requests whose body is still arriving; they hold no permit (see {@link ConcurrencyLimitWebFilter}).
+	 * @return the requests receiving their body
+	 */
+	public int receivingBodies() {
+		return this.receivingBodies.get();
 	}
 
 	/**
@@ -174,6 +199,7 @@ public final class ServerConcurrencyLimiter {
 		description.put("minLimit", this.min);
 		description.put("maxLimit", this.max);
 		description.put("inFlight", inFlight());
+		description.put("receivingBodies", receivingBodies());
 		description.put("admitted", admitted());
 		description.put("rejected", rejected());
 		description.put("retryAfterSeconds", this.retryAfterSeconds);

@@ -19,7 +19,8 @@ import org.springframework.util.unit.DataSize;
  * socket options the kernel reports for the listening socket and a recent connection, the compression algorithms
  * on offer, live counts (connections open and accepted, requests, request-header timeouts, requests answered by the
  * server or closed by the client before the application could answer, malformed requests, request bodies timed out
- * or refused for memory and the memory they hold, pipelining pauses, allocations failed for lack of direct memory), TLS (provider, ALPN
+ * or refused for memory and the memory they hold, pipelining pauses, allocations failed for lack of direct memory),
+ * the guards against hostile clients per protocol the server speaks as applied ({@link ProtocolGuards}), TLS (provider, ALPN
  * protocols, session cache; see {@link ServerTls}), and the concurrency limit (current limit, who set it, in-flight,
  * admitted and rejected requests).
  * <p>
@@ -126,6 +127,7 @@ public final class ServerSection implements HyperlaneSection {
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);
+		description.put("protocolGuards", statistics.protocolGuards());
 		description.put("tls", ServerTls.describe(this.tuner.sslContext(), statistics.tlsHandshakeFailures()));
 		description.put("concurrencyLimit", (this.limiter != null) ? this.limiter.describe() : Map.of("enabled", false));
 		return description;

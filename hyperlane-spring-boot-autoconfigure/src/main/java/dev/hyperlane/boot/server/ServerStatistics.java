@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -51,6 +52,10 @@ public final class ServerStatistics implements CallerDeadlines {
 	private volatile Map<String, Object> connectionOptions = Map.of();
 
 	private volatile @Nullable String channelType;
+
+	private volatile ProtocolGuards guards = ProtocolGuards.NONE;
+
+	private final Map<String, LongAdder> guardedConnections = new ConcurrentHashMap<>();
 
 	void connectionOpened(Channel channel, SocketOptionPlan plan) {
 		this.openConnections.incrementAndGet();
@@ -124,6 +129,14 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	void directAllocationFailed() {
 		this.directMemoryExhausted.increment();
+	}
+
+	void guardsApplied(ProtocolGuards guards) {
+		this.guards = guards;
+	}
+
+	void guardedConnection(String protocol) {
+		this.guardedConnections.computeIfAbsent(protocol, (key) -> new LongAdder()).increment();
 	}
 
 	void listenerBound(Channel channel, SocketOptionPlan plan) {
@@ -244,6 +257,16 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long directMemoryExhausted() {
 		return this.directMemoryExhausted.sum();
+	}
+
+	 * Describe the guards against hostile clients per protocol the server speaks, as applied, with the connections
+	 * they were installed on (see {@link ProtocolGuards}).
+	 * @return the guards by protocol name ({@code http/1.1}, {@code h2c}, {@code h2})
+	 */
+	public Map<String, Object> protocolGuards() {
+		Map<String, Long> connections = new LinkedHashMap<>();
+		this.guardedConnections.forEach((protocol, count) -> connections.put(protocol, count.sum()));
+		return this.guards.describe(connections);
 	}
 
 	/**

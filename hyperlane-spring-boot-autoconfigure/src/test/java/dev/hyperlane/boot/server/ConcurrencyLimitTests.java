@@ -14,8 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -45,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The server's concurrency limit on a real server: requests held open by the test fill the limit, the next ones get
  * 503 with Retry-After while the held ones are still in progress (rejected at once, not queued); the endpoint and the
  * meters show the limit and the rejections; the endpoint's write action raises the limit live and hands it back to
- * the algorithm. Gradient2 runs with its bounds pinned (min = initial = max), so the test does not depend on latency.
+ * the algorithm. Uploads whose body trickles in hold no permit until it is in, so they cannot starve other requests
+ * (HTTP/1.1 and h2c). Gradient2 runs with its bounds pinned (min = initial = max), so the test does not depend on latency.
  */
 @Timeout(60)
 class ConcurrencyLimitTests {
@@ -140,6 +144,63 @@ class ConcurrencyLimitTests {
 	}
 
 	@Test
+	void uploadsTakeTheirPermitOnceTheirBodyIsInSoTricklingClientsStarveNoOne() {
+		this.runner
+			.withPropertyValues("hyperlane.server.concurrency-limit.enabled=true",
+					"hyperlane.server.concurrency-limit.algorithm=fixed",
+					"hyperlane.server.concurrency-limit.initial-limit=2", "hyperlane.server.concurrency-limit.min-limit=2",
+					"hyperlane.server.concurrency-limit.max-limit=2", "hyperlane.server.concurrency-limit.retry-after=3s",
+					"hyperlane.server.http2.enabled=true")
+			.run((context) -> {
+				HttpClient http11 = client(context);
+				HttpClient h2c = client(context).protocol(HttpProtocol.H2C);
+				Sinks.Empty<Void> rest = Sinks.empty();
+				List<Mono<Integer>> uploads = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					uploads.add(trickle(http11, rest));
+					uploads.add(trickle(h2c, rest));
+				}
+				uploads.forEach(Mono::subscribe);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(concurrencyLimit(context)).containsEntry("receivingBodies", 6)
+						.containsEntry("inFlight", 0));
+				// six uploads in progress, a limit of two: every other request is still served
+				for (int i = 0; i < 4; i++) {
+					assertThat(status(http11.get().uri("/free"))).isEqualTo(200);
+					assertThat(status(h2c.get().uri("/free"))).isEqualTo(200);
+				}
+				// the limit still holds for requests that can be worked on: two held, a complete upload is refused
+				List<Mono<Integer>> held = List.of(hold(http11), hold(h2c));
+				held.forEach(Mono::subscribe);
+				awaitInFlight(context, 2);
+				Rejection refused = http11.post()
+					.uri("/upload")
+					.send(ByteBufFlux.fromString(Mono.just("whole")))
+					.responseSingle((response, body) -> body.then(Mono.just(new Rejection(response.status().code(),
+							response.responseHeaders().get("Retry-After")))))
+					.block(Duration.ofSeconds(10));
+				assertThat(refused).isEqualTo(new Rejection(503, "3"));
+				context.getBean(Gate.class).open();
+				for (Mono<Integer> request : held) {
+					assertThat(request.block(Duration.ofSeconds(10))).isEqualTo(200);
+				}
+				// the trickled bodies end: each upload is admitted and answered
+				rest.tryEmitEmpty();
+				for (Mono<Integer> upload : uploads) {
+					assertThat(upload.block(Duration.ofSeconds(10))).isEqualTo(200);
+				}
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(concurrencyLimit(context)).containsEntry("receivingBodies", 0)
+						.containsEntry("inFlight", 0));
+				assertThat(context.getBean(MeterRegistry.class).get("hyperlane.server.concurrency.receiving.bodies")
+					.gauge()
+					.value()).isZero();
+			});
+	}
+
+	@Test
 	void bypassPathsAreNeverLimited() {
 		this.runner
 			.withPropertyValues("hyperlane.server.concurrency-limit.enabled=true",
@@ -196,6 +257,19 @@ class ConcurrencyLimitTests {
 			.cache();
 	}
 
+	private static Mono<Integer> trickle(HttpClient client, Sinks.Empty<Void> rest) {
+		return client.post()
+			.uri("/upload")
+			.send(ByteBufFlux.fromString(Flux.just("first bytes, ").concatWith(rest.asMono().thenReturn("the rest"))))
+			.responseSingle((response, body) -> body.thenReturn(response.status().code()))
+			.cache();
+	}
+
+	private static int status(HttpClient.ResponseReceiver<?> request) {
+		return request.responseSingle((response, body) -> body.thenReturn(response.status().code()))
+			.block(Duration.ofSeconds(10));
+	}
+
 	private static void awaitInFlight(ApplicationContext context, int inFlight) {
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
@@ -235,6 +309,8 @@ class ConcurrencyLimitTests {
 				.GET("/hold", (request) -> this.open.asMono().then(ServerResponse.ok().bodyValue("released")))
 				.GET("/hold-free", (request) -> ServerResponse.ok().bodyValue("free"))
 				.GET("/free", (request) -> ServerResponse.ok().bodyValue("free"))
+				.POST("/upload", (request) -> request.bodyToMono(String.class)
+					.flatMap((body) -> ServerResponse.ok().bodyValue("received " + body.length())))
 				.build();
 		}
 

@@ -196,14 +196,14 @@ class TlsTests {
 		return context;
 	}
 
-	private static int port(ApplicationContext context) {
+	static int port(ApplicationContext context) {
 		return ((AssertableReactiveWebApplicationContext) context)
 			.getSourceApplicationContext(ReactiveWebServerApplicationContext.class)
 			.getWebServer()
 			.getPort();
 	}
 
-	private static Map<String, Object> server(ApplicationContext context) {
+	static Map<String, Object> server(ApplicationContext context) {
 		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
 		assertThat(server).isNotNull();
 		return server;

@@ -1,5 +1,6 @@
 package dev.hyperlane.samples.payments;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,18 +36,31 @@ class PaymentsEmbeddedTests {
 
 	@Test
 	void authorizesOnTheEmbeddedDatabase() throws Exception {
-		HttpResponse<String> created = this.client.send(HttpRequest.newBuilder(uri("/payments"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", "embedded-1")
-			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"amount\":\"9.99\",\"currency\":\"EUR\",\"orderReference\":\"embedded\"}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> created = post("embedded-1",
+				"{\"amount\":\"9.99\",\"currency\":\"EUR\",\"orderReference\":\"embedded\"}");
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		JsonNode payment = this.json.readTree(created.body());
 		assertThat(payment.get("status").asText()).isEqualTo("AUTHORIZED");
 		assertThat(payment.get("currency").asText()).isEqualTo("EUR");
 		HttpResponse<String> read = get(created.headers().firstValue("Location").orElseThrow());
 		assertThat(this.json.readTree(read.body())).isEqualTo(payment);
+	}
+
+	@Test
+	void duplicateJsonMemberIsRefusedAndNothingIsAuthorized() throws Exception {
+		String body = "{\"amount\":\"1.00\",\"currency\":\"EUR\",\"orderReference\":\"dup\",\"amount\":\"9999.00\"}";
+		HttpResponse<String> refused = post("embedded-duplicate-member", body);
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+		assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(this.json.readTree(refused.body()).get("status").asInt()).isEqualTo(400);
+		// the same key with a well-formed body is still free: the refused request authorized nothing
+		HttpResponse<String> created = post("embedded-duplicate-member",
+				"{\"amount\":\"1.00\",\"currency\":\"EUR\",\"orderReference\":\"dup\"}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(created.headers().firstValue("Idempotent-Replayed")).isEmpty();
+		assertThat(new BigDecimal(this.json.readTree(created.body()).get("amount").asText()))
+			.isEqualByComparingTo("1.00");
 	}
 
 	@Test
@@ -66,6 +80,14 @@ class PaymentsEmbeddedTests {
 			.run("--payments.acquirer.failure-rate=1.5", "--spring.flyway.enabled=false"))
 			.hasStackTraceContaining("payments.acquirer.failureRate")
 			.hasStackTraceContaining("must be less than or equal to 1");
+	}
+
+	private HttpResponse<String> post(String idempotencyKey, String body) throws Exception {
+		return this.client.send(HttpRequest.newBuilder(uri("/payments"))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", idempotencyKey)
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
