@@ -10,7 +10,6 @@ import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
@@ -95,18 +94,13 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	@Override
 	public List<ChangedDefault> changedBootDefaults() {
-		// Boot turns Reactor Netty's meters off and keeps spring.reactor.context-propagation at "limited"
+		// Boot turns Reactor Netty's meters off, as the starter does unless asked
 		List<ChangedDefault> changes = new ArrayList<>();
 		if (this.routes != null) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.server", "true"));
 		}
 		if (this.properties.getMetrics().isClient()) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
-		}
-		if (this.environment instanceof ConfigurableEnvironment configurable && configurable.getPropertySources()
-			.contains(ObservabilityEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)) {
-			changes.add(new ChangedDefault("spring.reactor.context-propagation",
-					this.environment.getProperty("spring.reactor.context-propagation", "auto")));
 		}
 		return changes;
 	}

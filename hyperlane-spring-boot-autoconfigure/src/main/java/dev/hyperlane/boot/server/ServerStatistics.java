@@ -259,6 +259,7 @@ public final class ServerStatistics implements CallerDeadlines {
 		return this.directMemoryExhausted.sum();
 	}
 
+	/**
 	 * Describe the guards against hostile clients per protocol the server speaks, as applied, with the connections
 	 * they were installed on (see {@link ProtocolGuards}).
 	 * @return the guards by protocol name ({@code http/1.1}, {@code h2c}, {@code h2})

@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * balancer chose) and payments' server span for {@code POST /payments} share one trace id, each the parent of the
  * next (W3C {@code traceparent} crossed the wire), and the log lines both samples write while handling the order,
  * after reactive database calls and the {@code WebClient} answer, carry that trace id (Reactor's automatic context
- * propagation, {@code spring.reactor.context-propagation=auto}, which the starter sets as a default). After an
- * order the storefront's Prometheus scrape shows the Reactor Netty server and pool meters and the balancer's
+ * propagation, {@code spring.reactor.context-propagation=auto}, which the samples set). After an
+ * order the storefront's Prometheus scrape shows the server request timer, the pool meters and the balancer's
  * per-instance meters.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -134,8 +134,8 @@ class OrderTracingTests {
 		HttpResponse<String> scrape = send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build());
 		assertThat(scrape.statusCode()).isEqualTo(200);
 		List<String> series = scrape.body().lines().filter((line) -> !line.startsWith("#")).toList();
-		assertThat(series).as("Reactor Netty server meters of POST /orders")
-			.anyMatch((line) -> line.startsWith("reactor_netty_http_server_") && line.contains("uri=\"/orders\""));
+		assertThat(series).as("the server request timer of POST /orders, with its latency histogram")
+			.anyMatch((line) -> line.startsWith("http_server_requests_seconds_bucket") && line.contains("uri=\"/orders\""));
 		String address = "127.0.0.1:" + PaymentsInstances.port(payments);
 		assertThat(series).as("the meters of the storefront's pool for payments")
 			.anyMatch((line) -> line.startsWith("reactor_netty_connection_provider_")
