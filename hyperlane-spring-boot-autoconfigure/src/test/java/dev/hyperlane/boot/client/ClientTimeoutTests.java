@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.testsupport.NodePeer;
+import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,8 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContext;
@@ -22,16 +27,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The client's timeouts against a real Node.js server whose responses pause mid-body: the response timeout (here
  * 300 ms) ends when the response headers arrive, so a chunked body or a server-sent-event stream that pauses for
- * 1 s is read whole, as plain Spring Boot reads it, through Boot's {@code WebClient.Builder} and through a
- * {@code @LoadBalanced} one; it still fails a request whose headers never come; a read idle timeout, when set, cuts
+ * 1 s is read whole, as plain Spring Boot reads it, through Boot's {@code WebClient.Builder}, through a
+ * {@code @LoadBalanced} one and through Boot's {@code RestClient.Builder}; it still fails a request whose headers never come; a read idle timeout, when set, cuts
  * a paused body but never a stream; Spring Boot's own {@code spring.http.clients.read-timeout} keeps Boot's meaning.
  * Bounded: about 20 s, most of it starting the load-balanced application.
  */
@@ -140,6 +148,26 @@ class ClientTimeoutTests {
 					"hyperlane.client.defaults.streaming-media-types=")
 			.run((context) -> assertThatThrownBy(() -> events(client(context), node.baseUrl()))
 				.hasRootCauseInstanceOf(ReadTimeoutException.class));
+	}
+
+	@Test
+	void restClientReadsAPausedBodyWholeAndStillTimesOutWithoutHeaders() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TransportAutoConfiguration.class, ClientAutoConfiguration.class,
+					HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
+					RestClientAutoConfiguration.class))
+			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s",
+					"hyperlane.client.defaults.response-timeout=" + RESPONSE_TIMEOUT)
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				assertThat(client.get()
+					.uri(node.baseUrl() + "/pause?ms={ms}&type=text/plain", PAUSE_MILLIS)
+					.retrieve()
+					.body(String.class)).isEqualTo("one\ntwo\n");
+				assertThatExceptionOfType(ResourceAccessException.class)
+					.isThrownBy(() -> client.get().uri(node.baseUrl() + "/slow?ms=5000").retrieve().body(String.class))
+					.withRootCauseInstanceOf(ReadTimeoutException.class);
+			});
 	}
 
 	@Test
