@@ -3,10 +3,11 @@
 # benchmark application without the starter ("vanilla"), with it ("hyperlane"), and with it switched off
 # ("hyperlane-off": hyperlane.enabled=false, the dependencies without the tuning).
 #
-# Usage: benchmarks/footprint/run.sh [--no-build] [target...]   (targets: vanilla hyperlane hyperlane-off)
+# Usage: benchmarks/footprint/run.sh [--no-build] [target...]   (targets: vanilla hyperlane hyperlane-off baseline)
 # Knobs: RUNS [5] (starts per target, interleaved; the median is reported)   JAVA_OPTS ["-Xms512m -Xmx512m", as
 #   benchmarks/run.sh]   RSS_DELAY [1] (s after the "Started" line before VmRSS is read)   EXTRA_ARGS [] (more
-#   application arguments, such as --spring.main.log-startup-info=true)
+#   application arguments, such as --spring.main.log-startup-info=true)   BASELINE_JAR [] (the hyperlane target built
+#   from another commit, measured as "baseline" interleaved with the others: before/after figures of a change)
 # Start-up is Spring Boot's own figure, "process running for N" of the "Started ..." line: JVM start to the
 # application ready, port bound. Run it through /work/tools/bench on a shared machine.
 set -euo pipefail
@@ -22,11 +23,15 @@ TARGETS=()
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
-    vanilla|hyperlane|hyperlane-off) TARGETS+=("$arg") ;;
+    vanilla|hyperlane|hyperlane-off|baseline) TARGETS+=("$arg") ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(vanilla hyperlane hyperlane-off)
+BASELINE_JAR="${BASELINE_JAR:-}"
+if [[ " ${TARGETS[*]} " == *" baseline "* ]] && [ ! -f "$BASELINE_JAR" ]; then
+  echo "target baseline needs BASELINE_JAR, a hyperlane benchmark jar built from another commit" >&2; exit 2
+fi
 
 JAR_VANILLA="$REPO_DIR/benchmarks/target-vanilla/target/hyperlane-benchmark-vanilla-0.1.0-SNAPSHOT.jar"
 JAR_HYPERLANE="$REPO_DIR/benchmarks/target-hyperlane/target/hyperlane-benchmark-hyperlane-0.1.0-SNAPSHOT.jar"
@@ -38,15 +43,16 @@ if [ "$BUILD" = 1 ]; then
     -DskipTests)
 fi
 
-jar_of() { case "$1" in vanilla) echo "$JAR_VANILLA" ;; *) echo "$JAR_HYPERLANE" ;; esac; }
+jar_of() { case "$1" in vanilla) echo "$JAR_VANILLA" ;; baseline) echo "$BASELINE_JAR" ;; *) echo "$JAR_HYPERLANE" ;; esac; }
 args_of() { case "$1" in hyperlane-off) echo "--hyperlane.enabled=false" ;; *) echo "" ;; esac; }
 
 echo "| jar | size (MB) | libraries |"
 echo "|---|---:|---:|"
-for jar in "$JAR_VANILLA" "$JAR_HYPERLANE"; do
+for target in vanilla hyperlane $([ -n "$BASELINE_JAR" ] && echo baseline); do
+  jar="$(jar_of "$target")"
   size=$(stat -c %s "$jar")
   libs=$(unzip -l "$jar" | grep -c 'BOOT-INF/lib/.*\.jar$')
-  printf '| %s | %.1f | %d |\n' "$(basename "$jar" -0.1.0-SNAPSHOT.jar)" "$(echo "$size / 1048576" | bc -l)" "$libs"
+  printf '| %s | %.1f | %d |\n' "$target" "$(echo "$size / 1048576" | bc -l)" "$libs"
 done
 echo
 
