@@ -125,6 +125,11 @@ final class RequestBodyGuard {
 	}
 
 	private boolean take(int bytes) {
+		this.lastReadNanos = System.nanoTime();
+		if (this.pending == 0) {
+			// answered already (413, 404 before reading): Reactor Netty drops the rest of the body as it arrives
+			return true;
+		}
 		long after = this.bodyBytes + bytes;
 		if (after <= ServerCapacity.CONNECTION_WINDOW_BYTES) {
 			this.limits.memory().take(bytes);
@@ -134,7 +139,6 @@ final class RequestBodyGuard {
 			return false;
 		}
 		this.bodyBytes = after;
-		this.lastReadNanos = System.nanoTime();
 		return true;
 	}
 

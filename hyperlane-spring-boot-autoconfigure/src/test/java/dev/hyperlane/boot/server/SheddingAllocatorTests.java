@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -68,7 +70,7 @@ class SheddingAllocatorTests {
 			exhausted.set(true);
 			try (Socket starved = connect(port)) {
 				starved.getOutputStream().write('b');
-				assertThat(starved.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+				assertThat(closedWithoutAnswer(starved)).isTrue();
 			}
 			exhausted.set(false);
 			assertThat(group.next().submit(() -> "alive").get(5, TimeUnit.SECONDS)).isEqualTo("alive");
@@ -85,6 +87,16 @@ class SheddingAllocatorTests {
 			socket.getOutputStream().write('a');
 			InputStream in = socket.getInputStream();
 			return in.read();
+		}
+	}
+
+	private static boolean closedWithoutAnswer(Socket socket) throws IOException {
+		try {
+			return socket.getInputStream().read() == -1;
+		}
+		catch (SocketException ex) {
+			// reset: closed with the request unread
+			return true;
 		}
 	}
 
@@ -107,7 +119,7 @@ class SheddingAllocatorTests {
 	/**
 	 * Direct buffers until told that direct memory is exhausted; then every direct allocation fails as the JDK's does.
 	 */
-	private static final class ExhaustibleAllocator extends UnpooledByteBufAllocator {
+	private static final class ExhaustibleAllocator extends AbstractByteBufAllocator {
 
 		private final AtomicBoolean exhausted;
 
@@ -117,11 +129,21 @@ class SheddingAllocatorTests {
 		}
 
 		@Override
+		protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+			return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+		}
+
+		@Override
 		protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
 			if (this.exhausted.get()) {
 				throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
 			}
-			return super.newDirectBuffer(initialCapacity, maxCapacity);
+			return UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+		}
+
+		@Override
+		public boolean isDirectBufferPooled() {
+			return false;
 		}
 
 	}
