@@ -47,7 +47,10 @@ class HyperlaneStartupReportTests {
 					"hyperlane.server.socket.keep-alive=true", "hyperlane.client.defaults.connect-timeout=3s",
 					"hyperlane.client.defaults.response-timeout=10s", "hyperlane.client.defaults.retry.enabled=true",
 					"hyperlane.client.defaults.compression=true", "hyperlane.loadbalancer.strategy=peak-ewma",
-					"hyperlane.loadbalancer.retry.max-retries=1", "hyperlane.observability.metrics.server=true");
+					"hyperlane.loadbalancer.retry.max-retries=1");
+			// Reactor Netty's request meters are off by default, as in Boot, and context propagation is Boot's
+			assertThat(lines.get(0)).doesNotContain("hyperlane.observability.metrics",
+					"spring.reactor.context-propagation");
 		});
 	}
 
