@@ -110,7 +110,7 @@ public final class ObservabilityAutoConfiguration {
 	@ConditionalOnBean(TransportResources.class)
 	@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.event-loop", matchIfMissing = true)
 	EventLoopMeters hyperlaneEventLoopMeters(TransportResources transport) {
-		return new EventLoopMeters(transport.loopResources().group());
+		return new EventLoopMeters(transport.loopResources());
 	}
 
 	@Bean
