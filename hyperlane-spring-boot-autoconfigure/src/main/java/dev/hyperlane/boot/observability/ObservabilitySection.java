@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
@@ -54,7 +55,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "observability";
+		return SectionNames.OBSERVABILITY;
 	}
 
 	@Override
