@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import dev.hyperlane.boot.client.ClientOptions;
 import dev.hyperlane.boot.client.ClientSettings;
+import dev.hyperlane.boot.observability.ObservabilitySettings;
 import dev.hyperlane.boot.server.ServerSettings;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
@@ -160,11 +161,13 @@ class ConfigurationMetadataTests {
 		checkDefaults(byName, "hyperlane.server.", ServerSettings.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.client.defaults.", ClientSettings.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.transport.", TransportResources.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.observability.", ObservabilitySettings.SETTINGS, checked);
 		assertThat(checked).contains("hyperlane.server.idle-timeout", "hyperlane.server.max-header-size",
 				"hyperlane.server.compression.mime-types", "hyperlane.server.concurrency-limit.algorithm",
 				"hyperlane.server.http2.max-concurrent-streams", "hyperlane.client.defaults.response-timeout",
 				"hyperlane.client.defaults.retry.budget-percent", "hyperlane.client.defaults.read-idle-timeout",
-				"hyperlane.transport.allocator", "hyperlane.transport.event-loop-threads");
+				"hyperlane.transport.allocator", "hyperlane.transport.event-loop-threads",
+				"hyperlane.observability.metrics.latency-buckets", "hyperlane.observability.tracing.handler-scope");
 	}
 
 	private static void checkDefaults(Map<String, JsonNode> byName, String prefix,
@@ -221,9 +224,15 @@ class ConfigurationMetadataTests {
 			return documented.asText().equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
 		}
 		if (applied instanceof List<?> list) {
-			List<String> values = new ArrayList<>();
-			documented.forEach((element) -> values.add(element.asText()));
-			return values.equals(list.stream().map(String::valueOf).toList());
+			if (!documented.isArray() || documented.size() != list.size()) {
+				return false;
+			}
+			for (int i = 0; i < list.size(); i++) {
+				if (!sameValue(documented.get(i), list.get(i))) {
+					return false;
+				}
+			}
+			return true;
 		}
 		return documented.asText().equals(String.valueOf(applied));
 	}
