@@ -1,7 +1,5 @@
 package dev.hyperlane.boot;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A finding of the {@code hyperlane} endpoint's advice section.
@@ -33,19 +31,6 @@ public record Advice(String level, String finding, String property, String sugge
 	 */
 	public static Advice info(String finding, String property, String suggestion) {
 		return new Advice("info", finding, property, suggestion);
-	}
-
-	/**
-	 * Return the advice as a map for JSON output.
-	 * @return an insertion-ordered map
-	 */
-	public Map<String, Object> describe() {
-		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("level", this.level);
-		description.put("finding", this.finding);
-		description.put("property", this.property);
-		description.put("suggestion", this.suggestion);
-		return description;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.hyperlane.boot;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,15 +18,24 @@ import org.jspecify.annotations.Nullable;
 public record EffectiveSetting(String property, @Nullable Object value, SettingSource source, String reason) {
 
 	/**
-	 * Return the setting as a map for JSON output; a {@code null} value is shown as {@code "unset"}.
-	 * @return an insertion-ordered map with {@code value}, {@code source} and {@code reason}
+	 * Return the setting as the endpoint shows it; a {@code null} value is shown as {@code "unset"}.
+	 * @return the descriptor with {@code value}, {@code source} and {@code reason}
 	 */
-	public Map<String, Object> describe() {
-		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("value", display(this.value));
-		description.put("source", this.source.displayName());
-		description.put("reason", this.reason);
-		return description;
+	public SettingDescriptor describe() {
+		return new SettingDescriptor(display(this.value), this.source.displayName(), this.reason);
+	}
+
+	/**
+	 * Describe settings keyed by their property, in the order given.
+	 * @param settings the settings
+	 * @return an insertion-ordered map from property to descriptor
+	 */
+	public static Map<String, SettingDescriptor> describeAll(Collection<EffectiveSetting> settings) {
+		Map<String, SettingDescriptor> described = new LinkedHashMap<>();
+		for (EffectiveSetting setting : settings) {
+			described.put(setting.property(), setting.describe());
+		}
+		return described;
 	}
 
 	/**

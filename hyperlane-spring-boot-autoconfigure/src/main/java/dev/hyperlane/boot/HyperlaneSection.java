@@ -11,7 +11,7 @@ import java.util.Map;
 public interface HyperlaneSection {
 
 	/**
-	 * Return the section's name, a path segment such as {@code transport}.
+	 * Return the section's name, a path segment: one of the {@link SectionNames} constants.
 	 * @return the name
 	 */
 	String name();
@@ -44,14 +44,12 @@ public interface HyperlaneSection {
 	 * {@code {"action": "drain", "service": "payments", "instance": "10.0.0.7:8080"}}. Reached only when the
 	 * endpoint's access is unrestricted ({@code management.endpoint.hyperlane.access=unrestricted}); the
 	 * default access is read-only and Boot refuses the request before it gets here.
-	 * @param action what to do, named by the section (for example {@code strategy}, {@code drain},
-	 * {@code restore}, {@code concurrency-limit})
-	 * @param arguments the other members of the request body, as strings
-	 * @return the state after the change, as JSON-friendly maps
+	 * @param change the action and its arguments
+	 * @return the state after the change, as the section describes it
 	 * @throws IllegalArgumentException when the section has no such action or an argument is missing or
 	 * invalid; the endpoint answers 400 with the message
 	 */
-	default Map<String, Object> change(String action, Map<String, String> arguments) {
+	default Map<String, Object> change(SectionChange change) {
 		throw new IllegalArgumentException("Section '" + name() + "' has no write actions");
 	}
 

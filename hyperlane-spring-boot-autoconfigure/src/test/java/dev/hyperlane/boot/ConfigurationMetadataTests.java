@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 
 import dev.hyperlane.boot.client.ClientOptions;
 import dev.hyperlane.boot.client.ClientSettings;
+import dev.hyperlane.boot.observability.ObservabilitySettings;
+import dev.hyperlane.boot.server.ServerSettings;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +29,7 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,6 +152,45 @@ class ConfigurationMetadataTests {
 			});
 	}
 
+	@Test
+	void descriptorDefaultsAreTheDefaultsInTheMetadata() throws IOException {
+		Map<String, JsonNode> byName = new HashMap<>();
+		hyperlaneMetadata().get("properties")
+			.forEach((property) -> byName.put(property.get("name").asText(), property));
+		List<String> checked = new ArrayList<>();
+		checkDefaults(byName, "hyperlane.server.", ServerSettings.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.client.defaults.", ClientSettings.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.transport.", TransportResources.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.observability.", ObservabilitySettings.SETTINGS, checked);
+		assertThat(checked).contains("hyperlane.server.idle-timeout", "hyperlane.server.max-header-size",
+				"hyperlane.server.compression.mime-types", "hyperlane.server.concurrency-limit.algorithm",
+				"hyperlane.server.http2.max-concurrent-streams", "hyperlane.client.defaults.response-timeout",
+				"hyperlane.client.defaults.retry.budget-percent", "hyperlane.client.defaults.read-idle-timeout",
+				"hyperlane.transport.allocator", "hyperlane.transport.event-loop-threads",
+				"hyperlane.observability.metrics.latency-buckets", "hyperlane.observability.tracing.handler-scope");
+	}
+
+	private static void checkDefaults(Map<String, JsonNode> byName, String prefix,
+			List<? extends Setting<?, ?>> settings, List<String> checked) {
+		for (Setting<?, ?> setting : settings) {
+			String name = prefix + setting.name();
+			JsonNode documented = byName.get(name);
+			assertThat(documented).as(name + " is in the metadata").isNotNull();
+			Object value = setting.defaultValue();
+			if (value == null) {
+				assertThat(documented.has("defaultValue")).as("%s is unset or derived, the metadata says %s", name,
+						documented.get("defaultValue")).isFalse();
+			}
+			else {
+				assertThat(documented.has("defaultValue")).as("default of " + name).isTrue();
+				assertThat(sameValue(documented.get("defaultValue"), value))
+					.as("%s: metadata says %s, the descriptor %s", name, documented.get("defaultValue"), value)
+					.isTrue();
+			}
+			checked.add(name);
+		}
+	}
+
 	private static boolean mentions(String description, String value) {
 		List<String> forms = new ArrayList<>(List.of(value));
 		Matcher unit = Pattern.compile("(\\d+)([a-zA-Z]+)").matcher(value);
@@ -169,6 +211,9 @@ class ConfigurationMetadataTests {
 		if (applied instanceof Duration duration) {
 			return DurationStyle.detectAndParse(documented.asText()).equals(duration);
 		}
+		if (applied instanceof DataSize size) {
+			return DataSize.parse(documented.asText()).equals(size);
+		}
 		if (applied instanceof Number number) {
 			return documented.isNumber() && documented.asDouble() == number.doubleValue();
 		}
@@ -179,9 +224,15 @@ class ConfigurationMetadataTests {
 			return documented.asText().equals(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
 		}
 		if (applied instanceof List<?> list) {
-			List<String> values = new ArrayList<>();
-			documented.forEach((element) -> values.add(element.asText()));
-			return values.equals(list.stream().map(String::valueOf).toList());
+			if (!documented.isArray() || documented.size() != list.size()) {
+				return false;
+			}
+			for (int i = 0; i < list.size(); i++) {
+				if (!sameValue(documented.get(i), list.get(i))) {
+					return false;
+				}
+			}
+			return true;
 		}
 		return documented.asText().equals(String.valueOf(applied));
 	}

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionChange;
+import dev.hyperlane.boot.SectionNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -30,13 +32,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "hyperlane", defaultAccess = Access.READ_ONLY)
 public class HyperlaneEndpoint {
 
-	private static final List<String> ORDER = List.of("transport", "server", "client", "loadbalancer", "runtime");
-
 	private final List<HyperlaneSection> sections;
 
 	/**
 	 * Create the endpoint.
-	 * @param sections the sections contributed by each concern
+	 * @param sections the sections contributed by each concern, shown in {@link SectionNames#ORDER}
 	 */
 	public HyperlaneEndpoint(List<HyperlaneSection> sections) {
 		List<HyperlaneSection> sorted = new ArrayList<>(sections);
@@ -46,22 +46,21 @@ public class HyperlaneEndpoint {
 	}
 
 	private static int rank(String name) {
-		int index = ORDER.indexOf(name);
-		return (index >= 0) ? index : ORDER.size();
+		int index = SectionNames.ORDER.indexOf(name);
+		return (index >= 0) ? index : SectionNames.ORDER.size();
 	}
 
 	/**
 	 * Describe every section, then the advice.
-	 * @return the sections by name, and {@code advice}
+	 * @return the sections by name, and the advice
 	 */
 	@ReadOperation
-	public Map<String, Object> hyperlane() {
-		Map<String, Object> description = new LinkedHashMap<>();
+	public HyperlaneDescriptor hyperlane() {
+		Map<String, Object> described = new LinkedHashMap<>();
 		for (HyperlaneSection section : this.sections) {
-			description.put(section.name(), section.describe());
+			described.put(section.name(), section.describe());
 		}
-		description.put("advice", advice());
-		return description;
+		return new HyperlaneDescriptor(described, advice());
 	}
 
 	/**
@@ -71,20 +70,16 @@ public class HyperlaneEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable Map<String, Object> section(@Selector String section) {
-		if ("advice".equals(section)) {
-			return Map.of("advice", advice());
+		if (SectionNames.ADVICE.equals(section)) {
+			return Map.of(SectionNames.ADVICE, advice());
 		}
-		for (HyperlaneSection candidate : this.sections) {
-			if (candidate.name().equals(section)) {
-				return candidate.describe();
-			}
-		}
-		return null;
+		HyperlaneSection found = find(section);
+		return (found != null) ? found.describe() : null;
 	}
 
 	/**
 	 * Change a section's live state. The request body carries {@code action} and the arguments the section's
-	 * action needs ({@code service}, {@code instance}, {@code value}).
+	 * action needs ({@code service}, {@code instance}, {@code value}); see {@link SectionChange}.
 	 * @param section the section's name
 	 * @param action the action, named by the section
 	 * @param service the service the action applies to, when it needs one
@@ -95,39 +90,33 @@ public class HyperlaneEndpoint {
 	 */
 	@WriteOperation
 	public @Nullable Map<String, Object> change(@Selector String section, String action,
-			@Nullable String service, @Nullable String instance,
-			@Nullable String value) {
-		Map<String, String> arguments = new LinkedHashMap<>();
-		putIfPresent(arguments, "service", service);
-		putIfPresent(arguments, "instance", instance);
-		putIfPresent(arguments, "value", value);
+			@Nullable String service, @Nullable String instance, @Nullable String value) {
+		HyperlaneSection found = find(section);
+		if (found == null) {
+			return null;
+		}
+		try {
+			return found.change(new SectionChange(action, service, instance, value));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid change");
+		}
+	}
+
+	private @Nullable HyperlaneSection find(String name) {
 		for (HyperlaneSection candidate : this.sections) {
-			if (candidate.name().equals(section)) {
-				try {
-					return candidate.change(action, Map.copyOf(arguments));
-				}
-				catch (IllegalArgumentException ex) {
-					throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid change");
-				}
+			if (candidate.name().equals(name)) {
+				return candidate;
 			}
 		}
 		return null;
 	}
 
-	private static void putIfPresent(Map<String, String> arguments, String name, @Nullable String value) {
-		if (value != null && !value.isBlank()) {
-			arguments.put(name, value.trim());
-		}
-	}
-
-	private List<Map<String, Object>> advice() {
-		List<Map<String, Object>> advice = new ArrayList<>();
+	private List<AdviceDescriptor> advice() {
+		List<AdviceDescriptor> advice = new ArrayList<>();
 		for (HyperlaneSection section : this.sections) {
 			for (Advice finding : section.advice()) {
-				Map<String, Object> entry = new LinkedHashMap<>();
-				entry.put("section", section.name());
-				entry.putAll(finding.describe());
-				advice.add(entry);
+				advice.add(AdviceDescriptor.of(section.name(), finding));
 			}
 		}
 		return advice;

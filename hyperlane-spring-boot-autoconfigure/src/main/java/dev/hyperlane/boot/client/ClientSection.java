@@ -12,6 +12,7 @@ import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
@@ -40,7 +41,7 @@ public final class ClientSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "clients";
+		return SectionNames.CLIENTS;
 	}
 
 	@Override
@@ -65,11 +66,7 @@ public final class ClientSection implements HyperlaneSection {
 		Map<String, Object> description = new LinkedHashMap<>();
 		this.connector.clients().forEach((name, client) -> {
 			Map<String, Object> service = new LinkedHashMap<>();
-			Map<String, Object> settings = new LinkedHashMap<>();
-			for (EffectiveSetting setting : client.effective().values()) {
-				settings.put(setting.property(), setting.describe());
-			}
-			service.put("settings", settings);
+			service.put("settings", EffectiveSetting.describeAll(client.effective().values()));
 			Map<String, Object> live = client.statistics().describe();
 			live.put("retryBudgetRemaining", client.budget().remaining());
 			service.put("statistics", live);

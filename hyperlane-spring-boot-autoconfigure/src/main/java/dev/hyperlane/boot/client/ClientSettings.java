@@ -1,20 +1,24 @@
 package dev.hyperlane.boot.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
-import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.ResolvedSettings;
+import dev.hyperlane.boot.Setting;
+import dev.hyperlane.boot.SettingResolver;
 import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.SocketOptionMapper;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import dev.hyperlane.boot.transport.SocketSettings;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.Bindable;
 
 /**
  * The effective client settings of one downstream service: its own value, else the defaults' value, else
@@ -48,6 +52,145 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClientSettings {
 
+	private static final String DEFAULTS_PREFIX = "hyperlane.client.defaults";
+
+	private static final String POSITIVE = "a positive duration";
+
+	static final List<String> STREAMING_MEDIA_TYPES = List.of("text/event-stream", "application/x-ndjson",
+			"application/stream+json");
+
+	static final Setting<ClientOptions, Integer> MAX_CONNECTIONS = Setting
+		.of("max-connections", Integer.class, ClientOptions::getMaxConnections, 500,
+				"the pool size Spring Boot gives its WebClient")
+		.withCheck((count) -> count >= 1, "1 or more");
+
+	static final Setting<ClientOptions, Integer> PENDING_ACQUIRE_MAX_COUNT = Setting
+		.of("pending-acquire-max-count", Integer.class, ClientOptions::getPendingAcquireMaxCount, null,
+				"twice max-connections (Reactor Netty's ratio); beyond it requests fail at once")
+		.withCheck((count) -> count >= -1 && count != 0, "1 or more, or -1 for no limit");
+
+	static final Setting<ClientOptions, Duration> PENDING_ACQUIRE_TIMEOUT = Setting
+		.of("pending-acquire-timeout", Duration.class, ClientOptions::getPendingAcquireTimeout, Duration.ofSeconds(5),
+				"half the response timeout: a saturated pool fails fast with a clear error")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, Duration> MAX_IDLE_TIME = Setting
+		.of("max-idle-time", Duration.class, ClientOptions::getMaxIdleTime, Duration.ofSeconds(4),
+				"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, Duration> MAX_LIFE_TIME = Setting
+		.of("max-life-time", Duration.class, ClientOptions::getMaxLifeTime, Duration.ofMinutes(5),
+				"connections move to new addresses after DNS changes (reactor-netty #1158)")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, Double> MAX_LIFE_TIME_VARIANCE = Setting
+		.of("max-life-time-variance", Double.class, ClientOptions::getMaxLifeTimeVariance, 10.0,
+				"percent below max-life-time, so connections opened together do not expire together")
+		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
+
+	static final Setting<ClientOptions, Duration> EVICTION_INTERVAL = Setting
+		.of("eviction-interval", Duration.class, ClientOptions::getEvictionInterval, null,
+				"the max idle time: an idle connection is closed at most twice that after use")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, LeasingStrategy> LEASING = Setting.of("leasing", LeasingStrategy.class,
+			ClientOptions::getLeasing, LeasingStrategy.LIFO,
+			"the most recently used connection is the least likely to have been closed by the peer");
+
+	static final Setting<ClientOptions, Boolean> METRICS = Setting.of("metrics", Boolean.class,
+			ClientOptions::getMetrics, true, "pool saturation and pending acquires are visible before they fail requests");
+
+	static final Setting<ClientOptions, Duration> CONNECT_TIMEOUT = Setting
+		.of("connect-timeout", Duration.class, ClientOptions::getConnectTimeout, Duration.ofSeconds(3),
+				"one retransmitted SYN (Linux resends after 1 s and 3 s); Reactor Netty waits 30 s")
+		.withCheck((timeout) -> Setting.positive(timeout) && timeout.toMillis() <= Integer.MAX_VALUE, POSITIVE);
+
+	static final Setting<ClientOptions, Duration> RESPONSE_TIMEOUT = Setting
+		.of("response-timeout", Duration.class, ClientOptions::getResponseTimeout, Duration.ofSeconds(10),
+				"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, Duration> READ_IDLE_TIMEOUT = Setting
+		.of("read-idle-timeout", Duration.class, ClientOptions::getReadIdleTimeout, null,
+				"unset: a response body may pause for any time, as with plain Spring Boot")
+		.withCheck(Setting::positive, "a positive duration, or unset for none");
+
+	static final Setting<ClientOptions, List<String>> STREAMING_MEDIA_TYPES_SETTING = Setting
+		.of("streaming-media-types", Bindable.listOf(String.class),
+				(ClientOptions options) -> copy(options.getStreamingMediaTypes()), STREAMING_MEDIA_TYPES,
+				"the types Spring's codecs stream; their parts may be minutes apart")
+		.withCheck((types) -> types.stream().allMatch(StreamingMediaTypes::isTypeAndSubtype),
+				"media types of the form type/subtype, such as text/event-stream, without parameters");
+
+	static final Setting<ClientOptions, Duration> WRITE_IDLE_TIMEOUT = Setting
+		.of("write-idle-timeout", Duration.class, ClientOptions::getWriteIdleTimeout, null, "unset")
+		.withCheck(Setting::positive, "a positive duration, or unset for none");
+
+	static final Setting<ClientOptions, Boolean> COMPRESSION = Setting.of("compression", Boolean.class,
+			ClientOptions::getCompression, true, "text-like responses shrink severalfold; Spring Boot asks for gzip too");
+
+	static final Setting<ClientOptions, ClientProtocol> PROTOCOL = Setting.of("protocol", ClientProtocol.class,
+			ClientOptions::getProtocol, ClientProtocol.HTTP11, "every HTTP server speaks it");
+
+	static final Setting<ClientOptions, Boolean> HONOR_KEEP_ALIVE_HEADER = Setting.of("honor-keep-alive-header",
+			Boolean.class, ClientOptions::getHonorKeepAliveHeader, true,
+			"a connection is closed before the server's advertised idle timeout ends");
+
+	static final Setting<ClientOptions, Duration> KEEP_ALIVE_MARGIN = Setting
+		.of("keep-alive-margin", Duration.class, ClientOptions::getKeepAliveMargin, Duration.ofSeconds(1),
+				"room for clock granularity and a request already on its way")
+		.withCheck((margin) -> !margin.isNegative(), "0s or more");
+
+	static final Setting<ClientOptions, Duration> DNS_CACHE_MAX_TIME_TO_LIVE = Setting
+		.of("dns-cache-max-time-to-live", Duration.class, ClientOptions::getDnsCacheMaxTimeToLive,
+				Duration.ofSeconds(30), "addresses follow Kubernetes endpoint changes within half a minute")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, Duration> DNS_QUERY_TIMEOUT = Setting
+		.of("dns-query-timeout", Duration.class, ClientOptions::getDnsQueryTimeout, Duration.ofSeconds(5),
+				"Netty's default")
+		.withCheck(Setting::positive, POSITIVE);
+
+	static final Setting<ClientOptions, String> SSL_BUNDLE = Setting.of("ssl-bundle", String.class,
+			ClientOptions::getSslBundle, null,
+			"unset: https URLs are verified against the JDK's trusted authorities, no client certificate");
+
+	static final Setting<ClientOptions, Boolean> RETRY_ENABLED = Setting.of("retry.enabled", Boolean.class,
+			(ClientOptions options) -> options.getRetry().getEnabled(), true,
+			"idempotent requests that failed before any response byte are sent once more");
+
+	static final Setting<ClientOptions, Duration> RETRY_BACKOFF = Setting
+		.of("retry.backoff", Duration.class, (ClientOptions options) -> options.getRetry().getBackoff(), Duration.ofMillis(20),
+				"long enough for a fresh connection, short against the response timeout")
+		.withCheck((backoff) -> !backoff.isNegative(), "0s or more");
+
+	static final Setting<ClientOptions, Double> RETRY_BUDGET_PERCENT = Setting
+		.of("retry.budget-percent", Double.class, (ClientOptions options) -> options.getRetry().getBudgetPercent(), 20.0,
+				"Finagle's RetryBudget and Envoy's retry budget: retries never multiply an outage")
+		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
+
+	static final Setting<ClientOptions, Integer> RETRY_BUDGET_MIN_PER_SECOND = Setting
+		.of("retry.budget-min-per-second", Integer.class, (ClientOptions options) -> options.getRetry().getBudgetMinPerSecond(), 10,
+				"Finagle's floor for quiet services")
+		.withCheck((count) -> count >= 0, "0 or more");
+
+	static final Setting<ClientOptions, Duration> RETRY_BUDGET_WINDOW = Setting
+		.of("retry.budget-window", Duration.class, (ClientOptions options) -> options.getRetry().getBudgetWindow(),
+				Duration.ofSeconds(10), "Finagle's budget window")
+		.withCheck((window) -> window.toSeconds() >= 1, "1s or more");
+
+	/**
+	 * Every client setting, in the order the endpoint shows them; the configuration metadata is checked against
+	 * their defaults.
+	 */
+	public static final List<Setting<ClientOptions, ?>> SETTINGS = List.of(MAX_CONNECTIONS, PENDING_ACQUIRE_MAX_COUNT,
+			PENDING_ACQUIRE_TIMEOUT, MAX_IDLE_TIME, MAX_LIFE_TIME, MAX_LIFE_TIME_VARIANCE, EVICTION_INTERVAL, LEASING,
+			METRICS, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, READ_IDLE_TIMEOUT, STREAMING_MEDIA_TYPES_SETTING,
+			WRITE_IDLE_TIMEOUT, COMPRESSION, PROTOCOL, HONOR_KEEP_ALIVE_HEADER, KEEP_ALIVE_MARGIN,
+			DNS_CACHE_MAX_TIME_TO_LIVE, DNS_QUERY_TIMEOUT, SSL_BUNDLE, RETRY_ENABLED, RETRY_BACKOFF,
+			RETRY_BUDGET_PERCENT, RETRY_BUDGET_MIN_PER_SECOND, RETRY_BUDGET_WINDOW);
+
 	static final Map<SocketOption, SocketSettings.Default> SOCKET_DEFAULTS = Map.of(SocketOption.TCP_NO_DELAY,
 			new SocketSettings.Default(true, "requests leave at once instead of waiting for an ACK (Nagle)"),
 			SocketOption.KEEP_ALIVE,
@@ -58,9 +201,6 @@ public final class ClientSettings {
 			SocketOption.KEEP_ALIVE_INTERVAL, new SocketSettings.Default(Duration.ofSeconds(10),
 					"a dead connection is found about 90 s after it went quiet"),
 			SocketOption.KEEP_ALIVE_COUNT, new SocketSettings.Default(3, "three unanswered probes"));
-
-	static final List<String> STREAMING_MEDIA_TYPES = List.of("text/event-stream", "application/x-ndjson",
-			"application/stream+json");
 
 	private final String service;
 
@@ -120,71 +260,56 @@ public final class ClientSettings {
 
 	final Duration retryBudgetWindow;
 
-	private ClientSettings(String service, Resolver resolver, SocketOptionPlan socketPlan,
+	private ClientSettings(String service, SettingResolver<ClientOptions> resolver, SocketOptionPlan socketPlan,
 			Map<String, EffectiveSetting> socket) {
 		this.service = service;
-		this.maxConnections = resolver.pick("max-connections", ClientOptions::getMaxConnections, 500,
-				"the pool size Spring Boot gives its WebClient");
-		this.pendingAcquireMaxCount = resolver.derive("pending-acquire-max-count",
-				ClientOptions::getPendingAcquireMaxCount, 2 * this.maxConnections,
-				"twice max-connections (Reactor Netty's ratio); beyond it requests fail at once");
-		this.pendingAcquireTimeout = resolver.pick("pending-acquire-timeout", ClientOptions::getPendingAcquireTimeout,
-				Duration.ofSeconds(5), "half the response timeout: a saturated pool fails fast with a clear error");
-		this.maxIdleTime = resolver.pick("max-idle-time", ClientOptions::getMaxIdleTime, Duration.ofSeconds(4),
-				"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)");
-		this.maxLifeTime = resolver.pick("max-life-time", ClientOptions::getMaxLifeTime, Duration.ofMinutes(5),
-				"connections move to new addresses after DNS changes (reactor-netty #1158)");
-		this.maxLifeTimeVariance = resolver.pick("max-life-time-variance", ClientOptions::getMaxLifeTimeVariance,
-				10.0, "percent below max-life-time, so connections opened together do not expire together");
-		this.evictionInterval = resolver.derive("eviction-interval", ClientOptions::getEvictionInterval,
-				this.maxIdleTime, "the max idle time: an idle connection is closed at most twice that after use");
-		this.leasing = resolver.pick("leasing", ClientOptions::getLeasing, LeasingStrategy.LIFO,
-				"the most recently used connection is the least likely to have been closed by the peer");
-		this.metrics = resolver.pick("metrics", ClientOptions::getMetrics, true,
-				"pool saturation and pending acquires are visible before they fail requests");
-		this.connectTimeout = resolver.pick("connect-timeout", ClientOptions::getConnectTimeout,
-				Duration.ofSeconds(3), "one retransmitted SYN (Linux resends after 1 s and 3 s); Reactor Netty waits 30 s");
-		this.responseTimeout = resolver.pick("response-timeout", ClientOptions::getResponseTimeout,
-				Duration.ofSeconds(10),
-				"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever");
-		this.readIdleTimeout = resolver.pickNullable("read-idle-timeout", ClientOptions::getReadIdleTimeout,
-				"unset: a response body may pause for any time, as with plain Spring Boot");
-		this.streamingMediaTypes = List.copyOf(resolver.pick("streaming-media-types",
-				ClientOptions::getStreamingMediaTypes, STREAMING_MEDIA_TYPES,
-				"the types Spring's codecs stream; their parts may be minutes apart"));
-		this.writeIdleTimeout = resolver.pickNullable("write-idle-timeout", ClientOptions::getWriteIdleTimeout,
-				"unset");
-		this.compression = resolver.pick("compression", ClientOptions::getCompression, true,
-				"text-like responses shrink severalfold; Spring Boot asks for gzip too");
-		this.protocol = resolver.pick("protocol", ClientOptions::getProtocol, ClientProtocol.HTTP11,
-				"every HTTP server speaks it");
-		this.honorKeepAliveHeader = resolver.pick("honor-keep-alive-header", ClientOptions::getHonorKeepAliveHeader,
-				true, "a connection is closed before the server's advertised idle timeout ends");
-		this.keepAliveMargin = resolver.pick("keep-alive-margin", ClientOptions::getKeepAliveMargin,
-				Duration.ofSeconds(1), "room for clock granularity and a request already on its way");
-		this.dnsCacheMaxTimeToLive = resolver.pick("dns-cache-max-time-to-live",
-				ClientOptions::getDnsCacheMaxTimeToLive, Duration.ofSeconds(30),
-				"addresses follow Kubernetes endpoint changes within half a minute");
-		this.dnsQueryTimeout = resolver.pick("dns-query-timeout", ClientOptions::getDnsQueryTimeout,
-				Duration.ofSeconds(5), "Netty's default");
-		this.sslBundle = resolver.pickNullable("ssl-bundle", ClientOptions::getSslBundle,
-				"unset: https URLs are verified against the JDK's trusted authorities, no client certificate");
-		this.retryEnabled = resolver.pick("retry.enabled", (options) -> options.getRetry().getEnabled(), true,
-				"idempotent requests that failed before any response byte are sent once more");
-		this.retryBackoff = resolver.pick("retry.backoff", (options) -> options.getRetry().getBackoff(),
-				Duration.ofMillis(20), "long enough for a fresh connection, short against the response timeout");
-		this.retryBudgetPercent = resolver.pick("retry.budget-percent",
-				(options) -> options.getRetry().getBudgetPercent(), 20.0,
-				"Finagle's RetryBudget and Envoy's retry budget: retries never multiply an outage");
-		this.retryBudgetMinPerSecond = resolver.pick("retry.budget-min-per-second",
-				(options) -> options.getRetry().getBudgetMinPerSecond(), 10, "Finagle's floor for quiet services");
-		this.retryBudgetWindow = resolver.pick("retry.budget-window", (options) -> options.getRetry().getBudgetWindow(),
-				Duration.ofSeconds(10), "Finagle's budget window");
-		Map<String, EffectiveSetting> all = new LinkedHashMap<>(resolver.effective);
+		for (Setting<ClientOptions, ?> setting : SETTINGS) {
+			if (setting == PENDING_ACQUIRE_MAX_COUNT) {
+				resolver.derive(PENDING_ACQUIRE_MAX_COUNT, 2 * resolver.settings().require(MAX_CONNECTIONS),
+						PENDING_ACQUIRE_MAX_COUNT.reason());
+			}
+			else if (setting == EVICTION_INTERVAL) {
+				resolver.derive(EVICTION_INTERVAL, resolver.settings().require(MAX_IDLE_TIME), EVICTION_INTERVAL.reason());
+			}
+			else {
+				resolver.resolve(setting);
+			}
+		}
+		ResolvedSettings values = resolver.settings();
+		this.maxConnections = values.require(MAX_CONNECTIONS);
+		this.pendingAcquireMaxCount = values.require(PENDING_ACQUIRE_MAX_COUNT);
+		this.pendingAcquireTimeout = values.require(PENDING_ACQUIRE_TIMEOUT);
+		this.maxIdleTime = values.require(MAX_IDLE_TIME);
+		this.maxLifeTime = values.require(MAX_LIFE_TIME);
+		this.maxLifeTimeVariance = values.require(MAX_LIFE_TIME_VARIANCE);
+		this.evictionInterval = values.require(EVICTION_INTERVAL);
+		this.leasing = values.require(LEASING);
+		this.metrics = values.require(METRICS);
+		this.connectTimeout = values.require(CONNECT_TIMEOUT);
+		this.responseTimeout = values.require(RESPONSE_TIMEOUT);
+		this.readIdleTimeout = values.get(READ_IDLE_TIMEOUT);
+		this.streamingMediaTypes = values.require(STREAMING_MEDIA_TYPES_SETTING);
+		this.writeIdleTimeout = values.get(WRITE_IDLE_TIMEOUT);
+		this.compression = values.require(COMPRESSION);
+		this.protocol = values.require(PROTOCOL);
+		this.honorKeepAliveHeader = values.require(HONOR_KEEP_ALIVE_HEADER);
+		this.keepAliveMargin = values.require(KEEP_ALIVE_MARGIN);
+		this.dnsCacheMaxTimeToLive = values.require(DNS_CACHE_MAX_TIME_TO_LIVE);
+		this.dnsQueryTimeout = values.require(DNS_QUERY_TIMEOUT);
+		this.sslBundle = values.get(SSL_BUNDLE);
+		this.retryEnabled = values.require(RETRY_ENABLED);
+		this.retryBackoff = values.require(RETRY_BACKOFF);
+		this.retryBudgetPercent = values.require(RETRY_BUDGET_PERCENT);
+		this.retryBudgetMinPerSecond = values.require(RETRY_BUDGET_MIN_PER_SECOND);
+		this.retryBudgetWindow = values.require(RETRY_BUDGET_WINDOW);
+		Map<String, EffectiveSetting> all = new LinkedHashMap<>(values.byName());
 		all.putAll(socket);
 		this.effective = Collections.unmodifiableMap(all);
 		this.socketPlan = socketPlan;
-		validate();
+	}
+
+	private static @Nullable List<String> copy(@Nullable List<String> values) {
+		return (values != null) ? List.copyOf(values) : null;
 	}
 
 	/**
@@ -198,62 +323,18 @@ public final class ClientSettings {
 	 */
 	public static ClientSettings resolve(@Nullable String service, ClientOptions defaults, @Nullable ClientOptions own,
 			SocketOptionMapper socketMapper) {
-		String prefix = (service != null && own != null) ? "hyperlane.client.services." + service
-				: "hyperlane.client.defaults";
-		Resolver resolver = new Resolver(service, defaults, own);
+		String prefix = (service != null && own != null) ? "hyperlane.client.services." + service : DEFAULTS_PREFIX;
+		List<SettingResolver.Layer<ClientOptions>> layers = new ArrayList<>();
+		if (own != null) {
+			layers.add(SettingResolver.Layer.nullable(prefix, own));
+		}
+		layers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX, defaults));
+		SettingResolver<ClientOptions> resolver = new SettingResolver<>(layers, DEFAULTS_PREFIX, null, null);
 		SocketSettings socket = SocketSettings.resolve(prefix + ".socket",
 				(own != null) ? defaults.getSocket().withOverrides(own.getSocket()) : defaults.getSocket(),
 				SOCKET_DEFAULTS, (property) -> true);
 		return new ClientSettings((service != null) ? service : "default", resolver,
 				socketMapper.map(socket.values(), false), socket.effective());
-	}
-
-	private void validate() {
-		check(this.maxConnections >= 1, "max-connections", this.maxConnections, "1 or more");
-		check(this.pendingAcquireMaxCount >= -1 && this.pendingAcquireMaxCount != 0, "pending-acquire-max-count",
-				this.pendingAcquireMaxCount, "1 or more, or -1 for no limit");
-		check(positive(this.pendingAcquireTimeout), "pending-acquire-timeout", this.pendingAcquireTimeout,
-				"a positive duration");
-		check(positive(this.maxIdleTime), "max-idle-time", this.maxIdleTime, "a positive duration");
-		check(positive(this.maxLifeTime), "max-life-time", this.maxLifeTime, "a positive duration");
-		check(this.maxLifeTimeVariance >= 0 && this.maxLifeTimeVariance <= 100, "max-life-time-variance",
-				this.maxLifeTimeVariance, "0 to 100");
-		check(positive(this.evictionInterval), "eviction-interval", this.evictionInterval, "a positive duration");
-		check(positive(this.connectTimeout) && this.connectTimeout.toMillis() <= Integer.MAX_VALUE, "connect-timeout",
-				this.connectTimeout, "a positive duration");
-		check(positive(this.responseTimeout), "response-timeout", this.responseTimeout, "a positive duration");
-		check(this.readIdleTimeout == null || positive(this.readIdleTimeout), "read-idle-timeout",
-				this.readIdleTimeout, "a positive duration, or unset for none");
-		check(this.writeIdleTimeout == null || positive(this.writeIdleTimeout), "write-idle-timeout",
-				this.writeIdleTimeout, "a positive duration, or unset for none");
-		for (String type : this.streamingMediaTypes) {
-			check(StreamingMediaTypes.isTypeAndSubtype(type), "streaming-media-types", type,
-					"media types of the form type/subtype, such as text/event-stream, without parameters");
-		}
-		check(!this.keepAliveMargin.isNegative(), "keep-alive-margin", this.keepAliveMargin, "0s or more");
-		check(positive(this.dnsCacheMaxTimeToLive), "dns-cache-max-time-to-live", this.dnsCacheMaxTimeToLive,
-				"a positive duration");
-		check(positive(this.dnsQueryTimeout), "dns-query-timeout", this.dnsQueryTimeout, "a positive duration");
-		check(!this.retryBackoff.isNegative(), "retry.backoff", this.retryBackoff, "0s or more");
-		check(this.retryBudgetPercent >= 0 && this.retryBudgetPercent <= 100, "retry.budget-percent",
-				this.retryBudgetPercent, "0 to 100");
-		check(this.retryBudgetMinPerSecond >= 0, "retry.budget-min-per-second", this.retryBudgetMinPerSecond,
-				"0 or more");
-		check(this.retryBudgetWindow.toSeconds() >= 1, "retry.budget-window", this.retryBudgetWindow,
-				"1s or more");
-	}
-
-	private static boolean positive(Duration duration) {
-		return !duration.isNegative() && !duration.isZero();
-	}
-
-	private void check(boolean valid, String name, Object value, String allowed) {
-		if (!valid) {
-			EffectiveSetting setting = this.effective.get(name);
-			String property = (setting != null) ? setting.property() : "hyperlane.client.defaults." + name;
-			throw new HyperlaneSettingException(property, "value " + value + " is out of range",
-					"Set " + property + " to " + allowed + ".");
-		}
 	}
 
 	/**
@@ -302,68 +383,6 @@ public final class ClientSettings {
 	 */
 	public int maxConnections() {
 		return this.maxConnections;
-	}
-
-	private static final class Resolver {
-
-		private final @Nullable String service;
-
-		private final ClientOptions defaults;
-
-		private final @Nullable ClientOptions own;
-
-		private final Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
-
-		Resolver(@Nullable String service, ClientOptions defaults, @Nullable ClientOptions own) {
-			this.service = service;
-			this.defaults = defaults;
-			this.own = own;
-		}
-
-		<T> T pick(String name, Function<ClientOptions, @Nullable T> getter, T fallback, String reason) {
-			T value = pickNullable(name, getter, null);
-			if (value != null) {
-				return value;
-			}
-			put(name, "hyperlane.client.defaults." + name, fallback, SettingSource.DEFAULT, reason);
-			return fallback;
-		}
-
-		<T> T derive(String name, Function<ClientOptions, @Nullable T> getter, T derived, String reason) {
-			T value = pickNullable(name, getter, null);
-			if (value != null) {
-				return value;
-			}
-			put(name, "hyperlane.client.defaults." + name, derived, SettingSource.DERIVED, reason);
-			return derived;
-		}
-
-		<T> @Nullable T pickNullable(String name, Function<ClientOptions, @Nullable T> getter,
-				@Nullable String unsetReason) {
-			if (this.own != null) {
-				T value = getter.apply(this.own);
-				if (value != null) {
-					String property = "hyperlane.client.services." + this.service + "." + name;
-					put(name, property, value, SettingSource.PROPERTY, "set by " + property);
-					return value;
-				}
-			}
-			T value = getter.apply(this.defaults);
-			if (value != null) {
-				String property = "hyperlane.client.defaults." + name;
-				put(name, property, value, SettingSource.PROPERTY, "set by " + property);
-				return value;
-			}
-			if (unsetReason != null) {
-				put(name, "hyperlane.client.defaults." + name, null, SettingSource.DEFAULT, unsetReason);
-			}
-			return null;
-		}
-
-		private void put(String name, String property, @Nullable Object value, SettingSource source, String reason) {
-			this.effective.put(name, new EffectiveSetting(property, value, source, reason));
-		}
-
 	}
 
 }

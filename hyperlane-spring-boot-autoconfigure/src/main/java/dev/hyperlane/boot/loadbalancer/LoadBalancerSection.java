@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionChange;
+import dev.hyperlane.boot.SectionNames;
 
 /**
  * The {@code loadbalancers} section of the {@code hyperlane} endpoint: per service the strategy, retries on another
@@ -45,7 +47,7 @@ public final class LoadBalancerSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "loadbalancers";
+		return SectionNames.LOAD_BALANCERS;
 	}
 
 	@Override
@@ -102,20 +104,19 @@ public final class LoadBalancerSection implements HyperlaneSection {
 	}
 
 	@Override
-	public Map<String, Object> change(String action, Map<String, String> arguments) {
-		String serviceId = required(arguments, "service");
+	public Map<String, Object> change(SectionChange change) {
+		String serviceId = change.requireService();
 		ServiceBalancer service = this.balancers.services().get(serviceId);
 		if (service == null) {
 			throw new IllegalArgumentException("No service '" + serviceId + "' has been called through the load"
 					+ " balancer; known: " + this.balancers.services().keySet());
 		}
-		switch (action) {
-			case "strategy" -> service.strategy(strategy(required(arguments, "value")));
-			case "drain" -> instance(service, required(arguments, "instance"), service.drain(arguments.get("instance")));
-			case "restore" -> instance(service, required(arguments, "instance"),
-					service.restore(arguments.get("instance")));
+		switch (change.action()) {
+			case "strategy" -> service.strategy(strategy(change.requireValue()));
+			case "drain" -> instance(service, change.requireInstance(), service.drain(change.requireInstance()));
+			case "restore" -> instance(service, change.requireInstance(), service.restore(change.requireInstance()));
 			default -> throw new IllegalArgumentException(
-					"Unknown action '" + action + "'; use strategy, drain or restore");
+					"Unknown action '" + change.action() + "'; use strategy, drain or restore");
 		}
 		return Map.of(serviceId, describe(service));
 	}
@@ -125,14 +126,6 @@ public final class LoadBalancerSection implements HyperlaneSection {
 			throw new IllegalArgumentException("Service '" + service.serviceId() + "' has no instance '" + instance
 					+ "'; known: " + service.instances().keySet());
 		}
-	}
-
-	private static String required(Map<String, String> arguments, String name) {
-		String value = arguments.get(name);
-		if (value == null) {
-			throw new IllegalArgumentException("Missing '" + name + "'");
-		}
-		return value;
 	}
 
 	private static LoadBalancingStrategy strategy(String value) {

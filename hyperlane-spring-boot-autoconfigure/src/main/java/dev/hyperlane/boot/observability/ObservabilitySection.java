@@ -7,7 +7,10 @@ import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
+import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
@@ -32,6 +35,8 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	private final boolean handlerScope;
 
+	private final Map<String, EffectiveSetting> settings;
+
 	/**
 	 * Create the section.
 	 * @param properties the observability properties
@@ -50,11 +55,12 @@ public final class ObservabilitySection implements HyperlaneSection {
 		this.routes = routes;
 		this.connectionSpans = connectionSpans;
 		this.environment = environment;
+		this.settings = ObservabilitySettings.resolve(properties, new ExplicitProperties(environment));
 	}
 
 	@Override
 	public String name() {
-		return "observability";
+		return SectionNames.OBSERVABILITY;
 	}
 
 	@Override
@@ -89,6 +95,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		tracing.put("loadBalancerInstanceKey", this.properties.getTracing().isLoadBalancerInstance());
 		tracing.put("connectionSpans", this.connectionSpans);
 		description.put("tracing", tracing);
+		description.put("settings", EffectiveSetting.describeAll(this.settings.values()));
 		return description;
 	}
 

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import io.netty.util.internal.PlatformDependent;
 
 /**
@@ -35,7 +36,7 @@ public final class RuntimeSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "runtime";
+		return SectionNames.RUNTIME;
 	}
 
 	@Override

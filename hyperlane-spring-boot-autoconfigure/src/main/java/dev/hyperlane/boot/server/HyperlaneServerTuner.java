@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.EffectiveSetting;
+import dev.hyperlane.boot.Setting;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import dev.hyperlane.boot.transport.TransportResources;
@@ -136,7 +137,7 @@ public final class HyperlaneServerTuner {
 
 	private HttpServer applyHttp(HttpServer server, ServerSettings settings) {
 		HttpRequestDecoderSpec current = server.configuration().decoder();
-		DataSize h2cMaxContentLength = settings.get(ServerSettings.H2C_MAX_CONTENT_LENGTH);
+		DataSize h2cMaxContentLength = settings.h2cMaxContentLength();
 		HttpServer tuned = server.httpRequestDecoder((spec) -> {
 			spec.maxChunkSize(current.maxChunkSize())
 				.allowDuplicateContentLengths(current.allowDuplicateContentLengths())
@@ -266,7 +267,8 @@ public final class HyperlaneServerTuner {
 		return result;
 	}
 
-	private static ServerSettings keep(ServerSettings settings, String property, @Nullable Object found) {
+	private static <T> ServerSettings keep(ServerSettings settings, Setting<HyperlaneServerProperties, T> property,
+			@Nullable T found) {
 		EffectiveSetting setting = settings.setting(property);
 		if (found == null || setting == null || setting.source() != SettingSource.DEFAULT
 				|| found.equals(setting.value())) {
@@ -275,14 +277,12 @@ public final class HyperlaneServerTuner {
 		return settings.override(property, found, KEPT);
 	}
 
-	private static int bytes(ServerSettings settings, String property) {
-		DataSize size = Objects.requireNonNull(settings.get(property));
-		return (int) size.toBytes();
+	private static int bytes(ServerSettings settings, Setting<HyperlaneServerProperties, DataSize> property) {
+		return (int) settings.require(property).toBytes();
 	}
 
-	private static int level(ServerSettings settings, String property) {
-		Integer level = Objects.requireNonNull(settings.get(property));
-		return level;
+	private static int level(ServerSettings settings, Setting<HyperlaneServerProperties, Integer> property) {
+		return settings.require(property);
 	}
 
 	/**

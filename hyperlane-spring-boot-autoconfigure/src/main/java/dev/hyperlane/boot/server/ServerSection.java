@@ -9,6 +9,8 @@ import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionChange;
+import dev.hyperlane.boot.SectionNames;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import org.jspecify.annotations.Nullable;
 
@@ -39,14 +41,6 @@ public final class ServerSection implements HyperlaneSection {
 	private final @Nullable ServerConcurrencyLimiter limiter;
 
 	/**
-	 * Create the section without a concurrency limit.
-	 * @param tuner the tuner whose applied settings and statistics are shown
-	 */
-	public ServerSection(HyperlaneServerTuner tuner) {
-		this(tuner, null);
-	}
-
-	/**
 	 * Create the section.
 	 * @param tuner the tuner whose applied settings and statistics are shown
 	 * @param limiter the concurrency limiter, or {@code null} when the limit is off
@@ -58,7 +52,7 @@ public final class ServerSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "server";
+		return SectionNames.SERVER;
 	}
 
 	@Override
@@ -79,7 +73,7 @@ public final class ServerSection implements HyperlaneSection {
 		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.MAX_CONNECTIONS), null);
 		ChangedDefault.addIfChanged(changes, settings.setting(ServerSettings.HTTP2_ENABLED), false);
 		ChangedDefault.addIfChanged(changes,
-				settings.socket().effective().get(ServerSettings.PREFIX + ".socket.keep-alive"), "false");
+				settings.effective().get(ServerSettings.PREFIX + ".socket.keep-alive"), "false");
 		return changes;
 	}
 
@@ -88,11 +82,7 @@ public final class ServerSection implements HyperlaneSection {
 		ServerSettings settings = this.tuner.appliedSettings();
 		ServerStatistics statistics = this.tuner.statistics();
 		Map<String, Object> description = new LinkedHashMap<>();
-		Map<String, Object> effective = new LinkedHashMap<>();
-		for (EffectiveSetting setting : settings.effective().values()) {
-			effective.put(setting.property(), setting.describe());
-		}
-		description.put("settings", effective);
+		description.put("settings", EffectiveSetting.describeAll(settings.effective().values()));
 		Map<String, Object> socket = new LinkedHashMap<>();
 		socket.put("channel", (statistics.channelType() != null) ? statistics.channelType() : "no connection yet");
 		socket.put("listener", statistics.listenerOptions());
@@ -134,9 +124,9 @@ public final class ServerSection implements HyperlaneSection {
 	}
 
 	@Override
-	public Map<String, Object> change(String action, Map<String, String> arguments) {
-		if (!CONCURRENCY_LIMIT_ACTION.equals(action)) {
-			throw new IllegalArgumentException("Section 'server' has no action '" + action + "'; the only one is '"
+	public Map<String, Object> change(SectionChange change) {
+		if (!CONCURRENCY_LIMIT_ACTION.equals(change.action())) {
+			throw new IllegalArgumentException("Section 'server' has no action '" + change.action() + "'; the only one is '"
 					+ CONCURRENCY_LIMIT_ACTION + "'");
 		}
 		ServerConcurrencyLimiter limiter = this.limiter;
@@ -144,7 +134,7 @@ public final class ServerSection implements HyperlaneSection {
 			throw new IllegalArgumentException(
 					"The concurrency limit is off; set hyperlane.server.concurrency-limit.enabled=true");
 		}
-		String value = arguments.get("value");
+		String value = change.value();
 		if (value == null) {
 			throw new IllegalArgumentException("Give a 'value': a limit of 1 or more, or 'adaptive'");
 		}

@@ -1,7 +1,6 @@
 package dev.hyperlane.boot.server;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,9 @@ import java.util.Map;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.ResolvedSettings;
+import dev.hyperlane.boot.Setting;
+import dev.hyperlane.boot.SettingResolver;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.SocketOptionMapper;
@@ -21,8 +23,11 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The server settings as applied: each value keyed by its {@code hyperlane.server.*} property, with its source and
- * reason. Immutable; {@link #override} returns a copy. Sizes are {@link DataSize}, times {@link Duration}.
+ * The server settings as applied: one {@link Setting} descriptor per {@code hyperlane.server.*} property (name,
+ * type, default, reason, Spring Boot property that wins, range check), resolved by {@link SettingResolver} from
+ * the properties the application set, Spring Boot's own properties and the defaults below; each value is kept
+ * with its source and reason. Immutable; {@link #override} returns a copy. Sizes are {@link DataSize}, times
+ * {@link Duration}. Read a value with {@link #get(Setting)}, typed by its descriptor.
  * <p>
  * Defaults and where their numbers come from:
  * <ul>
@@ -63,65 +68,182 @@ public final class ServerSettings {
 
 	static final String PREFIX = "hyperlane.server";
 
-	static final String MAX_INITIAL_LINE_LENGTH = PREFIX + ".max-initial-line-length";
-
-	static final String MAX_HEADER_SIZE = PREFIX + ".max-header-size";
-
-	static final String MAX_IN_MEMORY_SIZE = PREFIX + ".max-in-memory-size";
-
-	static final String INITIAL_BUFFER_SIZE = PREFIX + ".initial-buffer-size";
-
-	static final String VALIDATE_HEADERS = PREFIX + ".validate-headers";
-
 	static final String H2C_MAX_CONTENT_LENGTH = "server.netty.h2c-max-content-length";
 
-	static final String IDLE_TIMEOUT = PREFIX + ".idle-timeout";
+	private static final String SIZE_UP_TO_2GB = " to 2GB";
 
-	static final String REQUEST_HEADER_TIMEOUT = PREFIX + ".request-header-timeout";
+	private static final String POSITIVE_DURATION = "a positive duration such as 30s";
 
-	static final String READ_TIMEOUT = PREFIX + ".read-timeout";
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_INITIAL_LINE_LENGTH = Setting
+		.of("max-initial-line-length", DataSize.class, HyperlaneServerProperties::getMaxInitialLineLength,
+				DataSize.ofKilobytes(4), "Reactor Netty's default; a longer request line gets 414")
+		.withBootProperty("server.netty.max-initial-line-length")
+		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
 
-	static final String REQUEST_TIMEOUT = PREFIX + ".request-timeout";
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_HEADER_SIZE = Setting
+		.of("max-header-size", DataSize.class, HyperlaneServerProperties::getMaxHeaderSize, DataSize.ofKilobytes(16),
+				"Node.js's limit, room for large JWT and cookie headers; a larger block gets 431")
+		.withBootProperty("server.max-http-request-header-size")
+		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
 
-	static final String MAX_KEEP_ALIVE_REQUESTS = PREFIX + ".max-keep-alive-requests";
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_IN_MEMORY_SIZE = Setting
+		.of("max-in-memory-size", DataSize.class, HyperlaneServerProperties::getMaxInMemorySize,
+				DataSize.ofMegabytes(1), "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON"
+						+ " payloads; a larger body gets 413")
+		.withBootProperty("spring.http.codecs.max-in-memory-size")
+		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
 
-	static final String MAX_CONNECTIONS = PREFIX + ".max-connections";
+	static final Setting<HyperlaneServerProperties, DataSize> INITIAL_BUFFER_SIZE = Setting
+		.of("initial-buffer-size", DataSize.class, HyperlaneServerProperties::getInitialBufferSize,
+				DataSize.ofBytes(128), "Reactor Netty's default")
+		.withBootProperty("server.netty.initial-buffer-size")
+		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
 
-	static final String MAX_REQUEST_BODY_MEMORY = PREFIX + ".max-request-body-memory";
+	static final Setting<HyperlaneServerProperties, Boolean> VALIDATE_HEADERS = Setting
+		.of("validate-headers", Boolean.class, HyperlaneServerProperties::isValidateHeaders, true,
+				"illegal header names or values get 400 (response splitting protection)")
+		.withBootProperty("server.netty.validate-headers");
 
-	static final String MAX_PIPELINED_REQUESTS = PREFIX + ".max-pipelined-requests";
+	static final Setting<HyperlaneServerProperties, Duration> IDLE_TIMEOUT = Setting
+		.of("idle-timeout", Duration.class, HyperlaneServerProperties::getIdleTimeout, Duration.ofSeconds(75),
+				"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
+						+ " idle connections first")
+		.withBootProperty("server.netty.idle-timeout")
+		.withCheck(Setting::positive, POSITIVE_DURATION);
 
-	static final String ACCESS_LOG = PREFIX + ".access-log";
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_HEADER_TIMEOUT = Setting
+		.of("request-header-timeout", Duration.class, HyperlaneServerProperties::getRequestHeaderTimeout,
+				Duration.ofSeconds(20),
+				"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)")
+		.withCheck(Setting::positive, POSITIVE_DURATION);
 
-	static final String HTTP2_ENABLED = PREFIX + ".http2.enabled";
+	static final Setting<HyperlaneServerProperties, Duration> READ_TIMEOUT = Setting
+		.of("read-timeout", Duration.class, HyperlaneServerProperties::getReadTimeout, Duration.ofSeconds(60),
+				"nginx's client_body_timeout (longest gap between two reads of a body)")
+		.withCheck(Setting::positive, POSITIVE_DURATION);
 
-	static final String HTTP2_MAX_CONCURRENT_STREAMS = PREFIX + ".http2.max-concurrent-streams";
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_TIMEOUT = Setting
+		.of("request-timeout", Duration.class, HyperlaneServerProperties::getRequestTimeout, Duration.ofMinutes(5),
+				"Node.js's server.requestTimeout (whole request body)")
+		.withCheck(Setting::positive, POSITIVE_DURATION);
 
-	static final String COMPRESSION_ENABLED = PREFIX + ".compression.enabled";
+	static final Setting<HyperlaneServerProperties, Integer> MAX_KEEP_ALIVE_REQUESTS = Setting
+		.of("max-keep-alive-requests", Integer.class, HyperlaneServerProperties::getMaxKeepAliveRequests, 1000,
+				"nginx's keepalive_requests; clients reconnect now and then and so spread over new instances")
+		.withBootProperty("server.netty.max-keep-alive-requests")
+		.withCheck((count) -> count == -1 || count >= 1, "-1 (no limit) or 1 and more");
 
-	static final String COMPRESSION_MIN_RESPONSE_SIZE = PREFIX + ".compression.min-response-size";
+	static final Setting<HyperlaneServerProperties, Integer> MAX_CONNECTIONS = Setting
+		.of("max-connections", Integer.class, HyperlaneServerProperties::getMaxConnections, null,
+				"derived from max direct memory and the file-descriptor limit")
+		.withCheck((count) -> count == -1 || count >= 1, "1 or more, -1 for no limit, or unset to derive it");
 
-	static final String COMPRESSION_MIME_TYPES = PREFIX + ".compression.mime-types";
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_REQUEST_BODY_MEMORY = Setting
+		.of("max-request-body-memory", DataSize.class, HyperlaneServerProperties::getMaxRequestBodyMemory, null,
+				"derived from max direct memory")
+		.withCheck((size) -> !size.isNegative(), "0 (no limit) or more, such as 128MB");
 
-	static final String COMPRESSION_GZIP_LEVEL = PREFIX + ".compression.gzip-level";
+	static final Setting<HyperlaneServerProperties, Integer> MAX_PIPELINED_REQUESTS = Setting
+		.of("max-pipelined-requests", Integer.class, HyperlaneServerProperties::getMaxPipelinedRequests, 16,
+				"about 450 bytes of heap per pending request; no ordinary client pipelines deeper")
+		.withCheck((count) -> count >= 1 && count <= 1024, "1 to 1024");
 
-	static final String COMPRESSION_DEFLATE_LEVEL = PREFIX + ".compression.deflate-level";
+	static final Setting<HyperlaneServerProperties, Boolean> ACCESS_LOG = Setting.of("access-log", Boolean.class,
+			HyperlaneServerProperties::isAccessLog, false,
+			"off: one log line per request costs throughput; turn on while debugging");
 
-	static final String COMPRESSION_ZSTD_LEVEL = PREFIX + ".compression.zstd-level";
+	static final Setting<HyperlaneServerProperties, Boolean> HTTP2_ENABLED = Setting
+		.of("http2.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getHttp2().isEnabled(), false,
+				"off as in Spring Boot; h2c then h2 with TLS when turned on")
+		.withBootProperty("server.http2.enabled");
 
-	static final String CONCURRENCY_LIMIT_ENABLED = PREFIX + ".concurrency-limit.enabled";
+	static final Setting<HyperlaneServerProperties, Long> HTTP2_MAX_CONCURRENT_STREAMS = Setting
+		.of("http2.max-concurrent-streams", Long.class, (HyperlaneServerProperties properties) -> properties.getHttp2().getMaxConcurrentStreams(),
+				100L, "RFC 9113 section 6.5.2 recommends no fewer than 100")
+		.withCheck((streams) -> streams >= 1 && streams <= 0xFFFFFFFFL, "1 to 4294967295");
 
-	static final String CONCURRENCY_LIMIT_ALGORITHM = PREFIX + ".concurrency-limit.algorithm";
+	static final Setting<HyperlaneServerProperties, Boolean> COMPRESSION_ENABLED = Setting
+		.of("compression.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getCompression().isEnabled(), true,
+				"text-like responses shrink severalfold: the storefront's 77 KB catalog JSON leaves as 7.5 KB with gzip")
+		.withBootProperty("server.compression.enabled");
 
-	static final String CONCURRENCY_LIMIT_INITIAL = PREFIX + ".concurrency-limit.initial-limit";
+	static final Setting<HyperlaneServerProperties, DataSize> COMPRESSION_MIN_RESPONSE_SIZE = Setting
+		.of("compression.min-response-size", DataSize.class,
+				(HyperlaneServerProperties properties) -> properties.getCompression().getMinResponseSize(), DataSize.ofKilobytes(1),
+				"a smaller body already fits one TCP segment (MSS 1460 B)")
+		.withBootProperty("server.compression.min-response-size");
 
-	static final String CONCURRENCY_LIMIT_MIN = PREFIX + ".concurrency-limit.min-limit";
+	static final Setting<HyperlaneServerProperties, List<String>> COMPRESSION_MIME_TYPES = Setting
+		.of("compression.mime-types", Bindable.listOf(String.class),
+				(HyperlaneServerProperties properties) -> List.copyOf(properties.getCompression().getMimeTypes()),
+				List.of("text/html", "text/plain", "text/css", "text/csv", "text/xml", "text/javascript",
+						"application/javascript", "application/json", "application/*+json", "application/x-ndjson",
+						"application/xml", "application/*+xml", "image/svg+xml"),
+				 "text, JSON, XML, JavaScript and SVG")
+		.withBootProperty("server.compression.mime-types");
 
-	static final String CONCURRENCY_LIMIT_MAX = PREFIX + ".concurrency-limit.max-limit";
+	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_GZIP_LEVEL = Setting
+		.of("compression.gzip-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getGzipLevel(), 6,
+				"zlib's default level, the usual balance of size and CPU")
+		.withCheck((level) -> level >= 1 && level <= 9, "1 to 9");
 
-	static final String CONCURRENCY_LIMIT_RETRY_AFTER = PREFIX + ".concurrency-limit.retry-after";
+	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_DEFLATE_LEVEL = Setting
+		.of("compression.deflate-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getDeflateLevel(),
+				6, "zlib's default level")
+		.withCheck((level) -> level >= 1 && level <= 9, "1 to 9");
 
-	static final String CONCURRENCY_LIMIT_BYPASS_PATHS = PREFIX + ".concurrency-limit.bypass-paths";
+	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_ZSTD_LEVEL = Setting
+		.of("compression.zstd-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getZstdLevel(), 3,
+				"zstd's default level")
+		.withCheck((level) -> level >= 1 && level <= 22, "1 to 22");
+
+	static final Setting<HyperlaneServerProperties, Boolean> CONCURRENCY_LIMIT_ENABLED = Setting.of(
+			"concurrency-limit.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().isEnabled(),
+			false, "off: latency-driven limits misjudge streaming and long-polling requests; turn on behind a"
+					+ " balancer that retries 503s elsewhere");
+
+	static final Setting<HyperlaneServerProperties, ConcurrencyLimitAlgorithm> CONCURRENCY_LIMIT_ALGORITHM = Setting
+		.of("concurrency-limit.algorithm", ConcurrencyLimitAlgorithm.class,
+				(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getAlgorithm(), ConcurrencyLimitAlgorithm.GRADIENT2,
+				"Gradient2, the concurrency-limits library's recommended algorithm");
+
+	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_INITIAL = Setting.of(
+			"concurrency-limit.initial-limit", Integer.class,
+			(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getInitialLimit(), 100,
+			"five times the library's 20, so a warm service is not throttled before the first latency samples");
+
+	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_MIN = Setting
+		.of("concurrency-limit.min-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getMinLimit(),
+				20, "the concurrency-limits library's default")
+		.withCheck((limit) -> limit >= 1, "1 or more");
+
+	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_MAX = Setting.of(
+			"concurrency-limit.max-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getMaxLimit(),
+			1000, "the library's Vegas default; Gradient2's 200 would cap services with fast requests");
+
+	static final Setting<HyperlaneServerProperties, Duration> CONCURRENCY_LIMIT_RETRY_AFTER = Setting
+		.of("concurrency-limit.retry-after", Duration.class,
+				(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getRetryAfter(), Duration.ofSeconds(1),
+				"the shortest Retry-After HTTP can say (RFC 9110 section 10.2.3)")
+		.withCheck((retryAfter) -> retryAfter.toSeconds() >= 1, "1s or more (whole seconds)");
+
+	static final Setting<HyperlaneServerProperties, List<String>> CONCURRENCY_LIMIT_BYPASS_PATHS = Setting.of(
+			"concurrency-limit.bypass-paths", Bindable.listOf(String.class),
+			(HyperlaneServerProperties properties) -> List.copyOf(properties.getConcurrencyLimit().getBypassPaths()),
+			List.of("/actuator/**"),
+			"health checks and the hyperlane endpoint stay reachable under overload");
+
+	/**
+	 * Every server setting with a default of its own, in the order the endpoint shows them; the configuration
+	 * metadata is checked against these defaults.
+	 */
+	public static final List<Setting<HyperlaneServerProperties, ?>> SETTINGS = List.of(MAX_INITIAL_LINE_LENGTH,
+			MAX_HEADER_SIZE, MAX_IN_MEMORY_SIZE, INITIAL_BUFFER_SIZE, VALIDATE_HEADERS, IDLE_TIMEOUT,
+			REQUEST_HEADER_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, MAX_KEEP_ALIVE_REQUESTS, MAX_PIPELINED_REQUESTS,
+			ACCESS_LOG, HTTP2_ENABLED, HTTP2_MAX_CONCURRENT_STREAMS, COMPRESSION_ENABLED, COMPRESSION_MIN_RESPONSE_SIZE,
+			COMPRESSION_MIME_TYPES, COMPRESSION_GZIP_LEVEL, COMPRESSION_DEFLATE_LEVEL, COMPRESSION_ZSTD_LEVEL,
+			CONCURRENCY_LIMIT_ENABLED, CONCURRENCY_LIMIT_ALGORITHM, CONCURRENCY_LIMIT_INITIAL, CONCURRENCY_LIMIT_MIN,
+			CONCURRENCY_LIMIT_MAX, CONCURRENCY_LIMIT_RETRY_AFTER, CONCURRENCY_LIMIT_BYPASS_PATHS);
 
 	static final Map<SocketOption, SocketSettings.Default> SOCKET_DEFAULTS = Map.of(SocketOption.TCP_NO_DELAY,
 			new SocketSettings.Default(true, "small responses leave at once instead of waiting for an ACK (Nagle)"),
@@ -137,14 +259,18 @@ public final class ServerSettings {
 			SocketOption.REUSE_ADDRESS,
 			new SocketSettings.Default(true, "a restarted server can bind while old connections sit in TIME_WAIT"));
 
-	private final Map<String, EffectiveSetting> settings;
+	private final ResolvedSettings settings;
 
-	private final SocketSettings socket;
+	private final @Nullable EffectiveSetting h2cMaxContentLength;
+
+	private final Map<String, EffectiveSetting> socket;
 
 	private final SocketOptionPlan socketPlan;
 
-	private ServerSettings(Map<String, EffectiveSetting> settings, SocketSettings socket, SocketOptionPlan socketPlan) {
-		this.settings = Collections.unmodifiableMap(settings);
+	private ServerSettings(ResolvedSettings settings, @Nullable EffectiveSetting h2cMaxContentLength,
+			Map<String, EffectiveSetting> socket, SocketOptionPlan socketPlan) {
+		this.settings = settings;
+		this.h2cMaxContentLength = h2cMaxContentLength;
 		this.socket = socket;
 		this.socketPlan = socketPlan;
 	}
@@ -175,201 +301,93 @@ public final class ServerSettings {
 	 */
 	public static ServerSettings resolve(HyperlaneServerProperties properties, ExplicitProperties explicit,
 			Binder binder, SocketOptionMapper socketMapper, ServerCapacity capacity) {
-		Resolver resolver = new Resolver(explicit, binder);
-		resolver.pick(MAX_INITIAL_LINE_LENGTH, properties.getMaxInitialLineLength(),
-				"server.netty.max-initial-line-length", DataSize.class,
-				"Reactor Netty's default; a longer request line gets 414");
-		resolver.pick(MAX_HEADER_SIZE, properties.getMaxHeaderSize(), "server.max-http-request-header-size",
-				DataSize.class, "Node.js's limit, room for large JWT and cookie headers; a larger block gets 431");
-		resolver.pick(MAX_IN_MEMORY_SIZE, properties.getMaxInMemorySize(), "spring.http.codecs.max-in-memory-size",
-				DataSize.class, "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON payloads; a larger"
-						+ " body gets 413");
-		resolver.pick(INITIAL_BUFFER_SIZE, properties.getInitialBufferSize(), "server.netty.initial-buffer-size",
-				DataSize.class, "Reactor Netty's default");
-		resolver.pick(VALIDATE_HEADERS, properties.isValidateHeaders(), "server.netty.validate-headers",
-				Boolean.class, "illegal header names or values get 400 (response splitting protection)");
+		SettingResolver<HyperlaneServerProperties> resolver = new SettingResolver<>(
+				List.of(SettingResolver.Layer.explicit(PREFIX, properties, explicit)), PREFIX, explicit, binder);
+		for (Setting<HyperlaneServerProperties, ?> setting : SETTINGS.subList(0, SETTINGS.indexOf(MAX_PIPELINED_REQUESTS))) {
+			resolver.resolve(setting);
+		}
+		resolver.derive(MAX_CONNECTIONS, capacity.connectionLimit(), capacity.connectionLimitDerivation());
+		resolver.derive(MAX_REQUEST_BODY_MEMORY, DataSize.ofBytes(capacity.requestBodyMemory()),
+				capacity.requestBodyMemoryDerivation());
+		for (Setting<HyperlaneServerProperties, ?> setting : SETTINGS.subList(SETTINGS.indexOf(MAX_PIPELINED_REQUESTS),
+				SETTINGS.size())) {
+			resolver.resolve(setting);
+		}
+		ResolvedSettings settings = resolver.settings();
+		checkConcurrencyLimits(settings);
+		EffectiveSetting h2c = null;
 		if (explicit.isSet(H2C_MAX_CONTENT_LENGTH)) {
-			resolver.put(H2C_MAX_CONTENT_LENGTH, binder.bind(H2C_MAX_CONTENT_LENGTH, DataSize.class).get(),
+			h2c = new EffectiveSetting(H2C_MAX_CONTENT_LENGTH, binder.bind(H2C_MAX_CONTENT_LENGTH, DataSize.class).get(),
 					SettingSource.BOOT_PROPERTY, "set by " + H2C_MAX_CONTENT_LENGTH);
 		}
-		resolver.pick(IDLE_TIMEOUT, properties.getIdleTimeout(), "server.netty.idle-timeout", Duration.class,
-				"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
-						+ " idle connections first");
-		resolver.pick(REQUEST_HEADER_TIMEOUT, properties.getRequestHeaderTimeout(), null, Duration.class,
-				"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)");
-		resolver.pick(READ_TIMEOUT, properties.getReadTimeout(), null, Duration.class,
-				"nginx's client_body_timeout (longest gap between two reads of a body)");
-		resolver.pick(REQUEST_TIMEOUT, properties.getRequestTimeout(), null, Duration.class,
-				"Node.js's server.requestTimeout (whole request body)");
-		resolver.pick(MAX_KEEP_ALIVE_REQUESTS, properties.getMaxKeepAliveRequests(),
-				"server.netty.max-keep-alive-requests", Integer.class,
-				"nginx's keepalive_requests; clients reconnect now and then and so spread over new instances");
-		if (explicit.isSet(MAX_CONNECTIONS)) {
-			resolver.put(MAX_CONNECTIONS, properties.getMaxConnections(), SettingSource.PROPERTY,
-					"set by " + MAX_CONNECTIONS);
-		}
-		else {
-			resolver.put(MAX_CONNECTIONS, capacity.connectionLimit(), SettingSource.DERIVED,
-					capacity.connectionLimitDerivation());
-		}
-		if (explicit.isSet(MAX_REQUEST_BODY_MEMORY)) {
-			resolver.put(MAX_REQUEST_BODY_MEMORY, properties.getMaxRequestBodyMemory(), SettingSource.PROPERTY,
-					"set by " + MAX_REQUEST_BODY_MEMORY);
-		}
-		else {
-			resolver.put(MAX_REQUEST_BODY_MEMORY, DataSize.ofBytes(capacity.requestBodyMemory()),
-					SettingSource.DERIVED, capacity.requestBodyMemoryDerivation());
-		}
-		resolver.pick(MAX_PIPELINED_REQUESTS, properties.getMaxPipelinedRequests(), null, Integer.class,
-				"about 450 bytes of heap per pending request; no ordinary client pipelines deeper");
-		resolver.pick(ACCESS_LOG, properties.isAccessLog(), null, Boolean.class,
-				"off: one log line per request costs throughput; turn on while debugging");
-		resolver.pick(HTTP2_ENABLED, properties.getHttp2().isEnabled(), "server.http2.enabled", Boolean.class,
-				"off as in Spring Boot; h2c then h2 with TLS when turned on");
-		resolver.pick(HTTP2_MAX_CONCURRENT_STREAMS, properties.getHttp2().getMaxConcurrentStreams(), null,
-				Long.class, "RFC 9113 section 6.5.2 recommends no fewer than 100");
-		HyperlaneServerProperties.Compression compression = properties.getCompression();
-		resolver.pick(COMPRESSION_ENABLED, compression.isEnabled(), "server.compression.enabled", Boolean.class,
-				"text-like responses shrink severalfold: the storefront's 77 KB catalog JSON leaves as 7.5 KB with gzip");
-		resolver.pick(COMPRESSION_MIN_RESPONSE_SIZE, compression.getMinResponseSize(),
-				"server.compression.min-response-size", DataSize.class,
-				"a smaller body already fits one TCP segment (MSS 1460 B)");
-		resolver.pick(COMPRESSION_MIME_TYPES, List.copyOf(compression.getMimeTypes()), "server.compression.mime-types",
-				Bindable.listOf(String.class), "text, JSON, XML, JavaScript and SVG");
-		resolver.pick(COMPRESSION_GZIP_LEVEL, compression.getGzipLevel(), null, Integer.class,
-				"zlib's default level, the usual balance of size and CPU");
-		resolver.pick(COMPRESSION_DEFLATE_LEVEL, compression.getDeflateLevel(), null, Integer.class,
-				"zlib's default level");
-		resolver.pick(COMPRESSION_ZSTD_LEVEL, compression.getZstdLevel(), null, Integer.class,
-				"zstd's default level");
-		HyperlaneServerProperties.ConcurrencyLimit limit = properties.getConcurrencyLimit();
-		resolver.pick(CONCURRENCY_LIMIT_ENABLED, limit.isEnabled(), null, Boolean.class,
-				"off: latency-driven limits misjudge streaming and long-polling requests; turn on behind a balancer"
-						+ " that retries 503s elsewhere");
-		resolver.pick(CONCURRENCY_LIMIT_ALGORITHM, limit.getAlgorithm(), null, ConcurrencyLimitAlgorithm.class,
-				"Gradient2, the concurrency-limits library's recommended algorithm");
-		resolver.pick(CONCURRENCY_LIMIT_INITIAL, limit.getInitialLimit(), null, Integer.class,
-				"five times the library's 20, so a warm service is not throttled before the first latency samples");
-		resolver.pick(CONCURRENCY_LIMIT_MIN, limit.getMinLimit(), null, Integer.class,
-				"the concurrency-limits library's default");
-		resolver.pick(CONCURRENCY_LIMIT_MAX, limit.getMaxLimit(), null, Integer.class,
-				"the library's Vegas default; Gradient2's 200 would cap services with fast requests");
-		resolver.pick(CONCURRENCY_LIMIT_RETRY_AFTER, limit.getRetryAfter(), null, Duration.class,
-				"the shortest Retry-After HTTP can say (RFC 9110 section 10.2.3)");
-		resolver.pick(CONCURRENCY_LIMIT_BYPASS_PATHS, List.copyOf(limit.getBypassPaths()), null,
-				Bindable.listOf(String.class), "health checks and the hyperlane endpoint stay reachable under overload");
-		Map<String, EffectiveSetting> settings = resolver.settings;
-		validate(settings);
 		SocketSettings socket = SocketSettings.resolve(PREFIX + ".socket", properties.getSocket(), SOCKET_DEFAULTS,
 				explicit::isSet);
-		return new ServerSettings(settings, socket, socketMapper.map(socket.values(), true));
+		return new ServerSettings(settings, h2c, socket.effective(), socketMapper.map(socket.values(), true));
 	}
 
-	private static void validate(Map<String, EffectiveSetting> settings) {
-		positiveSize(settings, MAX_INITIAL_LINE_LENGTH, 64);
-		positiveSize(settings, MAX_HEADER_SIZE, 64);
-		positiveSize(settings, MAX_IN_MEMORY_SIZE, 1);
-		positiveSize(settings, INITIAL_BUFFER_SIZE, 1);
-		positiveTime(settings, IDLE_TIMEOUT);
-		positiveTime(settings, REQUEST_HEADER_TIMEOUT);
-		positiveTime(settings, READ_TIMEOUT);
-		positiveTime(settings, REQUEST_TIMEOUT);
-		range(settings, MAX_KEEP_ALIVE_REQUESTS, -1, Integer.MAX_VALUE, "-1 (no limit) or 1 and more", true);
-		range(settings, MAX_CONNECTIONS, -1, Integer.MAX_VALUE, "1 or more, -1 for no limit, or unset to derive it",
-				true);
-		range(settings, MAX_PIPELINED_REQUESTS, 1, 1024, "1 to 1024", false);
-		DataSize bodyMemory = (DataSize) settings.get(MAX_REQUEST_BODY_MEMORY).value();
-		if (bodyMemory == null || bodyMemory.isNegative()) {
-			throw outOfRange(settings.get(MAX_REQUEST_BODY_MEMORY), "0 (no limit) or more, such as 128MB");
+	private static void checkConcurrencyLimits(ResolvedSettings settings) {
+		int min = settings.require(CONCURRENCY_LIMIT_MIN);
+		int max = settings.require(CONCURRENCY_LIMIT_MAX);
+		if (max < min) {
+			throw SettingResolver.outOfRange(settings.byName().get(CONCURRENCY_LIMIT_MAX.name()),
+					"min-limit (" + min + ") or more");
 		}
-		range(settings, HTTP2_MAX_CONCURRENT_STREAMS, 1, 0xFFFFFFFFL, "1 to 4294967295", false);
-		range(settings, COMPRESSION_GZIP_LEVEL, 1, 9, "1 to 9", false);
-		range(settings, COMPRESSION_DEFLATE_LEVEL, 1, 9, "1 to 9", false);
-		range(settings, COMPRESSION_ZSTD_LEVEL, 1, 22, "1 to 22", false);
-		range(settings, CONCURRENCY_LIMIT_MIN, 1, Integer.MAX_VALUE, "1 or more", false);
-		int min = (Integer) settings.get(CONCURRENCY_LIMIT_MIN).value();
-		range(settings, CONCURRENCY_LIMIT_MAX, min, Integer.MAX_VALUE, "min-limit (" + min + ") or more", false);
-		int max = (Integer) settings.get(CONCURRENCY_LIMIT_MAX).value();
-		range(settings, CONCURRENCY_LIMIT_INITIAL, min, max, "a value from min-limit to max-limit (" + min + " to " + max + ")",
-				false);
-		Duration retryAfter = (Duration) settings.get(CONCURRENCY_LIMIT_RETRY_AFTER).value();
-		if (retryAfter == null || retryAfter.toSeconds() < 1) {
-			throw outOfRange(settings.get(CONCURRENCY_LIMIT_RETRY_AFTER), "1s or more (whole seconds)");
+		int initial = settings.require(CONCURRENCY_LIMIT_INITIAL);
+		if (initial < min || initial > max) {
+			throw SettingResolver.outOfRange(settings.byName().get(CONCURRENCY_LIMIT_INITIAL.name()),
+					"a value from min-limit to max-limit (" + min + " to " + max + ")");
 		}
-	}
-
-	private static void positiveSize(Map<String, EffectiveSetting> settings, String property, long min) {
-		DataSize size = (DataSize) settings.get(property).value();
-		if (size == null || size.toBytes() < min || size.toBytes() > Integer.MAX_VALUE) {
-			throw outOfRange(settings.get(property), "from " + min + "B to 2GB");
-		}
-	}
-
-	private static void positiveTime(Map<String, EffectiveSetting> settings, String property) {
-		Duration duration = (Duration) settings.get(property).value();
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw outOfRange(settings.get(property), "a positive duration such as 30s");
-		}
-	}
-
-	private static void range(Map<String, EffectiveSetting> settings, String property, long min, long max,
-			String allowed, boolean zeroInvalid) {
-		Object value = settings.get(property).value();
-		if (value == null) {
-			return;
-		}
-		long number = ((Number) value).longValue();
-		if (number < min || number > max || (zeroInvalid && number == 0)) {
-			throw outOfRange(settings.get(property), allowed);
-		}
-	}
-
-	private static HyperlaneSettingException outOfRange(EffectiveSetting setting, String allowed) {
-		return new HyperlaneSettingException(setting.property(),
-				"value " + setting.value() + " (" + setting.source() + ") is out of range",
-				"Set " + setting.property() + " to " + allowed + ".");
 	}
 
 	/**
 	 * Return the value of a setting.
-	 * @param property the {@code hyperlane.server.*} property
+	 * @param setting the setting's descriptor, one of this class's constants
 	 * @param <T> the value's type
 	 * @return the value, or {@code null} when unset
 	 */
-	@SuppressWarnings("unchecked")
-	public <T> @Nullable T get(String property) {
-		EffectiveSetting setting = this.settings.get(property);
-		return (setting != null) ? (T) setting.value() : null;
+	public <T> @Nullable T get(Setting<HyperlaneServerProperties, T> setting) {
+		return this.settings.get(setting);
 	}
 
 	/**
-	 * Return the setting for a property.
-	 * @param property the property
+	 * Return the value of a setting that always has one.
+	 * @param setting the setting's descriptor, one of this class's constants
+	 * @param <T> the value's type
+	 * @return the value
+	 */
+	public <T> T require(Setting<HyperlaneServerProperties, T> setting) {
+		return this.settings.require(setting);
+	}
+
+	/**
+	 * Return Spring Boot's {@code server.netty.h2c-max-content-length}, which Hyperlane applies when it is set.
+	 * @return the size, or {@code null} to keep Reactor Netty's
+	 */
+	public @Nullable DataSize h2cMaxContentLength() {
+		EffectiveSetting h2c = this.h2cMaxContentLength;
+		return (h2c != null) ? (DataSize) h2c.value() : null;
+	}
+
+	/**
+	 * Return a setting with its source and reason.
+	 * @param setting the setting's descriptor
 	 * @return the setting, or {@code null} when there is none
 	 */
-	public @Nullable EffectiveSetting setting(String property) {
-		return this.settings.get(property);
+	public @Nullable EffectiveSetting setting(Setting<HyperlaneServerProperties, ?> setting) {
+		return this.settings.effective(setting);
 	}
 
 	/**
 	 * Return a copy in which a setting keeps a value that code ahead of Hyperlane's tuning already applied.
-	 * @param property the property
+	 * @param setting the setting's descriptor
 	 * @param value the value found on the server
 	 * @param reason who set it
+	 * @param <T> the value's type
 	 * @return the new settings
 	 */
-	public ServerSettings override(String property, Object value, String reason) {
-		Map<String, EffectiveSetting> copy = new LinkedHashMap<>(this.settings);
-		copy.put(property, new EffectiveSetting(property, value, SettingSource.CUSTOMIZER, reason));
-		return new ServerSettings(copy, this.socket, this.socketPlan);
-	}
-
-	/**
-	 * Return the socket settings.
-	 * @return the socket settings
-	 */
-	public SocketSettings socket() {
-		return this.socket;
+	public <T> ServerSettings override(Setting<HyperlaneServerProperties, T> setting, T value, String reason) {
+		return new ServerSettings(this.settings.override(setting, value, SettingSource.CUSTOMIZER, reason),
+				this.h2cMaxContentLength, this.socket, this.socketPlan);
 	}
 
 	/**
@@ -385,48 +403,13 @@ public final class ServerSettings {
 	 * @return the effective settings, in a stable order
 	 */
 	public Map<String, EffectiveSetting> effective() {
-		Map<String, EffectiveSetting> all = new LinkedHashMap<>(this.settings);
-		all.putAll(this.socket.effective());
+		Map<String, EffectiveSetting> all = new LinkedHashMap<>(this.settings.byProperty());
+		EffectiveSetting h2c = this.h2cMaxContentLength;
+		if (h2c != null) {
+			all.put(h2c.property(), h2c);
+		}
+		all.putAll(this.socket);
 		return all;
-	}
-
-	private static final class Resolver {
-
-		private final ExplicitProperties explicit;
-
-		private final Binder binder;
-
-		private final Map<String, EffectiveSetting> settings = new LinkedHashMap<>();
-
-		Resolver(ExplicitProperties explicit, Binder binder) {
-			this.explicit = explicit;
-			this.binder = binder;
-		}
-
-		<T> void pick(String property, @Nullable T value, @Nullable String bootProperty, Class<T> bootType,
-				String defaultReason) {
-			pick(property, value, bootProperty, Bindable.of(bootType), defaultReason);
-		}
-
-		<T> void pick(String property, @Nullable T value, @Nullable String bootProperty, Bindable<T> bootType,
-				String defaultReason) {
-			if (this.explicit.isSet(property)) {
-				put(property, value, SettingSource.PROPERTY, "set by " + property);
-			}
-			else if (bootProperty != null && this.explicit.isSet(bootProperty)) {
-				T bootValue = this.binder.bind(bootProperty, bootType).orElse(null);
-				put(property, bootValue, SettingSource.BOOT_PROPERTY,
-						"Spring Boot's " + bootProperty + " is set and wins over Hyperlane's default");
-			}
-			else {
-				put(property, value, SettingSource.DEFAULT, defaultReason);
-			}
-		}
-
-		void put(String property, @Nullable Object value, SettingSource source, String reason) {
-			this.settings.put(property, new EffectiveSetting(property, value, source, reason));
-		}
-
 	}
 
 }

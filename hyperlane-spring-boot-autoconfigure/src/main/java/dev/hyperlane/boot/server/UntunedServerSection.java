@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -35,7 +36,7 @@ public final class UntunedServerSection implements HyperlaneSection, SmartInitia
 
 	@Override
 	public String name() {
-		return "server";
+		return SectionNames.SERVER;
 	}
 
 	/**

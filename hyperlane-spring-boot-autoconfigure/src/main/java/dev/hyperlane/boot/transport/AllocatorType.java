@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.transport;
 
+import java.util.Locale;
+
 /**
  * Buffer allocator used by the server's and the clients' channels.
  */
@@ -12,6 +14,15 @@ public enum AllocatorType {
 	ADAPTIVE,
 
 	/** Netty's {@code UnpooledByteBufAllocator}: a fresh buffer for every allocation. */
-	UNPOOLED
+	UNPOOLED;
+
+	/**
+	 * Return the name as a property value, such as {@code adaptive}; the {@code hyperlane} endpoint shows it.
+	 * @return the lower-case name
+	 */
+	@Override
+	public String toString() {
+		return name().toLowerCase(Locale.ROOT);
+	}
 
 }

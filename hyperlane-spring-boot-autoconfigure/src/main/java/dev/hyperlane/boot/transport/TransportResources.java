@@ -3,11 +3,15 @@ package dev.hyperlane.boot.transport;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.Setting;
+import dev.hyperlane.boot.SettingResolver;
 import dev.hyperlane.boot.SettingSource;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -22,6 +26,26 @@ import org.springframework.beans.factory.DisposableBean;
 public final class TransportResources implements DisposableBean {
 
 	static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
+
+	private static final String PREFIX = "hyperlane.transport";
+
+	static final Setting<TransportProperties, Integer> EVENT_LOOP_THREADS = Setting
+		.of("event-loop-threads", Integer.class, TransportProperties::getEventLoopThreads, null,
+				"one event loop per CPU the JVM sees")
+		.withCheck((threads) -> threads >= 1 && threads <= 4096, "1 to 4096, or remove it to use one per CPU");
+
+	static final Setting<TransportProperties, AllocatorType> ALLOCATOR = Setting.of("allocator", AllocatorType.class,
+			TransportProperties::getAllocator, AllocatorType.ADAPTIVE,
+			"Netty 4.2's own; measured against pooled (benchmarks/allocator): same throughput and p99 within the"
+					+ " spread, about 8x less direct memory; pooled if netty #15850 bites");
+
+	static final Setting<TransportProperties, Boolean> PREFER_DIRECT = Setting.of("prefer-direct", Boolean.class,
+			TransportProperties::isPreferDirect, true,
+			"direct buffers are written to sockets without a copy into native memory");
+
+	/** The transport settings resolved from descriptors; the configuration metadata is checked against them. */
+	public static final List<Setting<TransportProperties, ?>> SETTINGS = List.of(EVENT_LOOP_THREADS, ALLOCATOR,
+			PREFER_DIRECT);
 
 	static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
 
@@ -60,47 +84,26 @@ public final class TransportResources implements DisposableBean {
 			ClassLoader classLoader, Duration quietPeriod) {
 		TransportSelection selection = new TransportSelector(classLoader).select(properties.getType());
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
-		String typeProperty = "hyperlane.transport.type";
+		String typeProperty = PREFIX + ".type";
 		effective.put(typeProperty, new EffectiveSetting(typeProperty, selection.transport().displayName(),
 				explicit.isSet(typeProperty) ? SettingSource.PROPERTY : SettingSource.DERIVED, selection.reason()));
+		SettingResolver<TransportProperties> resolver = new SettingResolver<>(
+				List.of(SettingResolver.Layer.explicit(PREFIX, properties, explicit)), PREFIX, explicit, null);
 		int cpus = Runtime.getRuntime().availableProcessors();
-		Integer configuredThreads = properties.getEventLoopThreads();
-		String threadsProperty = "hyperlane.transport.event-loop-threads";
-		int threads;
-		if (configuredThreads != null) {
-			if (configuredThreads < 1 || configuredThreads > 4096) {
-				throw new HyperlaneSettingException(threadsProperty, "value " + configuredThreads + " is out of range",
-						"Set " + threadsProperty + " from 1 to 4096, or remove it to use one per CPU (" + cpus + ").");
-			}
-			threads = configuredThreads;
-			effective.put(threadsProperty,
-					new EffectiveSetting(threadsProperty, threads, SettingSource.PROPERTY, "set by " + threadsProperty));
-		}
-		else {
-			threads = cpus;
-			effective.put(threadsProperty, new EffectiveSetting(threadsProperty, threads, SettingSource.DERIVED,
-					"one event loop per CPU the JVM sees (" + cpus + ", which follows the container's CPU quota):"
-							+ " event loops never block, so more loops than CPUs only add context switches"));
-		}
-		String allocatorProperty = "hyperlane.transport.allocator";
-		effective.put(allocatorProperty,
-				new EffectiveSetting(allocatorProperty, properties.getAllocator().name().toLowerCase(),
-						explicit.isSet(allocatorProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,
-						explicit.isSet(allocatorProperty) ? "set by " + allocatorProperty
-								: "Netty 4.2's own; measured against pooled (benchmarks/allocator): same throughput and p99"
-										+ " within the spread, about 8x less direct memory; pooled if netty #15850 bites"));
-		String directProperty = "hyperlane.transport.prefer-direct";
-		effective.put(directProperty, new EffectiveSetting(directProperty, properties.isPreferDirect(),
-				explicit.isSet(directProperty) ? SettingSource.PROPERTY : SettingSource.DEFAULT,
-				"direct buffers are written to sockets without a copy into native memory"));
+		int threads = resolver.derive(EVENT_LOOP_THREADS, cpus, "one event loop per CPU the JVM sees (" + cpus
+				+ ", which follows the container's CPU quota): event loops never block, so more loops than CPUs only"
+				+ " add context switches");
+		AllocatorType allocatorType = Objects.requireNonNull(resolver.resolve(ALLOCATOR));
+		boolean preferDirect = Boolean.TRUE.equals(resolver.resolve(PREFER_DIRECT));
+		effective.putAll(resolver.settings().byProperty());
 		effective.put("spring.reactor.netty.shutdown-quiet-period",
 				new EffectiveSetting("spring.reactor.netty.shutdown-quiet-period", quietPeriod,
 						explicit.isSet("spring.reactor.netty.shutdown-quiet-period") ? SettingSource.BOOT_PROPERTY
 								: SettingSource.DEFAULT,
 						"event loops finish queued tasks for this long before they stop (Reactor Netty's default: 2s)"));
 		HyperlaneLoopResources loops = new HyperlaneLoopResources(selection.transport(), threads, "hyperlane-loop");
-		ByteBufAllocator allocator = Allocators.create(properties.getAllocator(), properties.isPreferDirect());
-		return new TransportResources(selection, loops, allocator, properties.getAllocator(), quietPeriod, effective);
+		ByteBufAllocator allocator = Allocators.create(allocatorType, preferDirect);
+		return new TransportResources(selection, loops, allocator, allocatorType, quietPeriod, effective);
 	}
 
 	/**

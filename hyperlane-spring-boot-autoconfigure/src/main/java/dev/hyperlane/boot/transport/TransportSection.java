@@ -9,6 +9,7 @@ import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -39,7 +40,7 @@ public final class TransportSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "transport";
+		return SectionNames.TRANSPORT;
 	}
 
 	@Override
@@ -51,7 +52,7 @@ public final class TransportSection implements HyperlaneSection {
 		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.type"), "epoll");
 		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.event-loop-threads"),
 				Math.max(Runtime.getRuntime().availableProcessors(), 4));
-		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.allocator"), "adaptive");
+		ChangedDefault.addIfChanged(changes, effective.get("hyperlane.transport.allocator"), AllocatorType.ADAPTIVE);
 		return changes;
 	}
 
@@ -69,11 +70,7 @@ public final class TransportSection implements HyperlaneSection {
 		loops.put("pendingTasks", pendingTasks());
 		description.put("eventLoops", loops);
 		description.put("allocator", allocator());
-		Map<String, Object> settings = new LinkedHashMap<>();
-		for (EffectiveSetting setting : this.resources.effective().values()) {
-			settings.put(setting.property(), setting.describe());
-		}
-		description.put("settings", settings);
+		description.put("settings", EffectiveSetting.describeAll(this.resources.effective().values()));
 		return description;
 	}
 

@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 
 import dev.hyperlane.boot.CallerDeadlines;
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.SettingSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -165,20 +166,19 @@ class ClientAutoConfigurationTests {
 	void sectionShowsTheTimeoutsWithTheirSources() {
 		this.runner.withPropertyValues("hyperlane.client.services.downloads.read-idle-timeout=30s").run((context) -> {
 			Map<String, Object> section = context.getBean(ClientSection.class).describe();
-			Map<String, Object> downloads = (Map<String, Object>) ((Map<String, Object>) section.get("downloads"))
-				.get("settings");
-			assertThat((Map<String, Object>) downloads.get("hyperlane.client.services.downloads.read-idle-timeout"))
-				.containsEntry("value", "30s")
-				.containsEntry("source", SettingSource.PROPERTY.displayName());
-			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.response-timeout"))
-				.containsEntry("value", "10s")
-				.containsEntry("source", SettingSource.DEFAULT.displayName());
-			assertThat((Map<String, Object>) downloads.get("hyperlane.client.defaults.streaming-media-types"))
-				.containsEntry("source", SettingSource.DEFAULT.displayName());
-			Map<String, Object> fallback = (Map<String, Object>) ((Map<String, Object>) section.get("default"))
-				.get("settings");
-			assertThat((Map<String, Object>) fallback.get("hyperlane.client.defaults.read-idle-timeout"))
-				.containsEntry("value", "unset");
+			Map<String, SettingDescriptor> downloads = (Map<String, SettingDescriptor>) ((Map<String, Object>) section
+				.get("downloads")).get("settings");
+			assertThat(downloads.get("hyperlane.client.services.downloads.read-idle-timeout"))
+				.isEqualTo(new SettingDescriptor("30s", SettingSource.PROPERTY.displayName(),
+						"set by hyperlane.client.services.downloads.read-idle-timeout"));
+			assertThat(downloads.get("hyperlane.client.defaults.response-timeout").value()).isEqualTo("10s");
+			assertThat(downloads.get("hyperlane.client.defaults.response-timeout").source())
+				.isEqualTo(SettingSource.DEFAULT.displayName());
+			assertThat(downloads.get("hyperlane.client.defaults.streaming-media-types").source())
+				.isEqualTo(SettingSource.DEFAULT.displayName());
+			Map<String, SettingDescriptor> fallback = (Map<String, SettingDescriptor>) ((Map<String, Object>) section
+				.get("default")).get("settings");
+			assertThat(fallback.get("hyperlane.client.defaults.read-idle-timeout").value()).isEqualTo("unset");
 		});
 	}
 

@@ -195,7 +195,7 @@ class LoadBalancerFaultTests {
 			assertThat(this.instances.stream().mapToInt((instance) -> instance.gets.get()).sum()).isEqualTo(30);
 			assertThat(service(context).get("panicChoices")).isEqualTo(27L);
 			assertThat(context.getBean(LoadBalancerSection.class).advice())
-				.anySatisfy((advice) -> assertThat(advice.describe().get("finding").toString()).contains("panic mode"));
+				.anySatisfy((advice) -> assertThat(advice.finding()).contains("panic mode"));
 		}
 	}
 

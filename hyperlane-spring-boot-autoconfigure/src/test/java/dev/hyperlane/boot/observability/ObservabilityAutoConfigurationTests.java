@@ -3,6 +3,7 @@ package dev.hyperlane.boot.observability;
 import java.util.Map;
 
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -68,9 +69,20 @@ class ObservabilityAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("hyperlane.observability.metrics.server=true",
 					"hyperlane.observability.metrics.client=true")
-			.run((context) -> assertThat(context).hasSingleBean(RouteTemplates.class)
-				.hasSingleBean(ObservabilityServerCustomizer.class)
-				.hasSingleBean(ClientUriTemplates.class));
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RouteTemplates.class)
+					.hasSingleBean(ObservabilityServerCustomizer.class)
+					.hasSingleBean(ClientUriTemplates.class);
+				@SuppressWarnings("unchecked")
+				Map<String, SettingDescriptor> settings = (Map<String, SettingDescriptor>) context
+					.getBean(ObservabilitySection.class)
+					.describe()
+					.get("settings");
+				assertThat(settings.get("hyperlane.observability.metrics.server"))
+					.isEqualTo(new SettingDescriptor("true", "property", "set by hyperlane.observability.metrics.server"));
+				assertThat(settings.get("hyperlane.observability.metrics.pools").source()).isEqualTo("default");
+				assertThat(settings.get("hyperlane.observability.uri-tag-cap").value()).isEqualTo("100");
+			});
 	}
 
 	@Test

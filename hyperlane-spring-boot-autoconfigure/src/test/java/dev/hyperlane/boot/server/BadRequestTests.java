@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
+import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
 import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
 import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
@@ -196,11 +197,19 @@ class BadRequestTests {
 		return new RawHttpConnection(((ReactiveWebServerApplicationContext) source).getWebServer().getPort());
 	}
 
+	/**
+	 * Read one setting from the endpoint's {@code server} section, as the JSON shows it.
+	 * @param context the application context
+	 * @param property the setting's property
+	 * @return {@code value}, {@code source} and {@code reason}
+	 */
 	@SuppressWarnings("unchecked")
 	static Map<String, Object> setting(ApplicationContext context, String property) {
 		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
 		assertThat(server).isNotNull();
-		return (Map<String, Object>) ((Map<String, Object>) server.get("settings")).get(property);
+		SettingDescriptor setting = ((Map<String, SettingDescriptor>) server.get("settings")).get(property);
+		assertThat(setting).as(property).isNotNull();
+		return Map.of("value", setting.value(), "source", setting.source(), "reason", setting.reason());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -117,7 +117,7 @@ class CompressionAndZeroCopyTests {
 		this.runner.withPropertyValues("hyperlane.server.compression.zstd-level=19").run((context) -> {
 			HttpResponse<byte[]> fast = get(port(context), "/text", "zstd");
 			assertThat(fast.headers().firstValue("content-encoding")).hasValue("zstd");
-			assertThat(context.getBean(ServerSettings.class).<Integer>get("hyperlane.server.compression.zstd-level"))
+			assertThat(context.getBean(ServerSettings.class).get(ServerSettings.COMPRESSION_ZSTD_LEVEL))
 				.isEqualTo(19);
 		});
 	}

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
@@ -108,7 +109,7 @@ class ServerAutoConfigurationTests {
 				assertThat(effective.get("hyperlane.server.idle-timeout").source()).isEqualTo(SettingSource.PROPERTY);
 				assertThat(effective.get("hyperlane.server.socket.backlog").source())
 					.isEqualTo(SettingSource.PROPERTY);
-				assertThat(effective.get("hyperlane.server.read-timeout").describe()).containsEntry("value", "7s");
+				assertThat(effective.get("hyperlane.server.read-timeout").describe().value()).isEqualTo("7s");
 			});
 	}
 
@@ -128,11 +129,11 @@ class ServerAutoConfigurationTests {
 					"server.compression.enabled=false", "server.netty.max-keep-alive-requests=5")
 			.run((context) -> {
 				ServerSettings settings = context.getBean(ServerSettings.class);
-				assertThat(settings.<Duration>get("hyperlane.server.idle-timeout")).isEqualTo(Duration.ofSeconds(2));
-				assertThat(settings.<DataSize>get("hyperlane.server.max-header-size"))
+				assertThat(settings.get(ServerSettings.IDLE_TIMEOUT)).isEqualTo(Duration.ofSeconds(2));
+				assertThat(settings.get(ServerSettings.MAX_HEADER_SIZE))
 					.isEqualTo(DataSize.ofKilobytes(10));
-				assertThat(settings.<Integer>get("hyperlane.server.max-keep-alive-requests")).isEqualTo(5);
-				assertThat(settings.setting("hyperlane.server.compression.enabled").source())
+				assertThat(settings.get(ServerSettings.MAX_KEEP_ALIVE_REQUESTS)).isEqualTo(5);
+				assertThat(settings.setting(ServerSettings.COMPRESSION_ENABLED).source())
 					.isEqualTo(SettingSource.BOOT_PROPERTY);
 				HttpServerConfig config = tune(context.getBean(HyperlaneServerTuner.class));
 				assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -145,8 +146,8 @@ class ServerAutoConfigurationTests {
 		this.runner.withPropertyValues("server.netty.idle-timeout=2s", "hyperlane.server.idle-timeout=3s")
 			.run((context) -> {
 				ServerSettings settings = context.getBean(ServerSettings.class);
-				assertThat(settings.<Duration>get("hyperlane.server.idle-timeout")).isEqualTo(Duration.ofSeconds(3));
-				assertThat(settings.setting("hyperlane.server.idle-timeout").source())
+				assertThat(settings.get(ServerSettings.IDLE_TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
+				assertThat(settings.setting(ServerSettings.IDLE_TIMEOUT).source())
 					.isEqualTo(SettingSource.PROPERTY);
 			});
 	}
@@ -161,8 +162,8 @@ class ServerAutoConfigurationTests {
 						Map.of("HYPERLANE_SERVER_IDLETIMEOUT", "4s"))))
 			.run((context) -> {
 			ServerSettings settings = context.getBean(ServerSettings.class);
-			assertThat(settings.<Duration>get("hyperlane.server.idle-timeout")).isEqualTo(Duration.ofSeconds(4));
-			assertThat(settings.setting("hyperlane.server.idle-timeout").source()).isEqualTo(SettingSource.PROPERTY);
+			assertThat(settings.get(ServerSettings.IDLE_TIMEOUT)).isEqualTo(Duration.ofSeconds(4));
+			assertThat(settings.setting(ServerSettings.IDLE_TIMEOUT).source()).isEqualTo(SettingSource.PROPERTY);
 		});
 	}
 
@@ -172,9 +173,9 @@ class ServerAutoConfigurationTests {
 			HyperlaneServerTuner tuner = context.getBean(HyperlaneServerTuner.class);
 			HttpServer customized = HttpServer.create().idleTimeout(Duration.ofSeconds(7));
 			assertThat(tuner.apply(customized).configuration().idleTimeout()).isEqualTo(Duration.ofSeconds(7));
-			EffectiveSetting idle = tuner.appliedSettings().setting("hyperlane.server.idle-timeout");
+			EffectiveSetting idle = tuner.appliedSettings().setting(ServerSettings.IDLE_TIMEOUT);
 			assertThat(idle.source()).isEqualTo(SettingSource.CUSTOMIZER);
-			assertThat(idle.describe()).containsEntry("value", "7s").containsEntry("source", "customizer");
+			assertThat(idle.describe()).isEqualTo(new SettingDescriptor("7s", "customizer", idle.reason()));
 		});
 	}
 

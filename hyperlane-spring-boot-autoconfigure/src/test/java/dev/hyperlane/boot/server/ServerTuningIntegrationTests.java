@@ -398,7 +398,7 @@ class ServerTuningIntegrationTests {
 	}
 
 	private static Map<String, Object> setting(ApplicationContext context, String property) {
-		return map(map(serverSection(context).get("settings")).get(property));
+		return BadRequestTests.setting(context, property);
 	}
 
 	@SuppressWarnings("unchecked")
