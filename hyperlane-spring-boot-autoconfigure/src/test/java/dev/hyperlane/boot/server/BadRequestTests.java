@@ -52,15 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith({ NettyLeakDetection.class, OutputCaptureExtension.class })
 class BadRequestTests {
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(Endpoints.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
+		.withUserConfiguration(Endpoints.class);
 
 	@AfterEach
 	void nothingLoggedWithAStackTrace(CapturedOutput output) {
@@ -77,7 +70,7 @@ class BadRequestTests {
 			RawHttpConnection.Response accepted = post(context, 600 * 1024);
 			assertThat(accepted.status()).isEqualTo(200);
 			assertThat(accepted.text()).isEqualTo("received " + 600 * 1024);
-			assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "1048576B")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "1048576B")
 				.containsEntry("source", "default");
 			assertValidRequestAnswered(context);
 		});
@@ -88,7 +81,7 @@ class BadRequestTests {
 		this.runner.withPropertyValues("spring.http.codecs.max-in-memory-size=64KB").run((context) -> {
 			assertThat(post(context, 100 * 1024).status()).isEqualTo(413);
 			assertThat(post(context, 32 * 1024).status()).isEqualTo(200);
-			assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
 				.containsEntry("source", "boot-property");
 		});
 	}
@@ -100,7 +93,7 @@ class BadRequestTests {
 			.run((context) -> {
 				assertThat(post(context, 100 * 1024).status()).isEqualTo(413);
 				assertThat(post(context, 32 * 1024).status()).isEqualTo(200);
-				assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
+				assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
 					.containsEntry("source", "property");
 			});
 	}
@@ -152,7 +145,7 @@ class BadRequestTests {
 				.containsEntry("answeredByServer", 1L));
 			// give a late log line the time to show up, then count what the bad request wrote above DEBUG
 			Thread.sleep(300);
-			assertThat(ProtocolGuardsTests.linesAboveDebug(output.getAll().substring(before))).isEmpty();
+			assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 		});
 	}
 
@@ -191,16 +184,7 @@ class BadRequestTests {
 	}
 
 	static RawHttpConnection connect(ApplicationContext context) throws IOException {
-		ApplicationContext source = (context instanceof AssertableReactiveWebApplicationContext assertable)
-				? assertable.getSourceApplicationContext() : context;
-		return new RawHttpConnection(((ReactiveWebServerApplicationContext) source).getWebServer().getPort());
-	}
-
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> setting(ApplicationContext context, String property) {
-		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
-		assertThat(server).isNotNull();
-		return (Map<String, Object>) ((Map<String, Object>) server.get("settings")).get(property);
+		return new RawHttpConnection(TestServers.port(context));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Attacks from issue 14 against a real server, on io_uring and on epoll, in a JVM of their own with 64 MB of direct
+ * Attacks from issue 14 against a real server, on io_uring, epoll and NIO, in a JVM of their own with 64 MB of direct
  * memory (the {@code hostile-clients} surefire execution), so that exhausting it is cheap. For each: normal requests
  * keep being answered within 1 s during the attack, direct memory stays under its ceiling, nothing is logged above
  * DEBUG for the attack's requests, and the server recovers by itself once the attackers leave.
@@ -63,15 +63,7 @@ class HostileClientTests {
 	/** Attacking connections; {@code benchmarks/hostile/soak.sh} raises it. */
 	private static final int ATTACKERS = Integer.getInteger("hostile.connections", 120);
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(BadRequestTests.Endpoints.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner().withUserConfiguration(BadRequestTests.Endpoints.class);
 
 	private final List<Socket> attackers = new CopyOnWriteArrayList<>();
 
@@ -99,11 +91,11 @@ class HostileClientTests {
 	 * silent, 120 MB in all where an unguarded server pins 2.5 MB of direct memory for each.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@ValueSource(strings = { "io_uring", "epoll", "nio" })
 	void incompleteBodiesCannotExhaustDirectMemory(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
-			assertThat(BadRequestTests.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "512")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "512")
 				.containsEntry("source", "derived");
 			int logStart = output.getAll().length();
 			ExecutorService senders = Executors.newFixedThreadPool(24);
@@ -154,7 +146,7 @@ class HostileClientTests {
 	 * gap timeout passes, instead of a 500 with an ERROR log.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@ValueSource(strings = { "io_uring", "epoll", "nio" })
 	void slowBodiesGet408AndAQuietClose(String transport, CapturedOutput output) {
 		this.runner
 			.withPropertyValues("hyperlane.transport.type=" + transport, "hyperlane.server.read-timeout=1s",
@@ -196,7 +188,7 @@ class HostileClientTests {
 	 * are pending, so it cannot queue requests until the heap is full.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@ValueSource(strings = { "io_uring", "epoll", "nio" })
 	void pipeliningClientThatNeverReadsIsNotReadFurther(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);

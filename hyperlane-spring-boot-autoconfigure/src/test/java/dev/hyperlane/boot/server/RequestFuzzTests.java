@@ -80,15 +80,9 @@ class RequestFuzzTests {
 			ascii("GET /ok HTTP/1.0\r\n\r\n"),
 			ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
 		.withUserConfiguration(BadRequestTests.Endpoints.class)
-		.withPropertyValues("server.port=0", "spring.reactor.netty.shutdown-quiet-period=10ms",
-				"hyperlane.server.request-header-timeout=2s", "hyperlane.server.read-timeout=2s");
+		.withPropertyValues("hyperlane.server.request-header-timeout=2s", "hyperlane.server.read-timeout=2s");
 
 	@Test
 	void serverKeepsAnsweringAndGivesBackItsMemory(CapturedOutput output) {

@@ -63,14 +63,7 @@ class ServerTuningIntegrationTests {
 
 	private static final String LARGE_TEXT = "plain text that compresses well. ".repeat(64);
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, TransportAutoConfiguration.class,
-				ServerAutoConfiguration.class, RuntimeAutoConfiguration.class, HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(Routes.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner().withUserConfiguration(Routes.class);
 
 	// 1. socket options
 
