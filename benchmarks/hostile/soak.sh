@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak of the hostile-client attacks (issue 14): runs HostileClientTests (incomplete 1 MB bodies, slow bodies,
-# a pipelining client that never reads; each on io_uring, epoll and NIO, in a JVM with 64 MB of direct memory) ROUNDS
+# a pipelining client that never reads; each on io_uring and epoll, in a JVM with 64 MB of direct memory) ROUNDS
 # times with CONNECTIONS attackers, and stops at the first failure or after BUDGET seconds.
 #
 # Usage: benchmarks/hostile/soak.sh            (from the repository root)

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Attacks from issue 14 against a real server, on io_uring, epoll and NIO, in a JVM of their own with 64 MB of direct
+ * Attacks from issue 14 against a real server, on io_uring and on epoll, in a JVM of their own with 64 MB of direct
  * memory (the {@code hostile-clients} surefire execution), so that exhausting it is cheap. For each: normal requests
  * keep being answered within 1 s during the attack, direct memory stays under its ceiling, nothing is logged above
  * DEBUG for the attack's requests, and the server recovers by itself once the attackers leave.
@@ -82,7 +82,7 @@ class HostileClientTests {
 	 * silent, 120 MB in all where an unguarded server pins 2.5 MB of direct memory for each.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll", "nio" })
+	@ValueSource(strings = { "io_uring", "epoll" })
 	void incompleteBodiesCannotExhaustDirectMemory(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
@@ -137,7 +137,7 @@ class HostileClientTests {
 	 * gap timeout passes, instead of a 500 with an ERROR log.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll", "nio" })
+	@ValueSource(strings = { "io_uring", "epoll" })
 	void slowBodiesGet408AndAQuietClose(String transport, CapturedOutput output) {
 		this.runner
 			.withPropertyValues("hyperlane.transport.type=" + transport, "hyperlane.server.read-timeout=1s",
@@ -179,7 +179,7 @@ class HostileClientTests {
 	 * are pending, so it cannot queue requests until the heap is full.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll", "nio" })
+	@ValueSource(strings = { "io_uring", "epoll" })
 	void pipeliningClientThatNeverReadsIsNotReadFurther(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
