@@ -150,12 +150,11 @@ public final class HyperlaneServerTuner {
 				.validateHeaders(Boolean.TRUE.equals(settings.get(ServerSettings.VALIDATE_HEADERS)));
 			return spec;
 		});
-		// HTTP/1.1 bodies are timed by RequestBodyGuard (408 and a quiet close); Reactor Netty's own body timeouts,
-		// which raise an error into the application, are kept for HTTP/2 streams only
-		boolean http2Enabled = Boolean.TRUE.equals(settings.get(ServerSettings.HTTP2_ENABLED));
+		// request bodies are timed by RequestBodyGuard (HTTP/1.1: 408 and a quiet close) and Http2RequestBodyGuard
+		// (HTTP/2: 408 and a reset stream); Reactor Netty's own body timeouts raise an error into the application
 		tuned = tuned.idleTimeout(Objects.requireNonNull(settings.get(ServerSettings.IDLE_TIMEOUT)))
-			.readTimeout(http2Enabled ? settings.get(ServerSettings.READ_TIMEOUT) : null)
-			.requestTimeout(http2Enabled ? settings.get(ServerSettings.REQUEST_TIMEOUT) : null);
+			.readTimeout(null)
+			.requestTimeout(null);
 		Integer maxKeepAliveRequests = settings.get(ServerSettings.MAX_KEEP_ALIVE_REQUESTS);
 		if (maxKeepAliveRequests != null) {
 			tuned = tuned.maxKeepAliveRequests(maxKeepAliveRequests);
@@ -218,6 +217,9 @@ public final class HyperlaneServerTuner {
 			}
 		}).doOnConnection((connection) -> {
 			statistics.requestReceived();
+			if (http2) {
+				Http2RequestBodyGuard.install(connection, bodyLimits, statistics);
+			}
 			if (connection instanceof HttpServerRequest request) {
 				statistics.callerTimeout(request.requestHeaders().get(CallerDeadlines.HEADER));
 			}

@@ -167,8 +167,7 @@ final class RequestBodyGuard {
 			return;
 		}
 		long now = System.nanoTime();
-		long deadline = Math.min(this.lastReadNanos + this.limits.readTimeoutNanos(),
-				this.bodyStartNanos + this.limits.bodyTimeoutNanos());
+		long deadline = this.limits.deadline(this.bodyStartNanos, this.lastReadNanos);
 		if (now - deadline < 0) {
 			schedule(ctx, deadline - now);
 			return;
@@ -364,6 +363,16 @@ final class RequestBodyGuard {
 		static Limits of(Duration readTimeout, Duration bodyTimeout, int maxPipelinedRequests,
 				RequestBodyMemory memory) {
 			return new Limits(readTimeout.toNanos(), bodyTimeout.toNanos(), maxPipelinedRequests, memory);
+		}
+
+		/**
+		 * When a body times out: at the read timeout after its last bytes or the body timeout after its headers.
+		 * @param bodyStartNanos {@link System#nanoTime()} at the request's headers
+		 * @param lastReadNanos {@link System#nanoTime()} at the body's last bytes
+		 * @return the deadline, in {@link System#nanoTime()} terms
+		 */
+		long deadline(long bodyStartNanos, long lastReadNanos) {
+			return Math.min(lastReadNanos + this.readTimeoutNanos, bodyStartNanos + this.bodyTimeoutNanos);
 		}
 
 	}

@@ -10,18 +10,15 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.hyperlane.boot.testsupport.FreePort;
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import dev.hyperlane.boot.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +95,7 @@ class EndpointAccessTests {
 				"management.endpoints.web.exposure.include=hyperlane", "hyperlane.server.concurrency-limit.enabled=true",
 				"spring.reactor.netty.shutdown-quiet-period=10ms"));
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(App.class).web(WebApplicationType.REACTIVE)
+		return new SpringApplicationBuilder(LoadBalancedApp.class).web(WebApplicationType.REACTIVE)
 			.properties(properties.toArray(new String[0]))
 			.run();
 	}
@@ -120,18 +117,6 @@ class EndpointAccessTests {
 	private static URI uri(ConfigurableApplicationContext context, String path) {
 		int port = ((ReactiveWebServerApplicationContext) context).getWebServer().getPort();
 		return URI.create("http://127.0.0.1:" + port + path);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		@LoadBalanced
-		WebClient.Builder loadBalancedWebClientBuilder() {
-			return WebClient.builder();
-		}
-
 	}
 
 }

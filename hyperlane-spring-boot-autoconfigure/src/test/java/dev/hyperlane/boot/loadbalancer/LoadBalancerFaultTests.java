@@ -21,6 +21,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -322,7 +323,7 @@ class LoadBalancerFaultTests {
 					+ this.instances.get(i).address());
 		}
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(LoadBalancerIntegrationTests.App.class).web(type).properties(properties.toArray(new String[0])).run();
+		return new SpringApplicationBuilder(LoadBalancedApp.class).web(type).properties(properties.toArray(new String[0])).run();
 	}
 
 	enum Mode {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hyperlane.boot.client.ClientStatistics;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,8 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +72,7 @@ class LoadBalancerIntegrationTests {
 
 	@Test
 	void backsOffWhenDisabled() {
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LoadBalancedApp.class)
 			.web(WebApplicationType.NONE)
 			.properties("hyperlane.loadbalancer.enabled=false", "spring.reactor.netty.shutdown-quiet-period=0s")
 			.run()) {
@@ -109,7 +106,7 @@ class LoadBalancerIntegrationTests {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://127.0.0.1:"
 					+ instances.get(i).port());
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LoadBalancedApp.class)
 			.web(WebApplicationType.NONE)
 			.properties(properties.toArray(new String[0]))
 			.run()) {
@@ -154,18 +151,6 @@ class LoadBalancerIntegrationTests {
 	}
 
 	private record Result(String strategy, double slowShare, double throughput, double p50Millis, double p99Millis) {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		@LoadBalanced
-		WebClient.Builder loadBalancedWebClientBuilder() {
-			return WebClient.builder();
-		}
 
 	}
 

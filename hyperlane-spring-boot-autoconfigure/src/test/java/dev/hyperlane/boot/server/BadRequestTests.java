@@ -8,9 +8,6 @@ import java.util.Map;
 
 import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,17 +16,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
-import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -53,15 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith({ NettyLeakDetection.class, OutputCaptureExtension.class })
 class BadRequestTests {
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(Endpoints.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
+		.withUserConfiguration(Endpoints.class);
 
 	@AfterEach
 	void nothingLoggedWithAStackTrace(CapturedOutput output) {
@@ -78,7 +61,7 @@ class BadRequestTests {
 			RawHttpConnection.Response accepted = post(context, 600 * 1024);
 			assertThat(accepted.status()).isEqualTo(200);
 			assertThat(accepted.text()).isEqualTo("received " + 600 * 1024);
-			assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "1048576B")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "1048576B")
 				.containsEntry("source", "default");
 			assertValidRequestAnswered(context);
 		});
@@ -89,7 +72,7 @@ class BadRequestTests {
 		this.runner.withPropertyValues("spring.http.codecs.max-in-memory-size=64KB").run((context) -> {
 			assertThat(post(context, 100 * 1024).status()).isEqualTo(413);
 			assertThat(post(context, 32 * 1024).status()).isEqualTo(200);
-			assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
 				.containsEntry("source", "boot-property");
 		});
 	}
@@ -101,7 +84,7 @@ class BadRequestTests {
 			.run((context) -> {
 				assertThat(post(context, 100 * 1024).status()).isEqualTo(413);
 				assertThat(post(context, 32 * 1024).status()).isEqualTo(200);
-				assertThat(setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
+				assertThat(TestServers.setting(context, "hyperlane.server.max-in-memory-size")).containsEntry("value", "65536B")
 					.containsEntry("source", "property");
 			});
 	}
@@ -153,7 +136,7 @@ class BadRequestTests {
 				.containsEntry("answeredByServer", 1L));
 			// give a late log line the time to show up, then count what the bad request wrote above DEBUG
 			Thread.sleep(300);
-			assertThat(ProtocolGuardsTests.linesAboveDebug(output.getAll().substring(before))).isEmpty();
+			assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 		});
 	}
 
@@ -192,9 +175,7 @@ class BadRequestTests {
 	}
 
 	static RawHttpConnection connect(ApplicationContext context) throws IOException {
-		ApplicationContext source = (context instanceof AssertableReactiveWebApplicationContext assertable)
-				? assertable.getSourceApplicationContext() : context;
-		return new RawHttpConnection(((ReactiveWebServerApplicationContext) source).getWebServer().getPort());
+		return new RawHttpConnection(TestServers.port(context));
 	}
 
 	/**

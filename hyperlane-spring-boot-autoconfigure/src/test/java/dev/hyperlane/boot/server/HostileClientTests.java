@@ -18,9 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.netty.util.internal.PlatformDependent;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -30,17 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,15 +54,7 @@ class HostileClientTests {
 	/** Attacking connections; {@code benchmarks/hostile/soak.sh} raises it. */
 	private static final int ATTACKERS = Integer.getInteger("hostile.connections", 120);
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(BadRequestTests.Endpoints.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner().withUserConfiguration(BadRequestTests.Endpoints.class);
 
 	private final List<Socket> attackers = new CopyOnWriteArrayList<>();
 
@@ -103,7 +86,7 @@ class HostileClientTests {
 	void incompleteBodiesCannotExhaustDirectMemory(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
-			assertThat(BadRequestTests.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "512")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "512")
 				.containsEntry("source", "derived");
 			int logStart = output.getAll().length();
 			ExecutorService senders = Executors.newFixedThreadPool(24);

@@ -15,9 +15,6 @@ import java.util.Map;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,15 +24,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -71,15 +62,9 @@ class ProtocolGuardsTests {
 
 	private static final int GOAWAY = 7;
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, SslAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
 		.withUserConfiguration(Routes.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms", "hyperlane.server.http2.enabled=true",
+		.withPropertyValues("hyperlane.server.http2.enabled=true",
 				"hyperlane.server.request-header-timeout=" + TIMEOUT.toMillis() + "ms");
 
 	/** How a slow client reaches the server, and what it trickles. */
@@ -136,14 +121,14 @@ class ProtocolGuardsTests {
 				}
 			}
 			assertThat(elapsed(start)).isLessThan(TIMEOUT.multipliedBy(4));
-			Map<String, Object> server = server(context);
+			Map<String, Object> server = TestServers.server(context);
 			assertThat((Map<String, Object>) server.get("statistics")).containsEntry("requestHeaderTimeouts", 1L);
 			Map<String, Object> guards = (Map<String, Object>) ((Map<String, Object>) server.get("protocolGuards"))
 				.get(client.protocol);
 			assertThat(guards).containsEntry("guardedConnections", 1L);
 			assertThat((String) guards.get("requestHeaderTimeout")).startsWith("1s ");
 		});
-		assertThat(linesAboveDebug(output.getAll().substring(before))).isEmpty();
+		assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 	}
 
 	@Test
@@ -151,13 +136,13 @@ class ProtocolGuardsTests {
 	void malformedHttp11RequestOnAnH2cServerGets400Quietly(CapturedOutput output) {
 		this.runner.run((context) -> {
 			int before = output.getAll().length();
-			try (RawHttpConnection connection = new RawHttpConnection(port(context))) {
+			try (RawHttpConnection connection = new RawHttpConnection(TestServers.port(context))) {
 				connection.write("GET /ok HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n");
 				assertThat(connection.readResponse().status()).isEqualTo(400);
 				assertThat(connection.closedByServerWithin(Duration.ofSeconds(2))).isTrue();
 			}
-			assertThat((Map<String, Object>) server(context).get("statistics")).containsEntry("malformedRequests", 1L);
-			assertThat(linesAboveDebug(output.getAll().substring(before))).isEmpty();
+			assertThat((Map<String, Object>) TestServers.server(context).get("statistics")).containsEntry("malformedRequests", 1L);
+			assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 		});
 	}
 
@@ -166,7 +151,7 @@ class ProtocolGuardsTests {
 		this.runner.run((context) -> {
 			int before = output.getAll().length();
 			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port(context)), 2000);
+				socket.connect(new InetSocketAddress("127.0.0.1", TestServers.port(context)), 2000);
 				socket.setSoTimeout(5000);
 				OutputStream out = socket.getOutputStream();
 				out.write(PREFACE);
@@ -179,7 +164,7 @@ class ProtocolGuardsTests {
 				out.flush();
 				assertThat(frameTypesUntilRefused(socket.getInputStream())).containsAnyOf(RST_STREAM, GOAWAY);
 			}
-			assertThat(linesAboveDebug(output.getAll().substring(before))).isEmpty();
+			assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 		});
 	}
 
@@ -189,15 +174,15 @@ class ProtocolGuardsTests {
 		this.runner.run((context) -> {
 			HttpClient h2c = HttpClient.create()
 				.protocol(HttpProtocol.H2C)
-				.baseUrl("http://127.0.0.1:" + port(context))
+				.baseUrl("http://127.0.0.1:" + TestServers.port(context))
 				.responseTimeout(Duration.ofSeconds(10));
 			// above HTTP/2's usual 8 KB, below the 16 KB HTTP/1.1 takes (a client sends no more than the server's
 			// SETTINGS_MAX_HEADER_LIST_SIZE, which the endpoint shows)
 			assertThat(status(h2c, "x".repeat(12 * 1024))).isEqualTo(200);
-			try (RawHttpConnection connection = new RawHttpConnection(port(context))) {
+			try (RawHttpConnection connection = new RawHttpConnection(TestServers.port(context))) {
 				assertThat(connection.get("/ok", "X-Big: " + "x".repeat(12 * 1024)).status()).isEqualTo(200);
 			}
-			Map<String, Object> guards = (Map<String, Object>) server(context).get("protocolGuards");
+			Map<String, Object> guards = (Map<String, Object>) TestServers.server(context).get("protocolGuards");
 			assertThat(guards).containsOnlyKeys("http/1.1", "h2c");
 			assertThat((Map<String, Object>) guards.get("h2c")).containsEntry("maxHeaderSize",
 					"16384B (SETTINGS_MAX_HEADER_LIST_SIZE, then 431)");
@@ -231,7 +216,7 @@ class ProtocolGuardsTests {
 		else {
 			socket = new Socket();
 		}
-		socket.connect(new InetSocketAddress("127.0.0.1", port(context)), 2000);
+		socket.connect(new InetSocketAddress("127.0.0.1", TestServers.port(context)), 2000);
 		socket.setSoTimeout(5000);
 		socket.setTcpNoDelay(true);
 		if (socket instanceof SSLSocket tls) {
@@ -323,28 +308,8 @@ class ProtocolGuardsTests {
 		}
 		throw new AssertionError("the server kept the connection open for " + within);
 	}
-
-	static List<String> linesAboveDebug(String output) {
-		List<String> lines = new ArrayList<>();
-		for (String line : output.split("\n")) {
-			if (!line.isBlank() && !line.contains(" DEBUG ") && !line.contains(" TRACE ")
-					&& !line.contains("Netty started on port") && !line.contains("GracefulShutdown")) {
-				lines.add(line);
-			}
-		}
-		return lines;
-	}
-
 	private static Duration elapsed(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
-	}
-
-	private static int port(ApplicationContext context) {
-		return TlsTests.port(context);
-	}
-
-	private static Map<String, Object> server(ApplicationContext context) {
-		return TlsTests.server(context);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,9 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
@@ -30,16 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,15 +70,9 @@ class RequestFuzzTests {
 			ascii("GET /ok HTTP/1.0\r\n\r\n"),
 			ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
 		.withUserConfiguration(BadRequestTests.Endpoints.class)
-		.withPropertyValues("server.port=0", "spring.reactor.netty.shutdown-quiet-period=10ms",
-				"hyperlane.server.request-header-timeout=2s", "hyperlane.server.read-timeout=2s");
+		.withPropertyValues("hyperlane.server.request-header-timeout=2s", "hyperlane.server.read-timeout=2s");
 
 	@Test
 	void serverKeepsAnsweringAndGivesBackItsMemory(CapturedOutput output) {

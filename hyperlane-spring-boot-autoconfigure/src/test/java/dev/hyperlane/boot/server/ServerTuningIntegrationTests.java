@@ -11,9 +11,6 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,18 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,14 +55,7 @@ class ServerTuningIntegrationTests {
 
 	private static final String LARGE_TEXT = "plain text that compresses well. ".repeat(64);
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, TransportAutoConfiguration.class,
-				ServerAutoConfiguration.class, RuntimeAutoConfiguration.class, HyperlaneEndpointAutoConfiguration.class))
-		.withUserConfiguration(Routes.class)
-		.withPropertyValues("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms");
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner().withUserConfiguration(Routes.class);
 
 	// 1. socket options
 

@@ -16,12 +16,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
-import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
-import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
 import dev.hyperlane.boot.testsupport.TestCertificates;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,21 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.http.server.HttpServerRequest;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
-import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -68,17 +55,11 @@ class TlsTests {
 
 	private static final TestCertificates certificates = TestCertificates.get();
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, SslAutoConfiguration.class,
-				TransportAutoConfiguration.class, ServerAutoConfiguration.class, ClientAutoConfiguration.class,
-				HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
-				WebClientAutoConfiguration.class, RuntimeAutoConfiguration.class,
-				HyperlaneEndpointAutoConfiguration.class))
+	private final ReactiveWebApplicationContextRunner runner = TestServers
+		.runner(ClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
+				ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class)
 		.withUserConfiguration(Routes.class)
-		.withPropertyValues(properties("server.port=0", "management.endpoints.web.exposure.include=hyperlane",
-				"spring.reactor.netty.shutdown-quiet-period=10ms", "server.ssl.bundle=server"));
+		.withPropertyValues(properties("server.ssl.bundle=server"));
 
 	@Test
 	@SuppressWarnings("unchecked")
@@ -90,14 +71,14 @@ class TlsTests {
 				.connectTimeout(Duration.ofSeconds(5))
 				.build();
 			HttpResponse<String> response = client.send(
-					HttpRequest.newBuilder(URI.create("https://localhost:" + port(context) + "/protocol"))
+					HttpRequest.newBuilder(URI.create("https://localhost:" + TestServers.port(context) + "/protocol"))
 						.timeout(Duration.ofSeconds(10))
 						.build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
 			assertThat(response.body()).isEqualTo("HTTP/2.0");
-			Map<String, Object> tls = (Map<String, Object>) server(context).get("tls");
+			Map<String, Object> tls = (Map<String, Object>) TestServers.server(context).get("tls");
 			assertThat(tls).containsEntry("enabled", true)
 				.containsEntry("provider", "openssl")
 				.containsEntry("openSslAvailable", true);
@@ -109,12 +90,12 @@ class TlsTests {
 	void returningClientResumesItsTlsSession() {
 		this.runner.run((context) -> {
 			SSLContext ssl = trustingContext();
-			byte[] first = handshake(ssl, port(context));
-			byte[] second = handshake(ssl, port(context));
+			byte[] first = handshake(ssl, TestServers.port(context));
+			byte[] second = handshake(ssl, TestServers.port(context));
 			assertThat(first).isNotEmpty();
 			assertThat(second).isEqualTo(first);
 			// a client that kept no session gets a new one
-			assertThat(handshake(trustingContext(), port(context))).isNotEqualTo(first);
+			assertThat(handshake(trustingContext(), TestServers.port(context))).isNotEqualTo(first);
 		});
 	}
 
@@ -128,13 +109,13 @@ class TlsTests {
 		properties.add("hyperlane.server.http2.enabled=true");
 		this.runner.withPropertyValues(properties.toArray(new String[0])).run((context) -> {
 			WebClient client = context.getBean(WebClient.Builder.class)
-				.baseUrl("https://localhost:" + port(context))
+				.baseUrl("https://localhost:" + TestServers.port(context))
 				.build();
 			assertThat(client.get().uri("/protocol").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10)))
 				.isEqualTo("HTTP/2.0");
 			HttpClient withoutCertificate = HttpClient.newBuilder().sslContext(trustingContext()).build();
 			assertThatExceptionOfType(java.io.IOException.class).isThrownBy(() -> withoutCertificate.send(
-					HttpRequest.newBuilder(URI.create("https://localhost:" + port(context) + "/protocol"))
+					HttpRequest.newBuilder(URI.create("https://localhost:" + TestServers.port(context) + "/protocol"))
 						.timeout(Duration.ofSeconds(10))
 						.build(),
 					HttpResponse.BodyHandlers.ofString()));
@@ -146,15 +127,15 @@ class TlsTests {
 	@SuppressWarnings("unchecked")
 	void failedHandshakesAreCountedNotLoggedWithAStackTrace(boolean http2, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.server.http2.enabled=" + http2).run((context) -> {
-			try (RawHttpConnection plain = new RawHttpConnection(port(context))) {
+			try (RawHttpConnection plain = new RawHttpConnection(TestServers.port(context))) {
 				plain.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
 				plain.closedByServerWithin(Duration.ofSeconds(5));
 			}
 			SSLContext untrusting = SSLContext.getInstance("TLS");
 			untrusting.init(null, null, null);
-			assertThatExceptionOfType(java.io.IOException.class).isThrownBy(() -> handshake(untrusting, port(context)));
-			assertThat(handshake(trustingContext(), port(context))).isNotEmpty();
-			Map<String, Object> tls = (Map<String, Object>) server(context).get("tls");
+			assertThatExceptionOfType(java.io.IOException.class).isThrownBy(() -> handshake(untrusting, TestServers.port(context)));
+			assertThat(handshake(trustingContext(), TestServers.port(context))).isNotEmpty();
+			Map<String, Object> tls = (Map<String, Object>) TestServers.server(context).get("tls");
 			assertThat(tls).containsEntry("handshakeFailures", 2L);
 		});
 		assertThat(output.getAll()).doesNotContain("\tat ");
@@ -194,19 +175,6 @@ class TlsTests {
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, factory.getTrustManagers(), null);
 		return context;
-	}
-
-	static int port(ApplicationContext context) {
-		return ((AssertableReactiveWebApplicationContext) context)
-			.getSourceApplicationContext(ReactiveWebServerApplicationContext.class)
-			.getWebServer()
-			.getPort();
-	}
-
-	static Map<String, Object> server(ApplicationContext context) {
-		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
-		assertThat(server).isNotNull();
-		return server;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,10 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.hyperlane.samples.ecommerce.checkout.Orders;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
@@ -288,7 +290,17 @@ class CheckoutTests {
 	}
 
 	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+		try {
+			// bounded, naming the request: a request once went unanswered on a reused connection until the server's
+			// read timeout (issue 14), so an answer that does not come fails here, fast, and says which
+			return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof IOException io) ? io : new IOException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new AssertionError("no answer within 30 s to " + request.method() + " " + request.uri(), ex);
+		}
 	}
 
 	private URI uri(String path) {
