@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import dev.hyperlane.boot.client.ClientStatistics;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import dev.hyperlane.boot.loadbalancer.LoadBalancerFaultTests.Instance;
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -193,7 +194,7 @@ class LoadBalancerMembershipTests {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://"
 					+ instances[i].address());
 		}
-		return new SpringApplicationBuilder(LoadBalancerIntegrationTests.App.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(LoadBalancedApp.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(new String[0]))
 			.run();
 	}
