@@ -12,19 +12,25 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.Metrics;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
- * Registers Reactor Netty's connection pool gauges ({@code reactor.netty.connection.provider.total.connections},
- * {@code .active.connections}, {@code .idle.connections}, {@code .pending.connections},
- * {@code .max.connections}, {@code .max.pending.connections}) with the names and tags Reactor Netty uses
- * ({@code name} = the service, {@code remote.address}, {@code id}). The number of remote addresses with meters is
- * capped (default 100), because addresses of unconfigured hosts are unbounded (reactor-netty #2591); pools past
- * the cap still show in the endpoint.
+ * Registers Reactor Netty's connection pool gauges under Reactor Netty's own names, tag keys and address format,
+ * taken from its public constants ({@link reactor.netty.Metrics#CONNECTION_PROVIDER_PREFIX} with
+ * {@code .total.connections}, {@code .active.connections}, {@code .idle.connections}, {@code .pending.connections},
+ * {@code .max.connections}, {@code .max.pending.connections}; tags {@code id}, {@code name} = the pool,
+ * {@code remote.address} as {@link reactor.netty.Metrics#formatSocketAddress}), so they are the meters Reactor Netty
+ * itself would register. Reactor Netty's own registrar cannot do it here: a connection provider takes one
+ * {@link reactor.netty.resources.ConnectionProvider.MeterRegistrar}, and the one the client installs also hands the
+ * live pool to the endpoint ({@link PoolMetricsRegistrar}); Reactor Netty's registrar is package-private and would
+ * record into Micrometer's global registry only. The number of remote addresses with meters is capped (default 100),
+ * because addresses of unconfigured hosts are unbounded (reactor-netty #2591); pools past the cap still show in the
+ * endpoint.
  */
 final class MicrometerPoolMeterBinder implements PoolMeterBinder {
 
-	static final String PREFIX = "reactor.netty.connection.provider";
+	static final String PREFIX = Metrics.CONNECTION_PROVIDER_PREFIX;
 
 	private final Supplier<@Nullable MeterRegistry> registry;
 
@@ -47,14 +53,15 @@ final class MicrometerPoolMeterBinder implements PoolMeterBinder {
 		if (registry == null || this.meters.size() >= this.maxPools) {
 			return;
 		}
-		Tags tags = Tags.of("id", id, "name", poolName, "remote.address", String.valueOf(remoteAddress));
+		Tags tags = Tags.of(Metrics.ID, id, Metrics.NAME, poolName, Metrics.REMOTE_ADDRESS,
+				Metrics.formatSocketAddress(remoteAddress));
 		List<Meter> bound = List.of(
-				gauge(registry, "total.connections", tags, metrics, ConnectionPoolMetrics::allocatedSize),
-				gauge(registry, "active.connections", tags, metrics, ConnectionPoolMetrics::acquiredSize),
-				gauge(registry, "idle.connections", tags, metrics, ConnectionPoolMetrics::idleSize),
-				gauge(registry, "pending.connections", tags, metrics, ConnectionPoolMetrics::pendingAcquireSize),
-				gauge(registry, "max.connections", tags, metrics, ConnectionPoolMetrics::maxAllocatedSize),
-				gauge(registry, "max.pending.connections", tags, metrics,
+				gauge(registry, Metrics.TOTAL_CONNECTIONS, tags, metrics, ConnectionPoolMetrics::allocatedSize),
+				gauge(registry, Metrics.ACTIVE_CONNECTIONS, tags, metrics, ConnectionPoolMetrics::acquiredSize),
+				gauge(registry, Metrics.IDLE_CONNECTIONS, tags, metrics, ConnectionPoolMetrics::idleSize),
+				gauge(registry, Metrics.PENDING_CONNECTIONS, tags, metrics, ConnectionPoolMetrics::pendingAcquireSize),
+				gauge(registry, Metrics.MAX_CONNECTIONS, tags, metrics, ConnectionPoolMetrics::maxAllocatedSize),
+				gauge(registry, Metrics.MAX_PENDING_CONNECTIONS, tags, metrics,
 						ConnectionPoolMetrics::maxPendingAcquireSize));
 		this.meters.put(key(poolName, id, remoteAddress), new Bound(registry, bound));
 	}
@@ -67,9 +74,9 @@ final class MicrometerPoolMeterBinder implements PoolMeterBinder {
 		}
 	}
 
-	private static Meter gauge(MeterRegistry registry, String name, Tags tags, ConnectionPoolMetrics metrics,
+	private static Meter gauge(MeterRegistry registry, String suffix, Tags tags, ConnectionPoolMetrics metrics,
 			ToDoubleFunction<ConnectionPoolMetrics> value) {
-		return Gauge.builder(PREFIX + "." + name, metrics, value).tags(tags).register(registry);
+		return Gauge.builder(PREFIX + suffix, metrics, value).tags(tags).register(registry);
 	}
 
 	private record Bound(MeterRegistry registry, List<Meter> meters) {

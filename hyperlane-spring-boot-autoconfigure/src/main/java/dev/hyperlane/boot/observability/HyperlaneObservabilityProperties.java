@@ -15,7 +15,10 @@ public class HyperlaneObservabilityProperties {
 
 	/**
 	 * Whether Hyperlane publishes its own meters, the pool, allocator and event-loop gauges and the latency
-	 * histograms, and opens the request's trace scope while a handler runs.
+	 * histograms, and opens the request's trace scope while a handler runs. When false, Spring's HTTP request
+	 * observations (http.server.requests, http.client.requests: their timers and spans) are off too, unless Spring
+	 * Boot's management.observations.enable property for that name is set; actuator endpoints and other meters
+	 * stay.
 	 */
 	private boolean enabled = true;
 

@@ -8,7 +8,6 @@ import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
-import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -242,7 +241,7 @@ public final class ObservabilityAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ContextSnapshotFactory.class, ObservationThreadLocalAccessor.class, WebFilter.class })
+	@ConditionalOnClass({ ObservationThreadLocalAccessor.class, WebFilter.class })
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnBooleanProperty(name = "hyperlane.observability.tracing.handler-scope", matchIfMissing = true)
 	@ConditionalOnProperty(name = "spring.reactor.context-propagation", havingValue = "limited", matchIfMissing = true)

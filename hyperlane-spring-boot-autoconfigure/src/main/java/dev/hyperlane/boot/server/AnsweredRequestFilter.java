@@ -81,4 +81,15 @@ public final class AnsweredRequestFilter implements WebFilter, Ordered {
 		return ORDER;
 	}
 
+	/**
+	 * Return a constant name: WebFlux's filter chain names every filter in a Reactor checkpoint with
+	 * {@code toString()} on every request, and {@link Object#toString()} builds a new string each time (about 0.3 KB
+	 * of heap per filter and request, measured in benchmarks/README.md).
+	 * @return the filter's name
+	 */
+	@Override
+	public String toString() {
+		return "AnsweredRequestFilter";
+	}
+
 }

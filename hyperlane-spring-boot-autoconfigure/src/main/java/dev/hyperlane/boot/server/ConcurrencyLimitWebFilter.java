@@ -100,6 +100,17 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 	}
 
 	/**
+	 * Return a constant name: WebFlux's filter chain names every filter in a Reactor checkpoint with
+	 * {@code toString()} on every request, and {@link Object#toString()} builds a new string each time (about 0.3 KB
+	 * of heap per filter and request, measured in benchmarks/README.md).
+	 * @return the filter's name
+	 */
+	@Override
+	public String toString() {
+		return "ConcurrencyLimitWebFilter";
+	}
+
+	/**
 	 * One request's way through the limit: receiving its body, then holding a permit (or refused).
 	 */
 	private final class Admission {

@@ -144,6 +144,12 @@ class ClientAutoConfigurationTests {
 						.tag("name", "hyperlane-localhost")
 						.gauge()
 						.value()).isEqualTo(1.0);
+					// Reactor Netty's own address format (host:port), as on its reactor.netty.http.client.* meters
+					assertThat(registry.get("reactor.netty.connection.provider.total.connections")
+						.tag("name", "hyperlane-localhost")
+						.gauge()
+						.getId()
+						.getTag("remote.address")).isEqualTo("localhost:" + server.port());
 				});
 		}
 		finally {

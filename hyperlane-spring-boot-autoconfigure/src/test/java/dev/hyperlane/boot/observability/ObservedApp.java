@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -56,6 +59,14 @@ class ObservedApp {
 			.initializers(initializer)
 			.properties(all.toArray(new String[0]))
 			.run();
+	}
+
+	/**
+	 * Start the application with its spans exported to the given in-test exporter.
+	 */
+	static ConfigurableApplicationContext startExportingTo(InMemorySpanExporter exporter, String... properties) {
+		return start((context) -> context.getBeanFactory().registerSingleton("testSpanExporter", exporter),
+				properties);
 	}
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();

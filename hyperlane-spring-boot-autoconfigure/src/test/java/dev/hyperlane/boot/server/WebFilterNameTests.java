@@ -1,0 +1,25 @@
+package dev.hyperlane.boot.server;
+
+import dev.hyperlane.boot.observability.ObservationScopeWebFilter;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.server.WebFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter's default web filters name themselves with one constant string: WebFlux's filter chain calls
+ * {@code toString()} on every filter for every request (a Reactor checkpoint), and a new string per call was the
+ * largest per-request allocation the starter added (benchmarks/README.md).
+ */
+class WebFilterNameTests {
+
+	@Test
+	void defaultFiltersReturnTheSameNameOnEveryCall() {
+		for (WebFilter filter : new WebFilter[] { new AnsweredRequestFilter(new ServerStatistics()),
+				new ObservationScopeWebFilter() }) {
+			assertThat(filter.toString()).isSameAs(filter.toString()).isEqualTo(filter.getClass().getSimpleName());
+		}
+	}
+
+}
