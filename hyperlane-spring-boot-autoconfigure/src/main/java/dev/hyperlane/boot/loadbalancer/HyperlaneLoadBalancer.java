@@ -20,7 +20,9 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * Spring Cloud LoadBalancer's {@link ReactorServiceInstanceLoadBalancer} for one service, choosing with the
  * service's {@link ServiceBalancer} among the instances its {@link ServiceInstanceListSupplier} lists (discovery
  * client, caching, health checks and zone preference stay Spring Cloud's). A retry's request carries the instances
- * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out.
+ * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out. The
+ * chosen instance carries the requested service id even when its discovery client names it otherwise (Eureka:
+ * the application name in upper case).
  */
 public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -62,7 +64,8 @@ public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBa
 			if (supplier instanceof SelectedInstanceCallback callback) {
 				callback.selectedServiceInstance(chosen);
 			}
-			return new DefaultResponse(chosen);
+			// named as requested: the lifecycle, the meters and the HTTP client key their state by this id
+			return new DefaultResponse(RequestedServiceInstance.of(this.balancer.serviceId(), chosen));
 		});
 	}
 
