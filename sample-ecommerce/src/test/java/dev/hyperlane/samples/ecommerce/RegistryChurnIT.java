@@ -97,12 +97,10 @@ class RegistryChurnIT {
 		assertThat(Path.of(jar)).as("sample-registry's executable jar; build it with mvn verify").exists();
 		registry = track(ServiceProcess.startJar("registry", Path.of(jar), List.of(), ServiceProcess.freePort(), LOGS,
 				List.of("--spring.main.banner-mode=off")));
-		Flyway.configure()
-			.dataSource(postgres.jdbcUrl(), postgres.user(), postgres.password())
-			.schemas(paymentsSchema)
-			.locations("classpath:db/payments")
-			.load()
-			.migrate();
+		// migrated once, before any instance starts, so that they do not race to create it
+		Flyway payments = Flyway.configure().locations("classpath:db/payments").schemas(paymentsSchema)
+			.dataSource(postgres.jdbcUrl(), postgres.user(), postgres.password()).load();
+		payments.migrate();
 		List<String> arguments = new ArrayList<>(eureka());
 		arguments.addAll(List.of("--catalog.cache.type=in-process", "--orders.pending-retry.interval=2s",
 				// a call may wait for the take-over of a payment the killed instance left processing
