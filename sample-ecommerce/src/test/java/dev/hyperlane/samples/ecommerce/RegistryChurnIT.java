@@ -139,23 +139,31 @@ class RegistryChurnIT {
 					() -> paymentsBy("payments-a") > 0 && paymentsBy("payments-b") > 0);
 
 			// scale out: c registers and is chosen within seconds
+			int phase = this.answers.size();
 			ServiceProcess c = startPayments("payments-c", ServiceProcess.freePort());
+			String cKey = "127.0.0.1:" + c.port();
+			awaitTrue("c listed by the storefront's balancer", START.plusSeconds(30),
+					() -> balancerInstances().containsKey(cKey));
+			Instant cListed = Instant.now();
 			c.awaitReady(START);
 			Instant cReady = Instant.now();
 			awaitTrue("c serves payments", Duration.ofSeconds(30), () -> paymentsBy("payments-c") > 0);
-			figures.put("first payment of c after its readiness (ms)", millis(cReady, firstPaymentOf("payments-c")));
+			figures.put("c: listed by the balancer, ms after its readiness", millis(cReady, cListed));
+			figures.put("c: first payment, ms after its readiness", millis(cReady, firstPaymentOf("payments-c")));
+			figures.put("503 while c joined", pendingSince(phase));
 
 			// scale in: b deregisters, keeps serving during its delay, then drains and exits
-			int ordersBefore = this.answers.size();
+			phase = this.answers.size();
 			Instant sigterm = Instant.now();
 			b.terminate();
 			assertThat(b.awaitExit(Duration.ofSeconds(60))).as("b ended after SIGTERM").isTrue();
 			assertThat(b.process().exitValue()).as("exit status after SIGTERM:\n" + b.logTail()).isEqualTo(143);
 			figures.put("b: SIGTERM to exit (ms)", millis(sigterm, Instant.now()));
 			figures.put("b: last payment after SIGTERM (ms)", millis(sigterm, lastPaymentOf("payments-b")));
-			figures.put("orders answered while b left", this.answers.size() - ordersBefore);
+			figures.put("503 while b left", pendingSince(phase));
 
 			// a vanishes: no deregistration, failures eject it, its calls are retried elsewhere; then it comes back
+			phase = this.answers.size();
 			Instant sigkill = Instant.now();
 			a.kill();
 			assertThat(a.process().exitValue()).as("exit status of SIGKILL").isEqualTo(137);
@@ -167,6 +175,7 @@ class RegistryChurnIT {
 			figures.put("a: SIGKILL to ready again (ms)", millis(sigkill, aBack));
 			figures.put("restarted a: first payment after its readiness (ms)",
 					millis(aBack, firstPaymentOf("payments-a-restarted")));
+			figures.put("503 while a was killed and restarted", pendingSince(phase));
 
 			// b left for good: its balancer entry goes with it (orders keep coming, so the balancer keeps choosing)
 			Instant lookedFrom = Instant.now();
@@ -235,6 +244,14 @@ class RegistryChurnIT {
 				Thread.currentThread().interrupt();
 				return;
 			}
+		}
+	}
+
+	private long pendingSince(int from) {
+		synchronized (this.answers) {
+			return this.answers.subList(from, this.answers.size()).stream()
+				.filter((answer) -> answer.statusCode() == 503)
+				.count();
 		}
 	}
 
