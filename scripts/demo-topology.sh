@@ -155,7 +155,8 @@ if $registry; then
   echo "starting the registry (Eureka) on $REGISTRY_PORT"
   # shellcheck disable=SC2086
   java $JAVA_OPTS -jar "$registry_jar" --server.port="$REGISTRY_PORT" >"$logs/registry.log" 2>&1 &
-  pids+=($!)
+  # stopped last with the database, so that the services deregister on their way out
+  db_pids+=($!)
   await_port "$REGISTRY_PORT" ready
   export EUREKA_CLIENT_SERVICEURL_DEFAULTZONE="http://127.0.0.1:$REGISTRY_PORT/eureka/"
   with_registry() { echo "--spring.profiles.active=${1}eureka" --eureka.instance.ip-address=127.0.0.1; }
