@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import dev.hyperlane.boot.InstanceDepartures;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.retry.ServiceAttempt;
@@ -32,9 +33,10 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * <p>
  * It tells the load balancer's attempt whether the request was written, so the balancer can retry a request that
  * never left on another instance whatever the exception type. It also serves as the services'
- * {@link RetryPolicies}, so the balancer's retries take from the same budgets.
+ * {@link RetryPolicies}, so the balancer's retries take from the same budgets, and releases the pools of an instance
+ * that left its service's list ({@link InstanceDepartures}).
  */
-public final class HyperlaneClientHttpConnector implements ClientHttpConnector, RetryPolicies {
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector, RetryPolicies, InstanceDepartures {
 
 	private final Map<String, ServiceClient> services;
 
@@ -55,6 +57,19 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 	@Override
 	public RetryPolicy forService(String serviceId) {
 		return clientFor(serviceId).retryPolicy();
+	}
+
+	/**
+	 * Dispose the connection pools of an instance that left its service's list, in the service's client and in the
+	 * default one (where calls go when the service is not configured).
+	 */
+	@Override
+	public void departed(String serviceId, String host, int port) {
+		ServiceClient client = clientFor(serviceId);
+		client.release(host, port);
+		if (client != this.fallback) {
+			this.fallback.release(host, port);
+		}
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.client;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -252,6 +254,27 @@ public final class ServiceClient {
 
 	ClientHttpConnector fresh() {
 		return this.fresh;
+	}
+
+	/**
+	 * Dispose the connection pools kept for an instance that left its service's list, with their meters and
+	 * figures (Reactor Netty's {@link ConnectionProvider#disposeWhen(SocketAddress)}; the registrar hears of it).
+	 * @param host the instance's host
+	 * @param port the instance's port
+	 */
+	void release(String host, int port) {
+		boolean known = false;
+		for (SocketAddress address : this.statistics.pools().keySet()) {
+			if (address instanceof InetSocketAddress inet && inet.getPort() == port
+					&& host.equalsIgnoreCase(inet.getHostString())) {
+				// the address the pool was registered with, so its meters and figures are released under it
+				this.provider.disposeWhen(address);
+				known = true;
+			}
+		}
+		if (!known) {
+			this.provider.disposeWhen(InetSocketAddress.createUnresolved(host, port));
+		}
 	}
 
 	void dispose() {

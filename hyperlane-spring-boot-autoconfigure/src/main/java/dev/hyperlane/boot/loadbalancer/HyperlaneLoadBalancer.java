@@ -20,9 +20,11 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * Spring Cloud LoadBalancer's {@link ReactorServiceInstanceLoadBalancer} for one service, choosing with the
  * service's {@link ServiceBalancer} among the instances its {@link ServiceInstanceListSupplier} lists (discovery
  * client, caching, health checks and zone preference stay Spring Cloud's). A retry's request carries the instances
- * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out. The
- * chosen instance carries the requested service id even when its discovery client names it otherwise (Eureka:
- * the application name in upper case).
+ * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out. At
+ * most once a second the supplier's whole list is compared with the states kept
+ * ({@link ServiceBalancer#retainListed}), so instances that left are released and new ones start their slow start
+ * as soon as they are listed. The chosen instance carries the requested service id even when its discovery client
+ * names it otherwise (Eureka: the application name in upper case).
  */
 public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -56,6 +58,12 @@ public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBa
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
 		Set<String> excluded = excluded(request);
+		if (this.balancer.membershipDue()) {
+			// the whole list, without the filters of one request (hints, sticky sessions), which may leave out
+			// instances that are still there
+			supplier.get().next().subscribe(this.balancer::retainListed, (error) -> {
+			});
+		}
 		return supplier.get(request).next().map((instances) -> {
 			ServiceInstance chosen = this.balancer.choose(instances, excluded);
 			if (chosen == null) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.InstanceDepartures;
 
 /**
  * Every service's {@link ServiceBalancer}, created on a service's first call. Shared by the balancers in Spring
@@ -19,12 +20,25 @@ public final class HyperlaneLoadBalancers {
 
 	private final Map<String, ServiceBalancer> services = new ConcurrentHashMap<>();
 
+	private final InstanceDepartures departures;
+
 	/**
 	 * Create the registry.
 	 * @param properties the load-balancer properties
 	 */
 	public HyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties) {
+		this(properties, (service, host, port) -> {
+		});
+	}
+
+	/**
+	 * Create the registry.
+	 * @param properties the load-balancer properties
+	 * @param departures told when an instance leaves a service's list (the HTTP client's pools, the meters)
+	 */
+	public HyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties, InstanceDepartures departures) {
 		this.properties = properties;
+		this.departures = departures;
 		validate(properties);
 	}
 
@@ -69,7 +83,7 @@ public final class HyperlaneLoadBalancers {
 	 */
 	public ServiceBalancer service(String serviceId) {
 		return this.services.computeIfAbsent(serviceId,
-				(id) -> new ServiceBalancer(id, this.properties, this.chooser, System::nanoTime));
+				(id) -> new ServiceBalancer(id, this.properties, this.chooser, System::nanoTime, this.departures));
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import dev.hyperlane.boot.InstanceDepartures;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,8 +29,11 @@ public final class LoadBalancerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HyperlaneLoadBalancers hyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties) {
-		return new HyperlaneLoadBalancers(properties);
+	HyperlaneLoadBalancers hyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties,
+			ObjectProvider<InstanceDepartures> departures) {
+		// looked up when an instance leaves: the meters that release it depend on the balancers themselves
+		return new HyperlaneLoadBalancers(properties, (service, host, port) -> departures.orderedStream()
+			.forEach((departure) -> departure.departed(service, host, port)));
 	}
 
 	@Bean

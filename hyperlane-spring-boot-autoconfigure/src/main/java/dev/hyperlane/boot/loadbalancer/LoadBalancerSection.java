@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
@@ -53,8 +54,7 @@ public final class LoadBalancerSection implements HyperlaneSection {
 		HyperlaneLoadBalancerProperties properties = this.balancers.properties();
 		List<ChangedDefault> changes = new ArrayList<>();
 		if (properties.getStrategy() != LoadBalancingStrategy.ROUND_ROBIN) {
-			changes.add(new ChangedDefault("hyperlane.loadbalancer.strategy",
-					properties.getStrategy().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+			changes.add(new ChangedDefault("hyperlane.loadbalancer.strategy", properties.getStrategy().displayName()));
 		}
 		if (properties.getRetry().isEnabled() && properties.getRetry().getMaxRetries() > 0) {
 			changes.add(new ChangedDefault("hyperlane.loadbalancer.retry.max-retries",
@@ -66,7 +66,38 @@ public final class LoadBalancerSection implements HyperlaneSection {
 	@Override
 	public Map<String, Object> describe() {
 		Map<String, Object> description = new LinkedHashMap<>();
-		this.balancers.services().forEach((id, service) -> description.put(id, service.describe()));
+		this.balancers.services().forEach((id, service) -> description.put(id, describe(service)));
+		return description;
+	}
+
+	/**
+	 * Describe one service: its strategy, retries, panic choices and each listed instance's live figures.
+	 */
+	private static Map<String, Object> describe(ServiceBalancer service) {
+		long now = service.nowNanos();
+		ServiceInstances rules = service.serviceInstances();
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("strategy", service.strategy().displayName());
+		description.put("retriesOnAnotherInstance", service.retries());
+		description.put("retriesDeniedByBudget", service.retriesDenied());
+		description.put("panicChoices", service.panicChoices());
+		Map<String, Object> instances = new LinkedHashMap<>();
+		new TreeMap<>(service.instances()).forEach((key, state) -> {
+			Map<String, Object> instance = new LinkedHashMap<>();
+			instance.put("inFlight", state.inFlight());
+			instance.put("latencyMillis", Math.round(state.latencyNanos(now) / 10_000.0) / 100.0);
+			instance.put("successes", state.successes());
+			instance.put("failures", state.failures());
+			instance.put("ejections", state.ejections());
+			instance.put("state", rules.describe(state, now));
+			Duration unavailable = state.unavailableFor(now);
+			if (!unavailable.isZero()) {
+				instance.put("unavailableForMillis", unavailable.toMillis());
+			}
+			instance.put("effectiveWeight", Math.round(rules.effectiveWeight(state, now) * 100) / 100.0);
+			instances.put(key, instance);
+		});
+		description.put("instances", instances);
 		return description;
 	}
 
@@ -86,7 +117,7 @@ public final class LoadBalancerSection implements HyperlaneSection {
 			default -> throw new IllegalArgumentException(
 					"Unknown action '" + action + "'; use strategy, drain or restore");
 		}
-		return Map.of(serviceId, service.describe());
+		return Map.of(serviceId, describe(service));
 	}
 
 	private static void instance(ServiceBalancer service, String instance, boolean known) {

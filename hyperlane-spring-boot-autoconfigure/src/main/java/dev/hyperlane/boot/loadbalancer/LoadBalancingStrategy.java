@@ -1,17 +1,44 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import java.util.Locale;
+import java.util.function.Function;
+
 /**
- * How a service's instance is chosen for each request.
+ * How a service's instance is chosen for each request: each strategy makes the {@link InstanceSelector} of a
+ * service.
  */
 public enum LoadBalancingStrategy {
 
 	/** Each instance in turn (Spring Cloud LoadBalancer's default), whatever its latency. */
-	ROUND_ROBIN,
+	ROUND_ROBIN((chooser) -> new RoundRobinSelector()),
 
 	/** Power of two choices over requests in flight. */
-	LEAST_REQUEST,
+	LEAST_REQUEST((chooser) -> new TwoChoicesSelector(chooser, (state, now) -> state.inFlight())),
 
 	/** Power of two choices over peak-EWMA latency times requests in flight plus one (Finagle, Linkerd). */
-	PEAK_EWMA
+	PEAK_EWMA((chooser) -> new TwoChoicesSelector(chooser, InstanceState::cost));
+
+	private final Function<PowerOfTwoChoices, InstanceSelector> selectors;
+
+	LoadBalancingStrategy(Function<PowerOfTwoChoices, InstanceSelector> selectors) {
+		this.selectors = selectors;
+	}
+
+	/**
+	 * Make the selector of one service.
+	 * @param chooser the power-of-two-choices draw the latency-aware strategies use
+	 * @return a new selector
+	 */
+	public InstanceSelector newSelector(PowerOfTwoChoices chooser) {
+		return this.selectors.apply(chooser);
+	}
+
+	/**
+	 * Return the name as it is written in properties and shown in the endpoint, such as {@code peak-ewma}.
+	 * @return the name
+	 */
+	public String displayName() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
 
 }

@@ -1,71 +1,70 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.hyperlane.boot.InstanceDepartures;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * The balancer of one service: an {@link InstanceState} per instance (keyed by host:port, created when the
- * discovery client first lists it), the service's strategy, and the choice itself. Thread-safe.
+ * The balancer of one service, made of small parts: its {@link ServiceInstances} (per-instance state, following the
+ * discovery client's list, with the service's ejection and slow-start rules), the {@link InstanceChoice} with the
+ * selector of its {@link LoadBalancingStrategy}, the {@link OutcomeRecorder} that learns from every request, and
+ * the {@link InstanceDrain} of the endpoint's live operations. Thread-safe.
  */
 public final class ServiceBalancer {
 
+	/**
+	 * How often the instance list is compared with the states kept, at most: an instance that left is released
+	 * within this time of the first choice after it left.
+	 */
+	static final Duration MEMBERSHIP_INTERVAL = Duration.ofSeconds(1);
+
 	private final String serviceId;
-
-	private volatile LoadBalancingStrategy strategy;
-
-	private final HyperlaneLoadBalancerProperties properties;
-
-	private final OutlierEjection ejection;
-
-	private final SlowStart slowStart;
 
 	private final PowerOfTwoChoices chooser;
 
 	private final LongSupplier clock;
 
-	private final Map<String, InstanceState> instances = new ConcurrentHashMap<>();
+	private final ServiceInstances instances;
 
-	private final Map<String, Double> rotation = new LinkedHashMap<>();
+	private final InstanceChoice choice;
 
-	private final AtomicLong panics = new AtomicLong();
+	private final OutcomeRecorder outcomes;
 
-	private volatile long lastPanicNanos = Long.MIN_VALUE;
+	private final InstanceDrain drain;
 
-	private final AtomicLong retries = new AtomicLong();
+	private final AtomicLong lastMembershipNanos = new AtomicLong(Long.MIN_VALUE);
 
-	private final AtomicLong retriesDenied = new AtomicLong();
+	private volatile LoadBalancingStrategy strategy;
 
 	ServiceBalancer(String serviceId, HyperlaneLoadBalancerProperties properties, PowerOfTwoChoices chooser,
 			LongSupplier clock) {
+		this(serviceId, properties, chooser, clock, (service, host, port) -> {
+		});
+	}
+
+	ServiceBalancer(String serviceId, HyperlaneLoadBalancerProperties properties, PowerOfTwoChoices chooser,
+			LongSupplier clock, InstanceDepartures departures) {
 		this.serviceId = serviceId;
-		this.properties = properties;
-		this.strategy = properties.strategyFor(serviceId);
-		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
-		this.ejection = new OutlierEjection(ejection.getConsecutiveFailures(), ejection.getBaseTime(),
-				ejection.getMaxTime(), ejection.getMaxPercent());
-		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
-		this.slowStart = new SlowStart(slowStart.getWindow(), slowStart.getAggression(),
-				slowStart.getMinWeightPercent() / 100.0);
 		this.chooser = chooser;
 		this.clock = clock;
+		this.strategy = properties.strategyFor(serviceId);
+		this.instances = new ServiceInstances(serviceId, properties, departures);
+		this.choice = new InstanceChoice(this.instances, this.strategy.newSelector(chooser));
+		this.outcomes = new OutcomeRecorder(this.instances);
+		this.drain = new InstanceDrain(this.instances, clock);
 	}
 
 	/**
-	 * Choose an instance among those the discovery client lists now. Drained, ejected and backing-off instances
-	 * are left out unless every instance is (panic mode: all of them are candidates again, as Envoy balances over
-	 * all hosts below its healthy-panic threshold, rather than failing every call).
+	 * Choose an instance among those the discovery client lists now (see {@link InstanceChoice}).
 	 * @param candidates the instances
 	 * @return the chosen one, or {@code null} when there is none
 	 */
@@ -80,69 +79,28 @@ public final class ServiceBalancer {
 	 * @return the chosen one, or {@code null} when there is none
 	 */
 	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, Set<String> excluded) {
-		if (!excluded.isEmpty()) {
-			List<ServiceInstance> others = new ArrayList<>(candidates.size());
-			for (ServiceInstance candidate : candidates) {
-				if (!excluded.contains(key(candidate))) {
-					others.add(candidate);
-				}
-			}
-			if (!others.isEmpty()) {
-				candidates = others;
-			}
-		}
-		if (candidates.isEmpty()) {
-			return null;
-		}
-		long now = this.clock.getAsLong();
-		Map<InstanceState, ServiceInstance> byState = new LinkedHashMap<>();
-		for (ServiceInstance candidate : candidates) {
-			byState.put(state(candidate, now), candidate);
-		}
-		List<InstanceState> states = new ArrayList<>(byState.keySet());
-		List<InstanceState> available = new ArrayList<>(states.size());
-		for (InstanceState state : states) {
-			if (state.isAvailable(now)) {
-				available.add(state);
-			}
-		}
-		if (available.isEmpty()) {
-			this.panics.incrementAndGet();
-			this.lastPanicNanos = now;
-			available = states;
-		}
-		List<InstanceState> choices = available;
-		InstanceState chosen = switch (this.strategy) {
-			case ROUND_ROBIN -> roundRobin(choices, now);
-			case LEAST_REQUEST -> this.chooser.choose(choices, InstanceState::inFlight,
-					(state) -> state.effectiveWeight(this.slowStart, now), (state) -> true);
-			case PEAK_EWMA -> this.chooser.choose(choices, (state) -> state.cost(now),
-					(state) -> state.effectiveWeight(this.slowStart, now), (state) -> true);
-		};
-		return (chosen != null) ? byState.get(chosen) : null;
+		return this.choice.choose(candidates, excluded, this.clock.getAsLong());
 	}
 
 	/**
-	 * Smooth weighted round robin (the rotation nginx uses for weighted upstreams): with equal weights a plain
-	 * rotation, with weights 3:1:1 the sequence spreads the heavier instance's turns evenly.
+	 * Return whether the instance list is due to be compared with the states kept, and if so take the turn; at
+	 * most once per {@link #MEMBERSHIP_INTERVAL}.
+	 * @return {@code true} for the caller that should call {@link #retainListed(Collection)}
 	 */
-	private InstanceState roundRobin(List<InstanceState> states, long now) {
-		synchronized (this.rotation) {
-			double total = 0;
-			InstanceState best = states.get(0);
-			double bestCurrent = Double.NEGATIVE_INFINITY;
-			for (InstanceState state : states) {
-				double weight = state.effectiveWeight(this.slowStart, now);
-				total += weight;
-				double current = this.rotation.merge(state.id(), weight, Double::sum);
-				if (current > bestCurrent) {
-					bestCurrent = current;
-					best = state;
-				}
-			}
-			this.rotation.put(best.id(), bestCurrent - total);
-			return best;
-		}
+	boolean membershipDue() {
+		long now = this.clock.getAsLong();
+		long last = this.lastMembershipNanos.get();
+		return (last == Long.MIN_VALUE || now - last >= MEMBERSHIP_INTERVAL.toNanos())
+				&& this.lastMembershipNanos.compareAndSet(last, now);
+	}
+
+	/**
+	 * Follow the discovery client's list: new instances get their state (and their slow start begins), instances
+	 * that left lose theirs, with their pools and meters.
+	 * @param listed every instance listed now
+	 */
+	public void retainListed(Collection<ServiceInstance> listed) {
+		this.instances.retainListed(listed, this.clock.getAsLong());
 	}
 
 	/**
@@ -150,11 +108,11 @@ public final class ServiceBalancer {
 	 * @param instance the instance
 	 */
 	public void started(ServiceInstance instance) {
-		state(instance, this.clock.getAsLong()).start();
+		this.outcomes.started(instance, this.clock.getAsLong());
 	}
 
 	/**
-	 * Record a finished request whose answer asked the caller to back off.
+	 * Record a finished request, whose answer may have asked the caller to back off.
 	 * @param instance the instance it ran on
 	 * @param elapsedNanos its duration
 	 * @param failed whether it failed
@@ -164,17 +122,7 @@ public final class ServiceBalancer {
 	 */
 	public void finished(ServiceInstance instance, long elapsedNanos, boolean failed, Duration penalty,
 			Duration retryAfter) {
-		long now = this.clock.getAsLong();
-		int ejected = (int) this.instances.values().stream().filter((state) -> state.isEjected(now)).count();
-		boolean mayEject = this.ejection.mayEject(ejected, this.instances.size());
-		InstanceState state = state(instance, now);
-		state.finish(elapsedNanos, failed, penalty.toNanos(), this.ejection, mayEject, now);
-		if (!retryAfter.isZero() && !retryAfter.isNegative()) {
-			// capped like an ejection, so a wrong Retry-After cannot keep an instance out for hours
-			Duration backOff = (retryAfter.compareTo(this.ejection.maxEjectionTime()) > 0)
-					? this.ejection.maxEjectionTime() : retryAfter;
-			state.backOff(now + backOff.toNanos());
-		}
+		this.outcomes.finished(instance, elapsedNanos, failed, penalty, retryAfter, this.clock.getAsLong());
 	}
 
 	/**
@@ -182,7 +130,15 @@ public final class ServiceBalancer {
 	 * @param instance the instance it ran on
 	 */
 	public void cancelled(ServiceInstance instance) {
-		state(instance, this.clock.getAsLong()).cancel();
+		this.outcomes.cancelled(instance);
+	}
+
+	/**
+	 * Count a retry on another instance, allowed or refused by the retry budget.
+	 * @param allowed whether the budget allowed it
+	 */
+	void retried(boolean allowed) {
+		this.outcomes.retried(allowed);
 	}
 
 	/**
@@ -190,6 +146,7 @@ public final class ServiceBalancer {
 	 * @param strategy the new strategy
 	 */
 	public void strategy(LoadBalancingStrategy strategy) {
+		this.choice.selector(strategy.newSelector(this.chooser));
 		this.strategy = strategy;
 	}
 
@@ -199,12 +156,7 @@ public final class ServiceBalancer {
 	 * @return {@code false} when the service has no such instance
 	 */
 	public boolean drain(String instance) {
-		InstanceState state = this.instances.get(instance);
-		if (state == null) {
-			return false;
-		}
-		state.drain();
-		return true;
+		return this.drain.drain(instance);
 	}
 
 	/**
@@ -213,20 +165,7 @@ public final class ServiceBalancer {
 	 * @return {@code false} when the service has no such instance
 	 */
 	public boolean restore(String instance) {
-		InstanceState state = this.instances.get(instance);
-		if (state == null) {
-			return false;
-		}
-		state.restore(this.clock.getAsLong());
-		return true;
-	}
-
-	/**
-	 * Count a retry on another instance, allowed or refused by the retry budget.
-	 * @param allowed whether the budget allowed it
-	 */
-	void retried(boolean allowed) {
-		(allowed ? this.retries : this.retriesDenied).incrementAndGet();
+		return this.drain.restore(instance);
 	}
 
 	/**
@@ -235,8 +174,16 @@ public final class ServiceBalancer {
 	 * @return {@code true} when the last panic choice is more recent
 	 */
 	public boolean panickedWithin(Duration within) {
-		long last = this.lastPanicNanos;
+		long last = this.choice.lastPanicNanos();
 		return last != Long.MIN_VALUE && this.clock.getAsLong() - last <= within.toNanos();
+	}
+
+	/**
+	 * Return how many choices were made in panic mode (no instance available, so all were candidates).
+	 * @return the count
+	 */
+	public long panicChoices() {
+		return this.choice.panics();
 	}
 
 	/**
@@ -244,7 +191,7 @@ public final class ServiceBalancer {
 	 * @return the count
 	 */
 	public long retries() {
-		return this.retries.get();
+		return this.outcomes.retries();
 	}
 
 	/**
@@ -252,29 +199,7 @@ public final class ServiceBalancer {
 	 * @return the count
 	 */
 	public long retriesDenied() {
-		return this.retriesDenied.get();
-	}
-
-	private InstanceState state(ServiceInstance instance, long now) {
-		return this.instances.computeIfAbsent(key(instance), (key) -> new InstanceState(key, weight(instance),
-				this.properties.getInitialLatency(), this.properties.getDecay(), now));
-	}
-
-	static String key(ServiceInstance instance) {
-		return instance.getHost() + ":" + instance.getPort();
-	}
-
-	private static double weight(ServiceInstance instance) {
-		String weight = instance.getMetadata().get("weight");
-		if (weight == null) {
-			return 1.0;
-		}
-		try {
-			return Double.parseDouble(weight);
-		}
-		catch (NumberFormatException ex) {
-			return 1.0;
-		}
+		return this.outcomes.retriesDenied();
 	}
 
 	/**
@@ -294,42 +219,27 @@ public final class ServiceBalancer {
 	}
 
 	/**
-	 * Describe the service for the endpoint: its strategy and each instance's live figures.
-	 * @return the description
+	 * Return the per-instance state and the rules over it.
+	 * @return the service's instances
 	 */
-	public Map<String, Object> describe() {
-		long now = this.clock.getAsLong();
-		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("strategy", this.strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-		description.put("retriesOnAnotherInstance", this.retries.get());
-		description.put("retriesDeniedByBudget", this.retriesDenied.get());
-		description.put("panicChoices", this.panics.get());
-		Map<String, Object> instances = new LinkedHashMap<>();
-		this.instances.forEach((key, state) -> {
-			Map<String, Object> instance = new LinkedHashMap<>();
-			instance.put("inFlight", state.inFlight());
-			instance.put("latencyMillis", Math.round(state.latencyNanos(now) / 10_000.0) / 100.0);
-			instance.put("successes", state.successes());
-			instance.put("failures", state.failures());
-			instance.put("ejections", state.ejections());
-			instance.put("state", state.describeState(this.slowStart, now));
-			Duration unavailable = state.unavailableFor(now);
-			if (!unavailable.isZero()) {
-				instance.put("unavailableForMillis", unavailable.toMillis());
-			}
-			instance.put("effectiveWeight", Math.round(state.effectiveWeight(this.slowStart, now) * 100) / 100.0);
-			instances.put(key, instance);
-		});
-		description.put("instances", instances);
-		return description;
+	public ServiceInstances serviceInstances() {
+		return this.instances;
 	}
 
 	/**
-	 * Return the states of the instances seen so far.
+	 * Return the states of the instances listed now.
 	 * @return the states by host:port
 	 */
 	public Map<String, InstanceState> instances() {
-		return Map.copyOf(this.instances);
+		return this.instances.states();
+	}
+
+	/**
+	 * Return the balancer's clock, in nanoseconds.
+	 * @return the current time
+	 */
+	public long nowNanos() {
+		return this.clock.getAsLong();
 	}
 
 }

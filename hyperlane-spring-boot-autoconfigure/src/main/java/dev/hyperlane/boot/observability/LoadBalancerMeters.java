@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.hyperlane.boot.InstanceDepartures;
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
 import dev.hyperlane.boot.loadbalancer.InstanceState;
 import dev.hyperlane.boot.loadbalancer.ServiceBalancer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -32,11 +34,13 @@ import org.springframework.cloud.client.loadbalancer.Response;
  * <li>{@code hyperlane.loadbalancer.instance.successes}, {@code .failures}, {@code .ejections} (counters),</li>
  * <li>{@code hyperlane.loadbalancer.instance.ejected} (gauge, 1 while ejected, else 0).</li>
  * </ul>
- * Meters are bound when the registry is bound and when an instance is first chosen (this is a Spring Cloud {@link LoadBalancerLifecycle}, called
- * with every choice), at most {@code maxInstances} instances in all (default 100), because instance addresses
- * churn with every deployment.
+ * Meters are bound when the registry is bound and when an instance is first chosen (this is a Spring Cloud
+ * {@link LoadBalancerLifecycle}, called with every choice), and removed from the registries when the instance
+ * leaves its service's list ({@link InstanceDepartures}): instance addresses churn with every deployment, and the
+ * meters follow the instances listed now.
  */
-public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, Object, ServiceInstance>, MeterBinder {
+public final class LoadBalancerMeters
+		implements LoadBalancerLifecycle<Object, Object, ServiceInstance>, MeterBinder, InstanceDepartures {
 
 	static final String PREFIX = "hyperlane.loadbalancer.instance";
 
@@ -44,18 +48,14 @@ public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, O
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
-	private final int maxInstances;
-
-	private final Map<String, Boolean> bound = new ConcurrentHashMap<>();
+	private final Map<String, List<Meter>> bound = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the meters.
 	 * @param balancers the balancers to read
-	 * @param maxInstances the most instances with meters
 	 */
-	public LoadBalancerMeters(HyperlaneLoadBalancers balancers, int maxInstances) {
+	public LoadBalancerMeters(HyperlaneLoadBalancers balancers) {
 		this.balancers = balancers;
-		this.maxInstances = maxInstances;
 	}
 
 	@Override
@@ -94,47 +94,58 @@ public final class LoadBalancerMeters implements LoadBalancerLifecycle<Object, O
 			.forEach((instance) -> bind(service, instance)));
 	}
 
+	@Override
+	public void departed(String serviceId, String host, int port) {
+		List<Meter> meters = this.bound.remove(serviceId + "|" + host + ":" + port);
+		if (meters != null) {
+			for (MeterRegistry registry : this.registries) {
+				meters.forEach(registry::remove);
+			}
+		}
+	}
+
 	private void bind(String service, String instance) {
 		String key = service + "|" + instance;
-		if (this.bound.containsKey(key) || this.bound.size() >= this.maxInstances) {
+		if (this.bound.containsKey(key)) {
 			return;
 		}
-		if (this.bound.putIfAbsent(key, Boolean.TRUE) != null) {
+		List<Meter> meters = new CopyOnWriteArrayList<>();
+		if (this.bound.putIfAbsent(key, meters) != null) {
 			return;
 		}
 		Tags tags = Tags.of("service", service, "address", instance);
 		ServiceBalancer balancer = this.balancers.service(service);
 		for (MeterRegistry registry : this.registries) {
-			bind(registry, balancer, instance, tags);
+			meters.addAll(bind(registry, balancer, instance, tags));
 		}
 	}
 
-	private static void bind(MeterRegistry registry, ServiceBalancer balancer, String instance, Tags tags) {
-		Gauge.builder(PREFIX + ".in.flight", balancer, (b) -> read(b, instance, State.IN_FLIGHT))
+	private static List<Meter> bind(MeterRegistry registry, ServiceBalancer balancer, String instance, Tags tags) {
+		return List.of(Gauge.builder(PREFIX + ".in.flight", balancer, (b) -> read(b, instance, State.IN_FLIGHT))
 			.tags(tags)
 			.description("Requests in flight on the instance")
-			.register(registry);
+			.register(registry),
 		Gauge.builder(PREFIX + ".latency", balancer, (b) -> read(b, instance, State.LATENCY))
 			.tags(tags)
 			.baseUnit("seconds")
 			.description("Peak-EWMA latency the balancer ranks the instance by")
-			.register(registry);
+			.register(registry),
 		Gauge.builder(PREFIX + ".ejected", balancer, (b) -> read(b, instance, State.EJECTED))
 			.tags(tags)
 			.description("1 while the instance is ejected for consecutive failures, else 0")
-			.register(registry);
+			.register(registry),
 		FunctionCounter.builder(PREFIX + ".successes", balancer, (b) -> read(b, instance, State.SUCCESSES))
 			.tags(tags)
 			.description("Requests the instance answered")
-			.register(registry);
+			.register(registry),
 		FunctionCounter.builder(PREFIX + ".failures", balancer, (b) -> read(b, instance, State.FAILURES))
 			.tags(tags)
 			.description("Requests that failed on the instance (error, 5xx, 429)")
-			.register(registry);
+			.register(registry),
 		FunctionCounter.builder(PREFIX + ".ejections", balancer, (b) -> read(b, instance, State.EJECTIONS))
 			.tags(tags)
 			.description("Times the instance was ejected")
-			.register(registry);
+			.register(registry));
 	}
 
 	private static double read(ServiceBalancer balancer, String instance, State what) {

@@ -213,14 +213,11 @@ public final class ObservabilityAutoConfiguration {
 	@ConditionalOnBean(HyperlaneLoadBalancers.class)
 	static class LoadBalancerObservabilityConfiguration {
 
-		/** The most instances with meters: instance addresses churn with every deployment. */
-		static final int MAX_INSTANCES = 100;
-
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.load-balancer", matchIfMissing = true)
 		LoadBalancerMeters hyperlaneLoadBalancerMeters(HyperlaneLoadBalancers balancers) {
-			return new LoadBalancerMeters(balancers, MAX_INSTANCES);
+			return new LoadBalancerMeters(balancers);
 		}
 
 		@Bean

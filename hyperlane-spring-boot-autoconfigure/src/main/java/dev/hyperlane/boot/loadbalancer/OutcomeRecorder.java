@@ -1,0 +1,63 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * What happened to the requests one service's balancer routed: requests in flight, durations, failures (which feed
+ * the peak-EWMA latency and outlier ejection), a {@code Retry-After} back-off, cancelled calls, and the retries on
+ * another instance. A request that finishes on an instance that has left the discovery client's list is dropped.
+ * Thread-safe.
+ */
+final class OutcomeRecorder {
+
+	private final ServiceInstances instances;
+
+	private final AtomicLong retries = new AtomicLong();
+
+	private final AtomicLong retriesDenied = new AtomicLong();
+
+	OutcomeRecorder(ServiceInstances instances) {
+		this.instances = instances;
+	}
+
+	void started(ServiceInstance instance, long nowNanos) {
+		this.instances.state(instance, nowNanos).start();
+	}
+
+	void finished(ServiceInstance instance, long elapsedNanos, boolean failed, Duration penalty, Duration retryAfter,
+			long nowNanos) {
+		InstanceState state = this.instances.find(instance);
+		if (state == null) {
+			return;
+		}
+		this.instances.finish(state, elapsedNanos, failed, penalty, nowNanos);
+		if (!retryAfter.isZero() && !retryAfter.isNegative()) {
+			// capped like an ejection, so a wrong Retry-After cannot keep an instance out for hours
+			Duration max = this.instances.maxEjectionTime();
+			state.backOff(nowNanos + ((retryAfter.compareTo(max) > 0) ? max : retryAfter).toNanos());
+		}
+	}
+
+	void cancelled(ServiceInstance instance) {
+		InstanceState state = this.instances.find(instance);
+		if (state != null) {
+			state.cancel();
+		}
+	}
+
+	void retried(boolean allowed) {
+		(allowed ? this.retries : this.retriesDenied).incrementAndGet();
+	}
+
+	long retries() {
+		return this.retries.get();
+	}
+
+	long retriesDenied() {
+		return this.retriesDenied.get();
+	}
+
+}

@@ -1,0 +1,176 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.hyperlane.boot.InstanceDepartures;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The instances of one service the balancer keeps state for, and the service's rules over that state: outlier
+ * ejection (at most a share of the instances ejected at once) and slow start (the effective weight of an instance
+ * that is new or back). An instance's {@link InstanceState} is created when the discovery client first lists it
+ * (so its slow start begins when it becomes visible) and removed, with everything kept for it elsewhere (the
+ * {@link InstanceDepartures}: connection pools, meters), as soon as the list no longer has it. Thread-safe.
+ */
+public final class ServiceInstances {
+
+	private final String serviceId;
+
+	private final OutlierEjection ejection;
+
+	private final SlowStart slowStart;
+
+	private final Duration initialLatency;
+
+	private final Duration decay;
+
+	private final InstanceDepartures departures;
+
+	private final Map<String, Member> members = new ConcurrentHashMap<>();
+
+	ServiceInstances(String serviceId, HyperlaneLoadBalancerProperties properties, InstanceDepartures departures) {
+		this.serviceId = serviceId;
+		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
+		this.ejection = new OutlierEjection(ejection.getConsecutiveFailures(), ejection.getBaseTime(),
+				ejection.getMaxTime(), ejection.getMaxPercent());
+		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
+		this.slowStart = new SlowStart(slowStart.getWindow(), slowStart.getAggression(),
+				slowStart.getMinWeightPercent() / 100.0);
+		this.initialLatency = properties.getInitialLatency();
+		this.decay = properties.getDecay();
+		this.departures = departures;
+	}
+
+	/**
+	 * Return the state of a listed instance, created when it is new.
+	 * @param instance the instance
+	 * @param nowNanos the current time
+	 * @return its state
+	 */
+	InstanceState state(ServiceInstance instance, long nowNanos) {
+		return this.members.computeIfAbsent(key(instance), (key) -> new Member(instance.getHost(),
+				instance.getPort(), new InstanceState(key, weight(instance), this.initialLatency, this.decay, nowNanos)))
+			.state();
+	}
+
+	/**
+	 * Return the state of an instance if it is still listed; an instance that left is not brought back by a
+	 * request that was still in flight.
+	 * @param instance the instance
+	 * @return its state, or {@code null}
+	 */
+	@Nullable InstanceState find(ServiceInstance instance) {
+		return find(key(instance));
+	}
+
+	/**
+	 * Return the state of an instance by its host:port.
+	 * @param key the instance's host:port
+	 * @return its state, or {@code null}
+	 */
+	public @Nullable InstanceState find(String key) {
+		Member member = this.members.get(key);
+		return (member != null) ? member.state() : null;
+	}
+
+	/**
+	 * Follow the discovery client's list: create the state of every new instance, and remove the state of every
+	 * instance that is no longer listed, telling the departures.
+	 * @param listed every instance the discovery client lists now
+	 * @param nowNanos the current time
+	 */
+	void retainListed(Collection<ServiceInstance> listed, long nowNanos) {
+		Set<String> keys = new HashSet<>();
+		for (ServiceInstance instance : listed) {
+			keys.add(key(instance));
+			state(instance, nowNanos);
+		}
+		this.members.forEach((key, member) -> {
+			if (!keys.contains(key) && this.members.remove(key, member)) {
+				this.departures.departed(this.serviceId, member.host(), member.port());
+			}
+		});
+	}
+
+	/**
+	 * Record a finished request under the service's ejection rule.
+	 * @param state the instance's state
+	 * @param elapsedNanos its duration
+	 * @param failed whether it failed
+	 * @param penalty the latency a failure counts as
+	 * @param nowNanos when it finished
+	 */
+	void finish(InstanceState state, long elapsedNanos, boolean failed, Duration penalty, long nowNanos) {
+		int ejected = (int) this.members.values().stream().filter((member) -> member.state().isEjected(nowNanos)).count();
+		boolean mayEject = this.ejection.mayEject(ejected, this.members.size());
+		state.finish(elapsedNanos, failed, penalty.toNanos(), this.ejection, mayEject, nowNanos);
+	}
+
+	/**
+	 * Return the longest time an instance is kept out, by ejection or by a {@code Retry-After} it asked for.
+	 * @return the maximum ejection time
+	 */
+	Duration maxEjectionTime() {
+		return this.ejection.maxEjectionTime();
+	}
+
+	/**
+	 * Return the weight the balancer gives an instance now: its weight scaled by slow start.
+	 * @param state the instance's state
+	 * @param nowNanos the current time
+	 * @return the effective weight
+	 */
+	public double effectiveWeight(InstanceState state, long nowNanos) {
+		return state.effectiveWeight(this.slowStart, nowNanos);
+	}
+
+	/**
+	 * Return an instance's state for people: {@code drained}, {@code ejected}, {@code backing-off},
+	 * {@code ramping} or {@code active}.
+	 * @param state the instance's state
+	 * @param nowNanos the current time
+	 * @return the state's name
+	 */
+	public String describe(InstanceState state, long nowNanos) {
+		return state.describeState(this.slowStart, nowNanos);
+	}
+
+	/**
+	 * Return the states of the listed instances.
+	 * @return the states by host:port
+	 */
+	public Map<String, InstanceState> states() {
+		Map<String, InstanceState> states = new HashMap<>();
+		this.members.forEach((key, member) -> states.put(key, member.state()));
+		return Map.copyOf(states);
+	}
+
+	static String key(ServiceInstance instance) {
+		return instance.getHost() + ":" + instance.getPort();
+	}
+
+	private static double weight(ServiceInstance instance) {
+		String weight = instance.getMetadata().get("weight");
+		if (weight == null) {
+			return 1.0;
+		}
+		try {
+			return Double.parseDouble(weight);
+		}
+		catch (NumberFormatException ex) {
+			return 1.0;
+		}
+	}
+
+	private record Member(String host, int port, InstanceState state) {
+	}
+
+}
