@@ -3,6 +3,10 @@
 # through its properties) and the sample-ecommerce storefront on 8080, which balances its payment calls over
 # them. Builds the jars first when they are missing (or with --build). Prints where to look, then waits;
 # Ctrl-C stops every process this script started, and nothing else.
+# With --registry the topology runs through a service registry: sample-registry (a Eureka server) on 8761 starts
+# first, every service runs with the eureka profile and registers with it, and the storefront finds the payments
+# instances through it instead of a fixed list; start or stop payments instances while it runs and watch
+# /actuator/hyperlane/loadbalancers follow.
 #
 # Needs a JDK 17+ and Maven; nothing else. The payments instances share one database, so an Idempotency-Key is
 # authorized once whichever instance it reaches, and payments and orders survive a restart of any service:
@@ -17,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STOREFRONT_PORT=8080
+REGISTRY_PORT=8761
 PAYMENTS_PORTS=(8081 8082 8083)
 SLOW_PORT=8083
 SLOW_LATENCY="${SLOW_LATENCY:-250ms}"
@@ -26,19 +31,26 @@ H2_PORT=9092
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 
 build=false
+registry=false
 storefront_args=()
 for arg in "$@"; do
-  if [ "$arg" = "--build" ]; then build=true; else storefront_args+=("$arg"); fi
+  case "$arg" in
+    --build) build=true ;;
+    --registry) registry=true ;;
+    *) storefront_args+=("$arg") ;;
+  esac
 done
 
 jar_of() { ls $1 2>/dev/null | head -n 1; }
 payments_jar="$(jar_of 'sample-payments/target/sample-payments-*-exec.jar')"
 storefront_jar="$(jar_of 'sample-ecommerce/target/sample-ecommerce-*[0-9T].jar')"
-if $build || [ -z "$payments_jar" ] || [ -z "$storefront_jar" ]; then
+registry_jar="$(jar_of 'sample-registry/target/sample-registry-*-exec.jar')"
+if $build || [ -z "$payments_jar" ] || [ -z "$storefront_jar" ] || { $registry && [ -z "$registry_jar" ]; }; then
   echo "building the samples (mvn -B -q package -DskipTests) ..."
-  mvn -B -q package -DskipTests -pl sample-payments,sample-ecommerce -am
+  mvn -B -q package -DskipTests -pl sample-payments,sample-ecommerce,sample-registry -am
   payments_jar="$(jar_of 'sample-payments/target/sample-payments-*-exec.jar')"
   storefront_jar="$(jar_of 'sample-ecommerce/target/sample-ecommerce-*[0-9T].jar')"
+  registry_jar="$(jar_of 'sample-registry/target/sample-registry-*-exec.jar')"
 fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -49,6 +61,7 @@ case "$DEMO_DATABASE" in
 esac
 service_ports=("$STOREFRONT_PORT" "${PAYMENTS_PORTS[@]}")
 if [ "$DEMO_DATABASE" = h2 ]; then service_ports+=("$H2_PORT"); fi
+if $registry; then service_ports+=("$REGISTRY_PORT"); fi
 for port in "${service_ports[@]}"; do
   if port_open "$port"; then
     echo "port $port is already in use: stop what runs there first" >&2
@@ -136,12 +149,31 @@ else
   where="an H2 server on 127.0.0.1:$H2_PORT (files in $DEMO_DATA)"
 fi
 
+# How the storefront finds payments: a fixed list of the three, or the registry (profile eureka in every service)
+instances=()
+if $registry; then
+  echo "starting the registry (Eureka) on $REGISTRY_PORT"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$registry_jar" --server.port="$REGISTRY_PORT" >"$logs/registry.log" 2>&1 &
+  # stopped last with the database, so that the services deregister on their way out
+  db_pids+=($!)
+  await_port "$REGISTRY_PORT" ready
+  export EUREKA_CLIENT_SERVICEURL_DEFAULTZONE="http://127.0.0.1:$REGISTRY_PORT/eureka/"
+  with_registry() { echo "--spring.profiles.active=${1}eureka" --eureka.instance.ip-address=127.0.0.1; }
+  if [ "${#payments_db[@]}" -gt 0 ] && [ "${payments_db[0]}" = --spring.profiles.active=postgres ]; then
+    read -r -a payments_db <<<"$(with_registry postgres,) ${payments_db[*]:1}"
+    read -r -a storefront_db <<<"$(with_registry postgres,) ${storefront_db[*]:1}"
+  else
+    payments_db+=($(with_registry))
+    storefront_db+=($(with_registry))
+  fi
+else
+  for port in "${PAYMENTS_PORTS[@]}"; do
+    instances+=("--spring.cloud.discovery.client.simple.instances.payments[${#instances[@]}].uri=http://127.0.0.1:$port")
+  done
+fi
 echo "starting payments on ${PAYMENTS_PORTS[*]} (${SLOW_PORT} answers after $SLOW_LATENCY) and the storefront on $STOREFRONT_PORT,"
 echo "all on $where; logs in $logs"
-instances=()
-for port in "${PAYMENTS_PORTS[@]}"; do
-  instances+=("--spring.cloud.discovery.client.simple.instances.payments[${#instances[@]}].uri=http://127.0.0.1:$port")
-done
 for port in "${PAYMENTS_PORTS[@]}"; do
   args=(--server.port="$port" --payments.instance-id="payments-$port" "${payments_db[@]}")
   if [ "$port" = "$SLOW_PORT" ]; then args+=(--payments.acquirer.latency="$SLOW_LATENCY"); fi
@@ -151,7 +183,7 @@ for port in "${PAYMENTS_PORTS[@]}"; do
   if [ "$port" = "${PAYMENTS_PORTS[0]}" ]; then
     # the first instance migrates the shared database alone (the others find it migrated) while the storefront starts
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$storefront_jar" --server.port="$STOREFRONT_PORT" "${storefront_db[@]}" "${instances[@]}" \
+    java $JAVA_OPTS -jar "$storefront_jar" --server.port="$STOREFRONT_PORT" "${storefront_db[@]}" ${instances[@]+"${instances[@]}"} \
       ${storefront_args[@]+"${storefront_args[@]}"} >"$logs/storefront.log" 2>&1 &
     pids+=($!)
     await_port "$port" ready
@@ -174,6 +206,8 @@ The demo topology is up.
   one key, two instances: the second answer replays the first payment (Idempotent-Replayed: true)
     for p in ${PAYMENTS_PORTS[0]} ${PAYMENTS_PORTS[1]}; do curl -si -XPOST localhost:\$p/payments -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' -d '{"amount":"9.99","currency":"EUR","orderReference":"demo"}' | grep -i -e '^HTTP' -e replayed; done
 Database: $where.
+$(if $registry; then echo "Registry: http://localhost:$REGISTRY_PORT/ (Eureka); the storefront finds payments there. Another instance:"; \
+  echo "  EUREKA_CLIENT_SERVICEURL_DEFAULTZONE=$EUREKA_CLIENT_SERVICEURL_DEFAULTZONE java -jar $payments_jar --server.port=8084 ${payments_db[*]}"; fi)
 Ctrl-C stops all $((${#pids[@]} + ${#db_pids[@]})) processes.
 TEXT
 wait

@@ -23,7 +23,8 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * already tried ({@link HyperlaneLoadBalancerExchangeFilterFunction#EXCLUDED_INSTANCES}), which are left out. At
  * most once a second the supplier's whole list is compared with the states kept
  * ({@link ServiceBalancer#retainListed}), so instances that left are released and new ones start their slow start
- * as soon as they are listed.
+ * as soon as they are listed. The chosen instance carries the requested service id even when its discovery client
+ * names it otherwise (Eureka: the application name in upper case).
  */
 public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -71,7 +72,8 @@ public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBa
 			if (supplier instanceof SelectedInstanceCallback callback) {
 				callback.selectedServiceInstance(chosen);
 			}
-			return new DefaultResponse(chosen);
+			// named as requested: the lifecycle, the meters and the HTTP client key their state by this id
+			return new DefaultResponse(RequestedServiceInstance.of(this.balancer.serviceId(), chosen));
 		});
 	}
 

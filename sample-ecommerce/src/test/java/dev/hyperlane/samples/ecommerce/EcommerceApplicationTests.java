@@ -6,21 +6,28 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.zip.GZIPInputStream;
 
+import com.netflix.discovery.EurekaClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The storefront as the README's run command starts it, with nothing installed (Flyway-migrated in-memory H2,
  * in-process cache): the catalog answers, the probes and Prometheus answer, the hyperlane endpoint shows the
- * transport and the server settings with their sources, and a large JSON response is gzip-compressed.
+ * transport and the server settings with their sources, and a large JSON response is gzip-compressed. Without the
+ * {@code eureka} profile no Eureka client runs (its jar is on the class path) and payments come from the fixed list.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.reactor.netty.shutdown-quiet-period=0s")
@@ -32,6 +39,21 @@ class EcommerceApplicationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	ApplicationContext context;
+
+	@Autowired
+	ReactiveDiscoveryClient discovery;
+
+	@Test
+	void withoutTheEurekaProfileNoEurekaClientRunsAndPaymentsComeFromTheFixedList() {
+		assertThat(this.context.getBeanNamesForType(EurekaClient.class)).isEmpty();
+		assertThat(this.discovery.getInstances("payments")
+			.map(ServiceInstance::getPort)
+			.collectList()
+			.block(Duration.ofSeconds(5))).containsExactly(8081, 8082);
+	}
 
 	@Test
 	void catalogAnswers() throws Exception {

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code payments.*}: the instance name, the simulated acquirer and the idempotency waits. A value out of range
+ * {@code payments.*}: the instance name, the simulated acquirer, the idempotency waits and the pause between
+ * leaving the registry and shutting down. A value out of range
  * stops start-up with a message naming the property (Bean Validation through {@code @Validated}).
  */
 @ConfigurationProperties("payments")
@@ -31,6 +32,8 @@ public class PaymentsProperties {
 	@Valid
 	private final Idempotency idempotency = new Idempotency();
 
+	private final Shutdown shutdown = new Shutdown();
+
 	public String getInstanceId() {
 		return this.instanceId;
 	}
@@ -45,6 +48,10 @@ public class PaymentsProperties {
 
 	public Idempotency getIdempotency() {
 		return this.idempotency;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
 	}
 
 	/**
@@ -140,6 +147,29 @@ public class PaymentsProperties {
 
 		public void setPollInterval(Duration pollInterval) {
 			this.pollInterval = pollInterval;
+		}
+
+	}
+
+	/**
+	 * What happens between SIGTERM and Spring's graceful shutdown.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Pause after the instance left its service registry (the Eureka client sends its DOWN status when the
+		 * context closes) and before the web server stops taking new connections, so that callers see the
+		 * departure at their next registry fetch and stop choosing it; requests arriving meanwhile are served.
+		 * Zero (the default, no registry) goes straight to the graceful shutdown.
+		 */
+		private Duration deregistrationDelay = Duration.ZERO;
+
+		public Duration getDeregistrationDelay() {
+			return this.deregistrationDelay;
+		}
+
+		public void setDeregistrationDelay(Duration deregistrationDelay) {
+			this.deregistrationDelay = deregistrationDelay;
 		}
 
 	}

@@ -1,0 +1,69 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A discovery client that names instances otherwise than the requested service (Eureka: {@code PAYMENTS}, the
+ * application name in upper case, for {@code http://payments/...}): the chosen instance carries the requested id,
+ * so the lifecycle, the meters and the HTTP client keep their state under the one name the choice reads.
+ */
+class RequestedServiceIdTests {
+
+	@Test
+	void chosenInstanceCarriesTheRequestedServiceIdAndEverythingElseAsDiscovered() {
+		ServiceInstance discovered = new DefaultServiceInstance("payments:10.0.0.7:8081", "PAYMENTS", "10.0.0.7", 8081,
+				false, Map.of("weight", "2"));
+		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(new HyperlaneLoadBalancerProperties());
+		StaticListableBeanFactory beans = new StaticListableBeanFactory();
+		beans.addBean("supplier", new FixedSupplier("payments", List.of(discovered)));
+		HyperlaneLoadBalancer balancer = new HyperlaneLoadBalancer(
+				beans.getBeanProvider(ServiceInstanceListSupplier.class), balancers.service("payments"));
+
+		Response<ServiceInstance> response = balancer.choose(new DefaultRequest<>()).block();
+
+		ServiceInstance chosen = response.getServer();
+		assertThat(chosen.getServiceId()).isEqualTo("payments");
+		assertThat(chosen.getInstanceId()).isEqualTo("payments:10.0.0.7:8081");
+		assertThat(chosen.getHost()).isEqualTo("10.0.0.7");
+		assertThat(chosen.getPort()).isEqualTo(8081);
+		assertThat(chosen.getUri()).isEqualTo(discovered.getUri());
+		assertThat(chosen.getMetadata()).containsEntry("weight", "2");
+		assertThat(balancers.service(chosen.getServiceId())).isSameAs(balancers.service("payments"));
+		assertThat(balancers.services()).containsOnlyKeys("payments");
+	}
+
+	@Test
+	void anInstanceAlreadyNamedAsRequestedIsReturnedAsItIs() {
+		ServiceInstance discovered = new DefaultServiceInstance("a", "payments", "10.0.0.8", 8081, false);
+		assertThat(RequestedServiceInstance.of("payments", discovered)).isSameAs(discovered);
+	}
+
+	private record FixedSupplier(String serviceId, List<ServiceInstance> instances)
+			implements ServiceInstanceListSupplier {
+
+		@Override
+		public String getServiceId() {
+			return this.serviceId;
+		}
+
+		@Override
+		public Flux<List<ServiceInstance>> get() {
+			return Flux.just(this.instances);
+		}
+
+	}
+
+}
