@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.hyperlane.boot.retry.RetryPolicy;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
@@ -34,6 +35,29 @@ public final class ClientStatistics {
 	final LongAdder acquires = new LongAdder();
 
 	private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+
+	private final RetryPolicy.Listener retryListener = new RetryPolicy.Listener() {
+
+		@Override
+		public void retried() {
+			ClientStatistics.this.retries.increment();
+		}
+
+		@Override
+		public void deniedByBudget() {
+			ClientStatistics.this.retriesDeniedByBudget.increment();
+		}
+
+		@Override
+		public void notReplayable() {
+			ClientStatistics.this.retriesNotSafe.increment();
+		}
+
+	};
+
+	RetryPolicy.Listener retryListener() {
+		return this.retryListener;
+	}
 
 	void poolCreated(SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
 		this.pools.put(remoteAddress, metrics);

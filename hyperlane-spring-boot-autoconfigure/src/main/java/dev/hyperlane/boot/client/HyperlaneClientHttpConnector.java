@@ -5,12 +5,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import dev.hyperlane.boot.RetryBudgets;
-import dev.hyperlane.boot.ServiceAddresses;
+import dev.hyperlane.boot.retry.RetryPolicies;
+import dev.hyperlane.boot.retry.RetryPolicy;
+import dev.hyperlane.boot.retry.ServiceAttempt;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -21,26 +21,24 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
 
 /**
  * The {@link ClientHttpConnector} behind every {@code WebClient}: it sends each request through the
- * {@link ServiceClient} of the URL's service (the one a load balancer registered the address for, else the service
- * configured under {@code hyperlane.client.services} for the host, else the shared default), and makes the one
- * safe retry.
+ * {@link ServiceClient} of the request's service (the one a load balancer's {@link ServiceAttempt} in the Reactor
+ * context names, else the service configured under {@code hyperlane.client.services} for the URL's host, else the
+ * shared default), and makes the one safe retry on a fresh connection, as the service's {@link RetryPolicy}
+ * decides: the request failed before any response header arrived without being sent, or with a premature close or
+ * a connection reset; it is replayable (an idempotent method or an {@code Idempotency-Key} header); and the
+ * service's retry budget has a retry left. The backoff is Reactor's, jittered. A non-idempotent request without a
+ * key is never replayed; errors after the response headers arrived are never retried. A pool that is exhausted
+ * fails the request at once with a {@link ConnectionPoolExhaustedException}.
  * <p>
- * A request is retried once, on a fresh connection after a jittered backoff, when all of these hold: it failed
- * before any response header arrived with a premature close, a connection reset or a refused connection; it is
- * idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) or carries an {@code Idempotency-Key} header; and the
- * service's {@link RetryBudget} has a retry left. A non-idempotent request without a key is never replayed.
- * Errors after the response headers arrived are never retried. A pool that is exhausted fails the request at once
- * with a {@link ConnectionPoolExhaustedException}.
+ * It tells the load balancer's attempt whether the request was written, so the balancer can retry a request that
+ * never left on another instance whatever the exception type. It also serves as the services'
+ * {@link RetryPolicies}, so the balancer's retries take from the same budgets.
  */
-public final class HyperlaneClientHttpConnector implements ClientHttpConnector, ServiceAddresses, RetryBudgets {
-
-	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector, RetryPolicies {
 
 	private final Map<String, ServiceClient> services;
 
 	private final ServiceClient fallback;
-
-	private final Map<String, ServiceClient> byAddress = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a connector.
@@ -55,46 +53,12 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 	}
 
 	@Override
-	public void register(String host, int port, String serviceId) {
-		ServiceClient client = this.services.get(serviceId.toLowerCase(Locale.ROOT));
-		if (client != null) {
-			this.byAddress.put(address(host, port), client);
-		}
-	}
-
-	@Override
-	public boolean tryRetry(String serviceId) {
-		ServiceClient client = clientFor(serviceId);
-		if (client.budget().tryRetry()) {
-			client.statistics().retries.increment();
-			return true;
-		}
-		client.statistics().retriesDeniedByBudget.increment();
-		return false;
+	public RetryPolicy forService(String serviceId) {
+		return clientFor(serviceId).retryPolicy();
 	}
 
 	/**
-	 * Return the client for a request's URI: the service registered for its address by a load balancer, else the
-	 * service named by its host, else the default.
-	 * @param uri the request URI
-	 * @return the client
-	 */
-	public ServiceClient clientFor(URI uri) {
-		if (!this.byAddress.isEmpty() && uri.getHost() != null) {
-			ServiceClient client = this.byAddress.get(address(uri.getHost(), uri.getPort()));
-			if (client != null) {
-				return client;
-			}
-		}
-		return clientFor(uri.getHost());
-	}
-
-	private static String address(String host, int port) {
-		return host.toLowerCase(Locale.ROOT) + ":" + port;
-	}
-
-	/**
-	 * Return the client for the given host.
+	 * Return the client for the given host or service id.
 	 * @param host a host name, or {@code null}
 	 * @return the service's client, or the default one
 	 */
@@ -116,42 +80,42 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 	@Override
 	public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-		ServiceClient client = clientFor(uri);
+		return Mono.deferContextual((context) -> {
+			ServiceAttempt attempt = ServiceAttempt.from(context);
+			if (attempt != null) {
+				attempt.connecting();
+			}
+			ServiceClient client = clientFor((attempt != null) ? attempt.serviceId() : uri.getHost());
+			return connect(client, attempt, method, uri, requestCallback);
+		});
+	}
+
+	private Mono<ClientHttpResponse> connect(ServiceClient client, @Nullable ServiceAttempt attempt,
+			HttpMethod method, URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
 		ClientStatistics statistics = client.statistics();
 		statistics.requests.increment();
-		client.budget().onRequest();
+		client.retryPolicy().record();
 		AtomicBoolean idempotencyKey = new AtomicBoolean();
+		AtomicBoolean written = new AtomicBoolean();
 		long start = System.nanoTime();
 		Function<ClientHttpRequest, Mono<Void>> observed = (request) -> {
 			statistics.acquireNanos.add(System.nanoTime() - start);
 			statistics.acquires.increment();
+			written.set(true);
+			if (attempt != null) {
+				attempt.writing();
+			}
 			// the callback copies the request's headers before it returns its body publisher
-			Mono<Void> written = requestCallback.apply(request);
-			if (request.getHeaders().containsHeader(IDEMPOTENCY_KEY)) {
+			Mono<Void> body = requestCallback.apply(request);
+			if (request.getHeaders().containsHeader(RetryPolicy.IDEMPOTENCY_KEY)) {
 				idempotencyKey.set(true);
 			}
-			return written;
+			return body;
 		};
-		return client.pooled()
-			.connect(method, uri, observed)
-			.onErrorResume((error) -> retryOrFail(client, method, uri, observed, idempotencyKey.get(), error));
-	}
-
-	private Mono<ClientHttpResponse> retryOrFail(ServiceClient client, HttpMethod method, URI uri,
-			Function<ClientHttpRequest, Mono<Void>> request, boolean idempotencyKey, Throwable error) {
-		RetryDecision decision = RetryDecision.decide(client, method, idempotencyKey, error);
-		if (decision.exhausted() != null) {
-			return Mono.error(decision.exhausted());
-		}
-		if (!decision.retry()) {
-			return Mono.error(error);
-		}
-		return Mono.delay(decision.delay())
-			.then(client.fresh().connect(method, uri, request))
-			.onErrorMap((retryError) -> {
-				retryError.addSuppressed(error);
-				return retryError;
-			});
+		SameInstanceRetry retry = new SameInstanceRetry(client,
+				() -> RetryPolicy.isReplayable(method, idempotencyKey.get()), written::get);
+		return retry.run((number) -> ((number == 0) ? client.pooled() : client.fresh()).connect(method, uri, observed),
+				null);
 	}
 
 	void dispose() {

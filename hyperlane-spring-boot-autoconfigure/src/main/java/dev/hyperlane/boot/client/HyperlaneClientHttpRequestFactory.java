@@ -2,11 +2,15 @@ package dev.hyperlane.boot.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.hyperlane.boot.retry.RetryPolicy;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -35,7 +39,7 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-		return new BufferedRequest(this.connector.clientFor(uri), uri, httpMethod);
+		return new BufferedRequest(this.connector.clientFor(uri.getHost()), uri, httpMethod);
 	}
 
 	private static final class BufferedRequest implements ClientHttpRequest {
@@ -85,29 +89,21 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 
 		@Override
 		public ClientHttpResponse execute() throws IOException {
-			ClientStatistics statistics = this.client.statistics();
-			statistics.requests.increment();
-			this.client.budget().onRequest();
+			this.client.statistics().requests.increment();
+			this.client.retryPolicy().record();
+			SameInstanceRetry retry = new SameInstanceRetry(this.client,
+					() -> RetryPolicy.isReplayable(this.method, this.headers), () -> true);
 			try {
-				return send(this.client.requestFactory());
+				// the backoff waits, and the retry runs, where blocking is allowed
+				return retry.run((number) -> Mono.fromCallable(() -> send((number == 0)
+						? this.client.requestFactory() : this.client.freshRequestFactory())),
+						Schedulers.boundedElastic()).block();
 			}
-			catch (IOException | RuntimeException ex) {
-				RetryDecision decision = RetryDecision.decide(this.client, this.method,
-						this.headers.containsHeader(HyperlaneClientHttpConnector.IDEMPOTENCY_KEY), ex);
-				if (decision.exhausted() != null) {
-					throw decision.exhausted();
+			catch (RuntimeException ex) {
+				if (Exceptions.unwrap(ex) instanceof IOException io) {
+					throw io;
 				}
-				if (!decision.retry()) {
-					throw ex;
-				}
-				sleep(decision.delay().toMillis());
-				try {
-					return send(this.client.freshRequestFactory());
-				}
-				catch (IOException | RuntimeException retryError) {
-					retryError.addSuppressed(ex);
-					throw retryError;
-				}
+				throw ex;
 			}
 		}
 
@@ -119,16 +115,6 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 				this.body.writeTo(request.getBody());
 			}
 			return request.execute();
-		}
-
-		private static void sleep(long millis) throws InterruptedIOException {
-			try {
-				Thread.sleep(millis);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new InterruptedIOException("interrupted before the retry");
-			}
 		}
 
 	}

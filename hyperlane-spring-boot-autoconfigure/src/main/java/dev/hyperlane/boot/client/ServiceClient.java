@@ -10,6 +10,8 @@ import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.retry.RetryBudget;
+import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import dev.hyperlane.boot.transport.TransportResources;
 import io.netty.channel.ChannelOption;
@@ -30,7 +32,7 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 /**
  * Everything one downstream service's calls run on: its own {@link ConnectionProvider} (the global shared pool is
  * never used), a connector on that pool, a second connector that always opens a fresh connection (for the one
- * safe retry), its {@link RetryBudget} and its {@link ClientStatistics}.
+ * safe retry), its {@link RetryBudget} and {@link RetryPolicy}, and its {@link ClientStatistics}.
  */
 public final class ServiceClient {
 
@@ -50,16 +52,13 @@ public final class ServiceClient {
 
 	private final RetryBudget budget;
 
+	private final RetryPolicy retryPolicy;
+
 	private final ClientStatistics statistics;
 
 	private final Map<String, EffectiveSetting> effective;
 
 	private final @Nullable SslBundle sslBundle;
-
-	ServiceClient(ClientSettings settings, Map<String, EffectiveSetting> bootOverrides, TransportResources transport,
-			@Nullable PoolMeterBinder meters, Function<HttpClient, ClientHttpConnector> connectorFactory) {
-		this(settings, bootOverrides, transport, meters, connectorFactory, null);
-	}
 
 	ServiceClient(ClientSettings settings, Map<String, EffectiveSetting> bootOverrides, TransportResources transport,
 			@Nullable PoolMeterBinder meters, Function<HttpClient, ClientHttpConnector> connectorFactory,
@@ -72,6 +71,8 @@ public final class ServiceClient {
 		this.statistics = new ClientStatistics();
 		this.budget = new RetryBudget(settings.retryBudgetPercent, settings.retryBudgetMinPerSecond,
 				settings.retryBudgetWindow, System::currentTimeMillis);
+		this.retryPolicy = new RetryPolicy(settings.retryEnabled, settings.retryBackoff, this.budget,
+				this.statistics.retryListener());
 		this.provider = connectionProvider(settings, this.statistics, meters);
 		this.pooledClient = httpClient(HttpClient.create(this.provider), transport);
 		this.pooled = connectorFactory.apply(this.pooledClient);
@@ -198,6 +199,14 @@ public final class ServiceClient {
 	 */
 	public RetryBudget budget() {
 		return this.budget;
+	}
+
+	/**
+	 * Return the retry policy, on the service's budget: the one the HTTP client and the load balancer ask.
+	 * @return the policy
+	 */
+	public RetryPolicy retryPolicy() {
+		return this.retryPolicy;
 	}
 
 	/**

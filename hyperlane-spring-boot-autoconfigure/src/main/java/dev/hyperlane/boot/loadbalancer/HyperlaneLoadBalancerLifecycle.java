@@ -7,10 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
-import dev.hyperlane.boot.ServiceAddresses;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -32,18 +30,14 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 
 	private final HyperlaneLoadBalancers balancers;
 
-	private final List<ServiceAddresses> addresses;
-
 	private final Map<Object, Long> started = Collections.synchronizedMap(new IdentityHashMap<>());
 
 	/**
 	 * Create the lifecycle.
 	 * @param balancers the balancers to feed
-	 * @param addresses where chosen instance addresses are registered with their service (the HTTP client)
 	 */
-	public HyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers, List<ServiceAddresses> addresses) {
+	public HyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
 		this.balancers = balancers;
-		this.addresses = List.copyOf(addresses);
 	}
 
 	@Override
@@ -67,9 +61,6 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 		}
 		else {
 			this.started.put(request, System.nanoTime());
-		}
-		for (ServiceAddresses registry : this.addresses) {
-			registry.register(instance.getHost(), instance.getPort(), instance.getServiceId());
 		}
 		this.balancers.service(instance.getServiceId()).started(instance);
 	}

@@ -191,14 +191,6 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Return whether the instance was drained by hand.
-	 * @return {@code true} until restored
-	 */
-	public synchronized boolean isDrained() {
-		return this.drained;
-	}
-
-	/**
 	 * Return whether the instance is ejected.
 	 * @param nowNanos the current time
 	 * @return {@code true} until its ejection time has passed
@@ -234,14 +226,6 @@ public final class InstanceState {
 	 */
 	public String id() {
 		return this.id;
-	}
-
-	/**
-	 * Return the instance's configured weight, before slow start.
-	 * @return the weight
-	 */
-	public double weight() {
-		return this.weight;
 	}
 
 	/**

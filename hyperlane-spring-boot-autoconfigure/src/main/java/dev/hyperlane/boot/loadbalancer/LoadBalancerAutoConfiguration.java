@@ -1,8 +1,5 @@
 package dev.hyperlane.boot.loadbalancer;
 
-import dev.hyperlane.boot.ServiceAddresses;
-
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,9 +32,8 @@ public final class LoadBalancerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HyperlaneLoadBalancerLifecycle hyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers,
-			ObjectProvider<ServiceAddresses> addresses) {
-		return new HyperlaneLoadBalancerLifecycle(balancers, addresses.orderedStream().toList());
+	HyperlaneLoadBalancerLifecycle hyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
+		return new HyperlaneLoadBalancerLifecycle(balancers);
 	}
 
 	@Bean

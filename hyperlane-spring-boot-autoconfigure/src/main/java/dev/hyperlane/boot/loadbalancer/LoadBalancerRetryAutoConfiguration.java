@@ -5,7 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import dev.hyperlane.boot.HyperlaneSettingException;
-import dev.hyperlane.boot.RetryBudgets;
+import dev.hyperlane.boot.retry.RetryPolicies;
+import dev.hyperlane.boot.retry.RetryPolicy;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,16 +26,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Retry on another instance for {@code @LoadBalanced WebClient.Builder} calls: a
  * {@link HyperlaneLoadBalancerExchangeFilterFunction} in the place of Spring Cloud's non-retrying exchange filter.
- * Backs off with {@code hyperlane.loadbalancer.retry.enabled=false}, when the application declares its own
+ * With {@code hyperlane.loadbalancer.retry.enabled=false} the filter stays but never retries (it still tells the
+ * HTTP client which service each call is for). Backs off when the application declares its own
  * {@link LoadBalancedExchangeFilterFunction}, or when it turns on Spring Cloud's retrying filter with
- * {@code spring.cloud.loadbalancer.retry.enabled=true}.
+ * {@code spring.cloud.loadbalancer.retry.enabled=true} (balanced calls then run on the default client's pool).
  */
 @AutoConfiguration(after = LoadBalancerAutoConfiguration.class,
 		afterName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration",
 		beforeName = "org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerClientAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, ReactorLoadBalancerExchangeFilterFunction.class })
 @ConditionalOnBean({ HyperlaneLoadBalancers.class, ReactiveLoadBalancer.Factory.class })
-@ConditionalOnBooleanProperty(name = "hyperlane.loadbalancer.retry.enabled", matchIfMissing = true)
 @ConditionalOnProperty(name = "spring.cloud.loadbalancer.retry.enabled", havingValue = "false", matchIfMissing = true)
 public final class LoadBalancerRetryAutoConfiguration {
 
@@ -43,7 +44,7 @@ public final class LoadBalancerRetryAutoConfiguration {
 	HyperlaneLoadBalancerExchangeFilterFunction hyperlaneLoadBalancerExchangeFilterFunction(
 			ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
 			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
-			ObjectProvider<RetryBudgets> budgets) {
+			ObjectProvider<RetryPolicies> policies) {
 		HyperlaneLoadBalancerProperties.Retry retry = balancers.properties().getRetry();
 		if (retry.getMaxRetries() < 0) {
 			throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.max-retries",
@@ -58,8 +59,9 @@ public final class LoadBalancerRetryAutoConfiguration {
 			}
 		}
 		return new HyperlaneLoadBalancerExchangeFilterFunction(loadBalancerFactory,
-				transformers.getIfAvailable(Collections::emptyList), balancers, budgets.getIfUnique(),
-				retry.getMaxRetries(), new LinkedHashSet<>(retry.getStatusCodes()));
+				transformers.getIfAvailable(Collections::emptyList), balancers,
+				policies.getIfUnique(() -> (serviceId) -> RetryPolicy.unbudgeted()),
+				retry.isEnabled() ? retry.getMaxRetries() : 0, new LinkedHashSet<>(retry.getStatusCodes()));
 	}
 
 }

@@ -154,17 +154,6 @@ public final class ServiceBalancer {
 	}
 
 	/**
-	 * Record a finished request.
-	 * @param instance the instance it ran on
-	 * @param elapsedNanos its duration
-	 * @param failed whether it failed
-	 * @param penalty the latency the failure counts as (the configured penalty, or a longer Retry-After)
-	 */
-	public void finished(ServiceInstance instance, long elapsedNanos, boolean failed, Duration penalty) {
-		finished(instance, elapsedNanos, failed, penalty, Duration.ZERO);
-	}
-
-	/**
 	 * Record a finished request whose answer asked the caller to back off.
 	 * @param instance the instance it ran on
 	 * @param elapsedNanos its duration
@@ -238,14 +227,6 @@ public final class ServiceBalancer {
 	 */
 	void retried(boolean allowed) {
 		(allowed ? this.retries : this.retriesDenied).incrementAndGet();
-	}
-
-	/**
-	 * Return how many choices were made in panic mode (no instance available, so all were candidates).
-	 * @return the count
-	 */
-	public long panics() {
-		return this.panics.get();
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package dev.hyperlane.boot.client;
+package dev.hyperlane.boot.retry;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,20 +19,20 @@ class RetryBudgetTests {
 		RetryBudget budget = new RetryBudget(20, 1, Duration.ofSeconds(10), this.now::get);
 		assertThat(budget.remaining()).isEqualTo(10);
 		for (int i = 0; i < 10; i++) {
-			assertThat(budget.tryRetry()).isTrue();
+			assertThat(budget.tryAcquire()).isTrue();
 		}
-		assertThat(budget.tryRetry()).isFalse();
+		assertThat(budget.tryAcquire()).isFalse();
 	}
 
 	@Test
 	void shareOfRequestsCanBeRetried() {
 		RetryBudget budget = new RetryBudget(20, 0, Duration.ofSeconds(10), this.now::get);
 		for (int i = 0; i < 100; i++) {
-			budget.onRequest();
+			budget.record();
 		}
 		assertThat(budget.remaining()).isEqualTo(20);
 		int retried = 0;
-		while (budget.tryRetry()) {
+		while (budget.tryAcquire()) {
 			retried++;
 		}
 		assertThat(retried).isEqualTo(20);
@@ -42,7 +42,7 @@ class RetryBudgetTests {
 	void oldCountsLeaveTheWindow() {
 		RetryBudget budget = new RetryBudget(50, 0, Duration.ofSeconds(2), this.now::get);
 		for (int i = 0; i < 10; i++) {
-			budget.onRequest();
+			budget.record();
 		}
 		assertThat(budget.remaining()).isEqualTo(5);
 		this.now.addAndGet(1000);
@@ -54,8 +54,8 @@ class RetryBudgetTests {
 	@Test
 	void zeroBudgetRefusesEveryRetry() {
 		RetryBudget budget = new RetryBudget(0, 0, Duration.ofSeconds(10), this.now::get);
-		budget.onRequest();
-		assertThat(budget.tryRetry()).isFalse();
+		budget.record();
+		assertThat(budget.tryAcquire()).isFalse();
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.hyperlane.boot.client;
+package dev.hyperlane.boot.retry;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ public final class RetryBudget {
 	/**
 	 * Count a request (first attempts only, not retries).
 	 */
-	public synchronized void onRequest() {
+	public synchronized void record() {
 		this.requests[bucket()]++;
 	}
 
@@ -57,7 +57,7 @@ public final class RetryBudget {
 	 * Take one retry from the budget if there is one left.
 	 * @return {@code true} when the retry may go ahead
 	 */
-	public synchronized boolean tryRetry() {
+	public synchronized boolean tryAcquire() {
 		int bucket = bucket();
 		if (remainingLocked() < 1) {
 			return false;

@@ -1,0 +1,83 @@
+package dev.hyperlane.boot.retry;
+
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * One attempt of a call to a service, carried in the Reactor context from the load balancer's exchange filter down
+ * to the HTTP client's connector: the service the application called (the host of {@code http://payments/...},
+ * which the balancer rewrote to an instance's address), so the connector runs the attempt on that service's
+ * connection pool, settings and retry budget; and whether the connector wrote the request, so a failure before
+ * anything was written is known to be safe to send to another instance whatever its exception type. Thread-safe.
+ */
+public final class ServiceAttempt {
+
+	private static final Object KEY = ServiceAttempt.class;
+
+	private final String serviceId;
+
+	private volatile boolean reachedConnector;
+
+	private volatile boolean written;
+
+	/**
+	 * Create an attempt.
+	 * @param serviceId the service id
+	 */
+	public ServiceAttempt(String serviceId) {
+		this.serviceId = serviceId;
+	}
+
+	/**
+	 * Return the attempt carried by a Reactor context.
+	 * @param context the subscriber's context
+	 * @return the attempt, or {@code null} when the call is not load balanced
+	 */
+	public static @Nullable ServiceAttempt from(ContextView context) {
+		Object attempt = context.getOrDefault(KEY, null);
+		return (attempt instanceof ServiceAttempt serviceAttempt) ? serviceAttempt : null;
+	}
+
+	/**
+	 * Return a function that puts this attempt into a Reactor context, for {@code contextWrite}.
+	 * @return the function
+	 */
+	public Function<Context, Context> into() {
+		return (context) -> context.put(KEY, this);
+	}
+
+	/**
+	 * Return the service id.
+	 * @return the id
+	 */
+	public String serviceId() {
+		return this.serviceId;
+	}
+
+	/**
+	 * Record that the HTTP client started the attempt (it reports {@link #written()} from now on).
+	 */
+	public void connecting() {
+		this.reachedConnector = true;
+	}
+
+	/**
+	 * Record that the HTTP client is writing the request.
+	 */
+	public void writing() {
+		this.written = true;
+	}
+
+	/**
+	 * Return whether the request may have been written, as far as is known: {@code true} unless the HTTP client
+	 * started the attempt and never began to write the request.
+	 * @return whether the request may have reached the peer
+	 */
+	public boolean written() {
+		return !this.reachedConnector || this.written;
+	}
+
+}
