@@ -193,6 +193,12 @@ public final class ClientAutoConfiguration {
 		return new WebClientBuilderPostProcessor(customizers);
 	}
 
+	@Bean
+	@ConditionalOnClass(WebClientCustomizer.class)
+	WebClientCustomizer hyperlaneWebClientCustomizedMark() {
+		return WebClientBuilderPostProcessor.marking();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class })
 	static class RestClientConfiguration {

@@ -1,18 +1,17 @@
 package dev.hyperlane.boot.client;
 
-import java.lang.reflect.Field;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.webclient.WebClientCustomizer;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Tunes {@code WebClient.Builder} beans that the application declares itself with {@code WebClient.builder()}
  * (the pattern Spring Cloud LoadBalancer documents for {@code @LoadBalanced}): such a bean replaces Spring Boot's,
  * so Boot's {@link WebClientCustomizer} beans, Hyperlane's connector among them, would never reach it. A builder
- * that already has a connector (Boot's own, or one the application set) is left alone.
+ * those customizers have already been applied to (Boot's own, or a {@code clone()} or {@code mutate()} of it) is
+ * left alone: one of the customizers, Hyperlane's, adds a {@link CustomizedMark} filter, which this post-processor
+ * looks for through the builder's public {@code filters(...)} view (no reflection on Spring's builder).
  */
 final class WebClientBuilderPostProcessor implements BeanPostProcessor {
 
@@ -24,24 +23,28 @@ final class WebClientBuilderPostProcessor implements BeanPostProcessor {
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof WebClient.Builder builder && !hasConnector(builder)) {
+		if (bean instanceof WebClient.Builder builder && !customized(builder)) {
 			this.customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		}
 		return bean;
 	}
 
-	static boolean hasConnector(WebClient.Builder builder) {
-		Field field = ReflectionUtils.findField(builder.getClass(), "connector");
-		if (field == null) {
-			return false;
-		}
-		try {
-			ReflectionUtils.makeAccessible(field);
-			return field.get(builder) != null;
-		}
-		catch (RuntimeException | IllegalAccessException ex) {
-			return false;
-		}
+	static boolean customized(WebClient.Builder builder) {
+		boolean[] marked = new boolean[1];
+		builder.filters((filters) -> marked[0] = filters.contains(CustomizedMark.INSTANCE));
+		return marked[0];
+	}
+
+	/**
+	 * Return the customizer that marks a builder as customized; Spring Boot applies it with the others.
+	 * @return the customizer
+	 */
+	static WebClientCustomizer marking() {
+		return (builder) -> builder.filters((filters) -> {
+			if (!filters.contains(CustomizedMark.INSTANCE)) {
+				filters.add(0, CustomizedMark.INSTANCE);
+			}
+		});
 	}
 
 }

@@ -53,6 +53,8 @@ public class HyperlaneLoadBalancerProperties {
 
 	private final Retry retry = new Retry();
 
+	private final Hedging hedging = new Hedging();
+
 	/**
 	 * Options per service id, such as services.payments.strategy.
 	 */
@@ -104,6 +106,10 @@ public class HyperlaneLoadBalancerProperties {
 
 	public SlowStartOptions getSlowStart() {
 		return this.slowStart;
+	}
+
+	public Hedging getHedging() {
+		return this.hedging;
 	}
 
 	public Retry getRetry() {
@@ -243,6 +249,12 @@ public class HyperlaneLoadBalancerProperties {
 		 */
 		private @Nullable LoadBalancingStrategy strategy;
 
+		private final ServiceHedging hedging = new ServiceHedging();
+
+		public ServiceHedging getHedging() {
+			return this.hedging;
+		}
+
 		public @Nullable LoadBalancingStrategy getStrategy() {
 			return this.strategy;
 		}
@@ -300,6 +312,87 @@ public class HyperlaneLoadBalancerProperties {
 
 		public void setStatusCodes(List<Integer> statusCodes) {
 			this.statusCodes = statusCodes;
+		}
+
+	}
+
+	/**
+	 * Hedged requests for {@code @LoadBalanced WebClient} calls ({@link HedgingLoadBalancerExchangeFilterFunction}):
+	 * a replayable call that has not answered after a delay is also sent to another instance, and the first answer
+	 * wins.
+	 */
+	public static class Hedging {
+
+		/**
+		 * Whether replayable calls (GET, HEAD, OPTIONS, PUT, DELETE, TRACE, or an Idempotency-Key header) are hedged.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Delay before the hedge is sent. Unset: the service's 95th percentile latency over its recent calls.
+		 */
+		private @Nullable Duration delay;
+
+		/**
+		 * Hedges allowed, as a percentage of the service's calls over the retry budget's window.
+		 */
+		private double budgetPercent = 5;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(@Nullable Duration delay) {
+			this.delay = delay;
+		}
+
+		public double getBudgetPercent() {
+			return this.budgetPercent;
+		}
+
+		public void setBudgetPercent(double budgetPercent) {
+			this.budgetPercent = budgetPercent;
+		}
+
+	}
+
+	/**
+	 * Hedging of one service; unset values are the global ones.
+	 */
+	public static class ServiceHedging {
+
+		/**
+		 * Whether this service's replayable calls are hedged.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Delay before this service's hedge is sent.
+		 */
+		private @Nullable Duration delay;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(@Nullable Duration delay) {
+			this.delay = delay;
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +22,7 @@ import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancerClient
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -44,7 +46,7 @@ public final class LoadBalancerRetryAutoConfiguration {
 	HyperlaneLoadBalancerExchangeFilterFunction hyperlaneLoadBalancerExchangeFilterFunction(
 			ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
 			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
-			ObjectProvider<RetryPolicies> policies) {
+			ObjectProvider<RetryPolicies> policies, Hedges hedges) {
 		HyperlaneLoadBalancerProperties.Retry retry = balancers.properties().getRetry();
 		if (retry.getMaxRetries() < 0) {
 			throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.max-retries",
@@ -58,10 +60,40 @@ public final class LoadBalancerRetryAutoConfiguration {
 						"List status codes from 100 to 599, such as 500, 502, 503, 504.");
 			}
 		}
+		RetryPolicies retryPolicies = policies.getIfUnique(() -> (serviceId) -> RetryPolicy.unbudgeted());
+		int maxRetries = retry.isEnabled() ? retry.getMaxRetries() : 0;
+		if (hedges.anyEnabled()) {
+			return new HedgingLoadBalancerExchangeFilterFunction(loadBalancerFactory,
+					transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
+					new LinkedHashSet<>(retry.getStatusCodes()), hedges);
+		}
 		return new HyperlaneLoadBalancerExchangeFilterFunction(loadBalancerFactory,
-				transformers.getIfAvailable(Collections::emptyList), balancers,
-				policies.getIfUnique(() -> (serviceId) -> RetryPolicy.unbudgeted()),
-				retry.isEnabled() ? retry.getMaxRetries() : 0, new LinkedHashSet<>(retry.getStatusCodes()));
+				transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
+				new LinkedHashSet<>(retry.getStatusCodes()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Hedges hyperlaneHedges(HyperlaneLoadBalancers balancers) {
+		return new Hedges(balancers.properties());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HedgingSection hyperlaneHedgingSection(Hedges hedges) {
+		return new HedgingSection(hedges);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class HedgingMetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HedgingMeters hyperlaneHedgingMeters(Hedges hedges) {
+			return new HedgingMeters(hedges);
+		}
+
 	}
 
 }

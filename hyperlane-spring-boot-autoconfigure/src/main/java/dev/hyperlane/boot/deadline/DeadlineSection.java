@@ -1,0 +1,56 @@
+package dev.hyperlane.boot.deadline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.hyperlane.boot.HyperlaneSection;
+
+/**
+ * The {@code deadline} section of the {@code hyperlane} endpoint: the settings applied (headers read, header
+ * written, largest budget, default budget) and the counts of {@link DeadlineStatistics}.
+ */
+public final class DeadlineSection implements HyperlaneSection {
+
+	private final HyperlaneDeadlineProperties properties;
+
+	private final DeadlineHeaders headers;
+
+	private final DeadlineStatistics statistics;
+
+	/**
+	 * Create the section.
+	 * @param properties the properties bound
+	 * @param headers the headers applied
+	 * @param statistics the figures shown
+	 */
+	public DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
+			DeadlineStatistics statistics) {
+		this.properties = properties;
+		this.headers = headers;
+		this.statistics = statistics;
+	}
+
+	@Override
+	public String name() {
+		return "deadline";
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("headers", this.headers.names());
+		settings.put("outgoingHeader", this.headers.outgoing());
+		settings.put("maxBudget", this.properties.getMaxBudget().toString());
+		settings.put("defaultBudget",
+				(this.properties.getDefaultBudget() != null) ? this.properties.getDefaultBudget().toString() : "none");
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("settings", settings);
+		description.put("requestsWithDeadline", this.statistics.requestsWithDeadline());
+		description.put("expiredOnArrival", this.statistics.expiredOnArrival());
+		description.put("endedByDeadline", this.statistics.endedByDeadline());
+		description.put("callsNotStarted", this.statistics.callsNotStarted());
+		description.put("callsCancelled", this.statistics.callsCancelled());
+		return description;
+	}
+
+}

@@ -1,0 +1,36 @@
+package dev.hyperlane.boot.loadbalancer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.hyperlane.boot.HyperlaneSection;
+
+/**
+ * The {@code hedging} section of the {@code hyperlane} endpoint: per hedged service its delay, hedges sent, hedges
+ * that won and budget refusals.
+ */
+public final class HedgingSection implements HyperlaneSection {
+
+	private final Hedges hedges;
+
+	/**
+	 * Create the section.
+	 * @param hedges the hedging shown
+	 */
+	public HedgingSection(Hedges hedges) {
+		this.hedges = hedges;
+	}
+
+	@Override
+	public String name() {
+		return "hedging";
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> services = new LinkedHashMap<>();
+		this.hedges.services().forEach((id, hedging) -> services.put(id, hedging.describe()));
+		return Map.of("services", services);
+	}
+
+}
