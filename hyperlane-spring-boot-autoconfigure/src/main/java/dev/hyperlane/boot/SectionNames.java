@@ -20,6 +20,12 @@ public final class SectionNames {
 	/** The load balancers section: one entry per load-balanced service. */
 	public static final String LOAD_BALANCERS = "loadbalancers";
 
+	/** The hedging section: hedged requests sent, won and refused per load-balanced service. */
+	public static final String HEDGING = "hedging";
+
+	/** The deadline section: caller deadlines read, requests and calls ended by a deadline. */
+	public static final String DEADLINE = "deadline";
+
 	/** The runtime section: CPU quota, memory limits, garbage collector. */
 	public static final String RUNTIME = "runtime";
 
@@ -33,8 +39,8 @@ public final class SectionNames {
 	 * The order in which the endpoint shows the sections: from the wire up to the process. A section not listed
 	 * here comes after these, by name.
 	 */
-	public static final List<String> ORDER = List.of(TRANSPORT, SERVER, CLIENTS, LOAD_BALANCERS, RUNTIME,
-			OBSERVABILITY);
+	public static final List<String> ORDER = List.of(TRANSPORT, SERVER, CLIENTS, LOAD_BALANCERS, HEDGING,
+			DEADLINE, RUNTIME, OBSERVABILITY);
 
 	private SectionNames() {
 	}

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 
 /**
  * The {@code deadline} section of the {@code hyperlane} endpoint: the settings applied (headers read, header
@@ -32,7 +33,7 @@ public final class DeadlineSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "deadline";
+		return SectionNames.DEADLINE;
 	}
 
 	@Override

@@ -102,6 +102,16 @@ public final class DeadlineWebFilter implements WebFilter, Ordered {
 		return response.writeWith(Mono.just(buffer));
 	}
 
+	/**
+	 * Return the filter's name, one constant string: WebFlux's filter chain names every filter on every request
+	 * (see {@code WebFilterNameTests}).
+	 * @return the filter's name
+	 */
+	@Override
+	public String toString() {
+		return "DeadlineWebFilter";
+	}
+
 	@Override
 	public int getOrder() {
 		return ORDER;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.hyperlane.boot.HyperlaneSection;
+import dev.hyperlane.boot.SectionNames;
 
 /**
  * The {@code hedging} section of the {@code hyperlane} endpoint: per hedged service its delay, hedges sent, hedges
@@ -23,7 +24,7 @@ public final class HedgingSection implements HyperlaneSection {
 
 	@Override
 	public String name() {
-		return "hedging";
+		return SectionNames.HEDGING;
 	}
 
 	@Override

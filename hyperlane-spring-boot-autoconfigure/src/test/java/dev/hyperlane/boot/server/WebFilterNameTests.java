@@ -1,5 +1,9 @@
 package dev.hyperlane.boot.server;
 
+import dev.hyperlane.boot.deadline.DeadlineHeaders;
+import dev.hyperlane.boot.deadline.DeadlineStatistics;
+import dev.hyperlane.boot.deadline.DeadlineWebFilter;
+import dev.hyperlane.boot.deadline.HyperlaneDeadlineProperties;
 import dev.hyperlane.boot.observability.ObservationScopeWebFilter;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +21,8 @@ class WebFilterNameTests {
 	@Test
 	void defaultFiltersReturnTheSameNameOnEveryCall() {
 		for (WebFilter filter : new WebFilter[] { new AnsweredRequestFilter(new ServerStatistics()),
-				new ObservationScopeWebFilter() }) {
+				new ObservationScopeWebFilter(),
+				new DeadlineWebFilter(new DeadlineHeaders(new HyperlaneDeadlineProperties()), new DeadlineStatistics()) }) {
 			assertThat(filter.toString()).isSameAs(filter.toString()).isEqualTo(filter.getClass().getSimpleName());
 		}
 	}
