@@ -9,7 +9,7 @@
 #   application arguments, such as --spring.main.log-startup-info=true)   BASELINE_JAR [] (the hyperlane target built
 #   from another commit, measured as "baseline" interleaved with the others: before/after figures of a change)
 # Start-up is Spring Boot's own figure, "process running for N" of the "Started ..." line: JVM start to the
-# application ready, port bound. Run it through /work/tools/bench on a shared machine.
+# application ready, port bound. Run it on a quiet machine (nothing else loading the CPU).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"

@@ -4,7 +4,6 @@
 # times with CONNECTIONS attackers, and stops at the first failure or after BUDGET seconds.
 #
 # Usage: benchmarks/hostile/soak.sh            (from the repository root)
-#        CPU= /work/tools/bench benchmarks/hostile/soak.sh   (as measured for the README, under the bench lock)
 # Knobs: ROUNDS [5]  CONNECTIONS [550] (the figure; the test in verify uses 120)  BUDGET [900] (s)
 # Each round prints the MEASURED lines of the test (peak direct memory, bodies refused, bytes written before the
 # server stopped reading); the summary is the last line.
@@ -13,8 +12,8 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-550}
 BUDGET=${BUDGET:-900}
-# the shared CPU lock wraps each build; CPU= (empty) when the whole soak already runs under the exclusive bench lock
-CPU=${CPU-/work/tools/cpu}
+# CPU: an optional command that wraps each build (a lock on a shared machine); empty by default
+CPU=${CPU-}
 [ -z "$CPU" ] || [ -x "$CPU" ] || CPU=
 start=$(date +%s)
 passed=0

@@ -11,8 +11,8 @@
 # then P2 gets SIGTERM with a deregistration delay of 120 s, so that it keeps answering after leaving the registry:
 #   left     = last answer naming P2 - SIGTERM (P2 deregisters at once)
 # Slow start is off in the storefront, so that the first choice of P2 measures visibility, not the ramp.
-# Writes benchmarks/results/registry-visibility-<date>.md. Run through the CPU lock:
-#   /work/tools/bench benchmarks/registry/visibility.sh            (about 5 minutes; CYCLES=3 repeats the profile's setting)
+# Writes benchmarks/results/registry-visibility-<date>.md. Run it on a quiet machine:
+#   benchmarks/registry/visibility.sh            (about 5 minutes; CYCLES=3 repeats the profile's setting)
 # Needs the jars: mvn -B -q package -DskipTests -pl sample-payments,sample-ecommerce,sample-registry -am
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,7 +55,7 @@ registered_ms() {
 {
   echo "# Registry visibility, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "\`benchmarks/registry/visibility.sh\` (CYCLES=$CYCLES), through \`/work/tools/bench\` on the 2-core machine; the"
+  echo "\`benchmarks/registry/visibility.sh\` (CYCLES=$CYCLES), on the 2-core machine with nothing else running; the"
   echo "storefront asks for /checkout/payments-status every 50 ms. joined: P2's registration to the first answer"
   echo "from P2; left: P2's SIGTERM (it deregisters, then keeps serving) to the last answer from P2. Milliseconds."
   echo
