@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
-import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -176,21 +175,6 @@ class BadRequestTests {
 
 	static RawHttpConnection connect(ApplicationContext context) throws IOException {
 		return new RawHttpConnection(TestServers.port(context));
-	}
-
-	/**
-	 * Read one setting from the endpoint's {@code server} section, as the JSON shows it.
-	 * @param context the application context
-	 * @param property the setting's property
-	 * @return {@code value}, {@code source} and {@code reason}
-	 */
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> setting(ApplicationContext context, String property) {
-		Map<String, Object> server = context.getBean(HyperlaneEndpoint.class).section("server");
-		assertThat(server).isNotNull();
-		SettingDescriptor setting = ((Map<String, SettingDescriptor>) server.get("settings")).get(property);
-		assertThat(setting).as(property).isNotNull();
-		return Map.of("value", setting.value(), "source", setting.source(), "reason", setting.reason());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -383,7 +383,7 @@ class ServerTuningIntegrationTests {
 	}
 
 	private static Map<String, Object> setting(ApplicationContext context, String property) {
-		return BadRequestTests.setting(context, property);
+		return TestServers.setting(context, property);
 	}
 
 	@SuppressWarnings("unchecked")

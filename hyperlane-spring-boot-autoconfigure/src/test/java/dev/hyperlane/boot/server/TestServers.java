@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
 import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
 import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
@@ -92,7 +93,9 @@ final class TestServers {
 	 */
 	@SuppressWarnings("unchecked")
 	static Map<String, Object> setting(ApplicationContext context, String property) {
-		return (Map<String, Object>) ((Map<String, Object>) server(context).get("settings")).get(property);
+		SettingDescriptor setting = ((Map<String, SettingDescriptor>) server(context).get("settings")).get(property);
+		assertThat(setting).as(property).isNotNull();
+		return Map.of("value", setting.value(), "source", setting.source(), "reason", setting.reason());
 	}
 
 	/**
