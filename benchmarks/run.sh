@@ -520,27 +520,8 @@ fi
 if want s4; then
   start_bg backends "$WORK/logs/backends.log" node "$SCRIPT_DIR/lib/backends.js" "$SLOW_MS" \
     "${BACKEND_PORTS[0]}" "${BACKEND_PORTS[1]}" "${BACKEND_PORTS[2]}:slow"
-  cat >"$WORK/haproxy.cfg" <<EOF
-global
-  maxconn 4096
-  nbthread 1
-defaults
-  mode http
-  option http-keep-alive
-  timeout connect 2s
-  timeout client 60s
-  timeout server 60s
-  timeout http-keep-alive 60s
-frontend edge
-  bind $HOST:$PORT_HAPROXY
-  default_backend backends
-backend backends
-  balance leastconn
-  http-reuse always
-  server b1 $HOST:${BACKEND_PORTS[0]}
-  server b2 $HOST:${BACKEND_PORTS[1]}
-  server b3 $HOST:${BACKEND_PORTS[2]}
-EOF
+  "$SCRIPT_DIR/lib/haproxy-http.sh" "$HOST:$PORT_HAPROXY" leastconn \
+    "$HOST:${BACKEND_PORTS[0]}" "$HOST:${BACKEND_PORTS[1]}" "$HOST:${BACKEND_PORTS[2]}" >"$WORK/haproxy.cfg"
   haproxy -c -q -f "$WORK/haproxy.cfg" >"$WORK/logs/haproxy-check.log" 2>&1 || { echo "haproxy rejects its configuration, see $WORK/logs" >&2; exit 1; }
   start_bg haproxy "$WORK/logs/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
 fi
