@@ -164,6 +164,8 @@ class ConfigurationMetadataTests {
 		checkDefaults(byName, "hyperlane.transport.", TransportResources.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.observability.", ObservabilitySettings.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.loadbalancer.", LoadBalancerSettings.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.server.socket.", ServerSettings.SOCKET_SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.client.defaults.socket.", ClientSettings.SOCKET_SETTINGS, checked);
 		assertThat(checked).contains("hyperlane.server.idle-timeout", "hyperlane.server.max-header-size",
 				"hyperlane.server.compression.mime-types", "hyperlane.server.concurrency-limit.algorithm",
 				"hyperlane.server.http2.max-concurrent-streams", "hyperlane.client.defaults.response-timeout",
@@ -172,7 +174,10 @@ class ConfigurationMetadataTests {
 				"hyperlane.observability.metrics.latency-buckets", "hyperlane.observability.tracing.handler-scope",
 				"hyperlane.loadbalancer.strategy", "hyperlane.loadbalancer.ejection.max-percent",
 				"hyperlane.loadbalancer.slow-start.window", "hyperlane.loadbalancer.retry.status-codes",
-				"hyperlane.loadbalancer.hedging.delay", "hyperlane.loadbalancer.hedging.budget-percent");
+				"hyperlane.loadbalancer.hedging.delay", "hyperlane.loadbalancer.hedging.budget-percent",
+				"hyperlane.server.socket.keep-alive-idle", "hyperlane.server.socket.reuse-address",
+				"hyperlane.server.socket.backlog", "hyperlane.client.defaults.socket.keep-alive-count",
+				"hyperlane.client.defaults.socket.write-buffer-high-water-mark");
 	}
 
 	private static void checkDefaults(Map<String, JsonNode> byName, String prefix,
