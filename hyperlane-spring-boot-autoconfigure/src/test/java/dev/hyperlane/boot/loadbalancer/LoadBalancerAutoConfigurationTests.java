@@ -86,23 +86,23 @@ class LoadBalancerAutoConfigurationTests {
 
 	@Test
 	void outOfRangeServiceAndHedgingSettingsFailStart() {
-		this.runner.withPropertyValues("hyperlane.loadbalancer.services.payments.hedging.delay=0s")
+		failsStartNaming("hyperlane.loadbalancer.services.payments.hedging.delay=0s",
+				"hyperlane.loadbalancer.services.payments.hedging.delay", "a positive duration");
+		failsStartNaming("hyperlane.loadbalancer.hedging.budget-percent=101",
+				"hyperlane.loadbalancer.hedging.budget-percent", "0 to 100");
+		failsStartNaming("hyperlane.loadbalancer.retry.status-codes=500,700", "hyperlane.loadbalancer.retry.status-codes",
+				"status codes from 100 to 599");
+		failsStartNaming("hyperlane.loadbalancer.ejection.max-time=5s", "hyperlane.loadbalancer.ejection.max-time",
+				"hyperlane.loadbalancer.ejection.base-time (30s) or more");
+	}
+
+	private void failsStartNaming(String setting, String property, String allowed) {
+		this.runner.withPropertyValues(setting)
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
-					.isEqualTo("hyperlane.loadbalancer.services.payments.hedging.delay")));
-		this.runner.withPropertyValues("hyperlane.loadbalancer.hedging.budget-percent=101")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
-					.isEqualTo("hyperlane.loadbalancer.hedging.budget-percent")));
-		this.runner.withPropertyValues("hyperlane.loadbalancer.retry.status-codes=500,700")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
-					.isEqualTo("hyperlane.loadbalancer.retry.status-codes")));
-		this.runner.withPropertyValues("hyperlane.loadbalancer.ejection.max-time=5s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getAction())
-					.isEqualTo("Set hyperlane.loadbalancer.ejection.max-time to hyperlane.loadbalancer.ejection.base-time"
-							+ " (30s) or more.")));
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo(property);
+					assertThat(ex.getAction()).startsWith("Set " + property + " to " + allowed);
+				}));
 	}
 
 	@SuppressWarnings("unchecked")
