@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.hyperlane.boot.HyperlaneSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +17,7 @@ public final class Hedges {
 
 	private static final Duration WINDOW = Duration.ofSeconds(10);
 
-	private final HyperlaneLoadBalancerProperties properties;
+	private final LoadBalancerSettings settings;
 
 	private final Map<String, Optional<ServiceHedging>> services = new ConcurrentHashMap<>();
 
@@ -27,28 +26,10 @@ public final class Hedges {
 
 	/**
 	 * Create the registry.
-	 * @param properties the load-balancer properties
-	 * @throws HyperlaneSettingException when the budget is not 0 to 100 or a delay is not above zero
+	 * @param settings the load-balancer settings, whose hedging values were checked when they were resolved
 	 */
-	public Hedges(HyperlaneLoadBalancerProperties properties) {
-		this.properties = properties;
-		HyperlaneLoadBalancerProperties.Hedging hedging = properties.getHedging();
-		if (hedging.getBudgetPercent() < 0 || hedging.getBudgetPercent() > 100) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.hedging.budget-percent",
-					"value " + hedging.getBudgetPercent() + " is out of range",
-					"Set hyperlane.loadbalancer.hedging.budget-percent to 0 to 100; 5 is the default.");
-		}
-		checkDelay("hyperlane.loadbalancer.hedging.delay", hedging.getDelay());
-		properties.getServices()
-			.forEach((id, options) -> checkDelay("hyperlane.loadbalancer.services." + id + ".hedging.delay",
-					options.getHedging().getDelay()));
-	}
-
-	private static void checkDelay(String property, @Nullable Duration delay) {
-		if (delay != null && (delay.isNegative() || delay.isZero())) {
-			throw new HyperlaneSettingException(property, "must be above 0, was " + delay,
-					"Set " + property + " to a positive duration, or leave it unset for the service's p95 latency.");
-		}
+	public Hedges(LoadBalancerSettings settings) {
+		this.settings = settings;
 	}
 
 	/**
@@ -56,10 +37,7 @@ public final class Hedges {
 	 * @return {@code true} when hedging is on globally or for one service
 	 */
 	public boolean anyEnabled() {
-		return this.properties.getHedging().isEnabled() || this.properties.getServices()
-			.values()
-			.stream()
-			.anyMatch((options) -> Boolean.TRUE.equals(options.getHedging().getEnabled()));
+		return this.settings.anyHedged();
 	}
 
 	/**
@@ -85,15 +63,12 @@ public final class Hedges {
 	}
 
 	private Optional<ServiceHedging> create(String serviceId) {
-		HyperlaneLoadBalancerProperties.Hedging global = this.properties.getHedging();
-		HyperlaneLoadBalancerProperties.ServiceOptions options = this.properties.getServices().get(serviceId);
-		HyperlaneLoadBalancerProperties.ServiceHedging own = (options != null) ? options.getHedging() : null;
-		boolean enabled = (own != null && own.getEnabled() != null) ? own.getEnabled() : global.isEnabled();
-		if (!enabled) {
+		LoadBalancerSettings.Service service = this.settings.service(serviceId);
+		if (!service.hedged()) {
 			return Optional.empty();
 		}
-		Duration delay = (own != null && own.getDelay() != null) ? own.getDelay() : global.getDelay();
-		return Optional.of(new ServiceHedging(delay, global.getBudgetPercent(), WINDOW));
+		return Optional.of(new ServiceHedging(service.hedgingDelay(),
+				this.settings.require(LoadBalancerSettings.HEDGING_BUDGET_PERCENT), WINDOW));
 	}
 
 	/**

@@ -82,7 +82,7 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 			return;
 		}
 		long elapsed = System.nanoTime() - start;
-		Duration penalty = this.balancers.properties().getFailurePenalty();
+		Duration penalty = this.balancers.settings().failurePenalty();
 		boolean failed = completion.status() == CompletionContext.Status.FAILED;
 		Duration retryAfter = Duration.ZERO;
 		if (completion.getClientResponse() instanceof ResponseData response) {

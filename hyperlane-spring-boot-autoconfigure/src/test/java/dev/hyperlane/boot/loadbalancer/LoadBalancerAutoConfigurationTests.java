@@ -1,6 +1,9 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import java.util.Map;
+
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.SettingDescriptor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,6 +52,62 @@ class LoadBalancerAutoConfigurationTests {
 					assertThat(ex.getMessage()).contains("150").doesNotContain("maxEjectionPercent");
 					assertThat(ex.getAction()).isEqualTo("Set hyperlane.loadbalancer.ejection.max-percent to 0 to 100.");
 				}));
+	}
+
+	@Test
+	void settingsOfEachServiceShowValueSourceAndReason() {
+		this.runner
+			.withPropertyValues("hyperlane.loadbalancer.services.payments.strategy=least-request",
+					"hyperlane.loadbalancer.services.payments.hedging.delay=40ms",
+					"hyperlane.loadbalancer.ejection.base-time=10s")
+			.run((context) -> {
+				HyperlaneLoadBalancers balancers = context.getBean(HyperlaneLoadBalancers.class);
+				balancers.service("payments");
+				balancers.service("catalog");
+				Map<String, Object> section = context.getBean(LoadBalancerSection.class).describe();
+				Map<String, SettingDescriptor> payments = settings(section, "payments");
+				assertThat(payments.get("hyperlane.loadbalancer.services.payments.strategy"))
+					.isEqualTo(new SettingDescriptor("LEAST_REQUEST", "property",
+							"set by hyperlane.loadbalancer.services.payments.strategy"));
+				assertThat(payments.get("hyperlane.loadbalancer.services.payments.hedging.delay").value())
+					.isEqualTo("40ms");
+				assertThat(payments).doesNotContainKeys("hyperlane.loadbalancer.strategy",
+						"hyperlane.loadbalancer.hedging.delay");
+				assertThat(payments.get("hyperlane.loadbalancer.ejection.base-time"))
+					.isEqualTo(new SettingDescriptor("10s", "property", "set by hyperlane.loadbalancer.ejection.base-time"));
+				Map<String, SettingDescriptor> catalog = settings(section, "catalog");
+				assertThat(catalog.get("hyperlane.loadbalancer.strategy").value()).isEqualTo("PEAK_EWMA");
+				assertThat(catalog.get("hyperlane.loadbalancer.strategy").source()).isEqualTo("default");
+				assertThat(catalog.get("hyperlane.loadbalancer.hedging.delay").value()).isEqualTo("unset");
+				assertThat(catalog.keySet()).hasSize(LoadBalancerSettings.SETTINGS.size())
+					.allMatch((property) -> property.startsWith("hyperlane.loadbalancer."));
+			});
+	}
+
+	@Test
+	void outOfRangeServiceAndHedgingSettingsFailStart() {
+		this.runner.withPropertyValues("hyperlane.loadbalancer.services.payments.hedging.delay=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
+					.isEqualTo("hyperlane.loadbalancer.services.payments.hedging.delay")));
+		this.runner.withPropertyValues("hyperlane.loadbalancer.hedging.budget-percent=101")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
+					.isEqualTo("hyperlane.loadbalancer.hedging.budget-percent")));
+		this.runner.withPropertyValues("hyperlane.loadbalancer.retry.status-codes=500,700")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getProperty())
+					.isEqualTo("hyperlane.loadbalancer.retry.status-codes")));
+		this.runner.withPropertyValues("hyperlane.loadbalancer.ejection.max-time=5s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(HyperlaneSettingException.class, (ex) -> assertThat(ex.getAction())
+					.isEqualTo("Set hyperlane.loadbalancer.ejection.max-time to hyperlane.loadbalancer.ejection.base-time"
+							+ " (30s) or more.")));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, SettingDescriptor> settings(Map<String, Object> section, String service) {
+		return (Map<String, SettingDescriptor>) ((Map<String, Object>) section.get(service)).get("settings");
 	}
 
 	@Test
