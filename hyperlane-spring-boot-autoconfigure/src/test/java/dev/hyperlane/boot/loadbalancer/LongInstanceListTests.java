@@ -97,8 +97,8 @@ class LongInstanceListTests {
 		HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
 		properties.setStrategy(strategy);
 		properties.getSlowStart().setWindow(slowStartWindow);
-		return new ServiceBalancer("payments", properties, new PowerOfTwoChoices(new SplittableRandom(11)),
-				this.clock::get);
+		return new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
+				new PowerOfTwoChoices(new SplittableRandom(11)), this.clock::get);
 	}
 
 	private static List<ServiceInstance> instances(int count, String weight) {
