@@ -155,18 +155,22 @@ final class Caller implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * Whether the states of every listed service are its listed instances, and every pool belongs to an instance the
+	 * balancer keeps state for (services no longer listed at all keep theirs until their next call).
+	 */
 	private boolean followed() {
-		Set<String> listed = new HashSet<>();
 		Map<String, Set<String>> states = states();
 		for (String service : this.listing.getServices()) {
 			Set<String> addresses = new HashSet<>();
 			this.listing.getInstances(service).forEach((instance) -> addresses.add(address(instance)));
-			listed.addAll(addresses);
 			if (!addresses.equals(states.getOrDefault(service, Set.of()))) {
 				return false;
 			}
 		}
-		return listed.containsAll(pools());
+		Set<String> kept = new HashSet<>();
+		states.values().forEach(kept::addAll);
+		return kept.containsAll(pools());
 	}
 
 	/** Heap in use after full collections, in bytes. */
