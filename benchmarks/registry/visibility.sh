@@ -10,14 +10,18 @@
 #   joined   = first answer naming P2 - P2's registration (the "registration status: 204" line of its log)
 # then P2 gets SIGTERM with a deregistration delay of 120 s, so that it keeps answering after leaving the registry:
 #   left     = last answer naming P2 - SIGTERM (P2 deregisters at once)
-# Slow start is off in the storefront, so that the first choice of P2 measures visibility, not the ramp.
+# Slow start is off in the storefront and it balances round robin, so that the first choice of P2 measures
+# visibility, not the ramp or the peak-EWMA estimate of a new instance (30 ms at first, decaying over tens of
+# seconds towards the few milliseconds of P1 when one caller asks in sequence).
 # Writes benchmarks/results/registry-visibility-<date>.md. Run it on a quiet machine:
-#   benchmarks/registry/visibility.sh            (about 5 minutes; CYCLES=3 repeats the profile's setting)
+#   benchmarks/registry/visibility.sh            (about 4 minutes; up to 10 with CYCLES=3 DEFAULT_CYCLES=2)
+# CYCLES repeats the profile's setting, DEFAULT_CYCLES the defaults' (each of those cycles takes up to 4 minutes).
 # Needs the jars: mvn -B -q package -DskipTests -pl sample-payments,sample-ecommerce,sample-registry -am
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CYCLES="${CYCLES:-1}"
+DEFAULT_CYCLES="${DEFAULT_CYCLES:-1}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 payments_jar="$(ls sample-payments/target/sample-payments-*-exec.jar | head -n 1)"
 storefront_jar="$(ls sample-ecommerce/target/sample-ecommerce-*[0-9T].jar | head -n 1)"
@@ -25,9 +29,9 @@ registry_jar="$(ls sample-registry/target/sample-registry-*-exec.jar | head -n 1
 work="$(mktemp -d "${TMPDIR:-/tmp}/registry-visibility.XXXXXX")"
 out="benchmarks/results/registry-visibility-$(date -u +%Y-%m-%d-%H%MZ).md"
 
-# cycles | name | registry arguments | storefront arguments (the slow ones once: a cycle takes up to 4 minutes)
+# cycles | name | registry arguments | storefront arguments
 settings=(
-  "1|defaults: registry read-only cache 30 s, fetch 30 s, LB cache 35 s|--eureka.server.use-read-only-response-cache=true --eureka.server.response-cache-update-interval-ms=30000|--eureka.client.registry-fetch-interval-seconds=30 --spring.cloud.loadbalancer.cache.enabled=true --spring.cloud.loadbalancer.cache.ttl=35s"
+  "$DEFAULT_CYCLES|defaults: registry read-only cache 30 s, fetch 30 s, LB cache 35 s|--eureka.server.use-read-only-response-cache=true --eureka.server.response-cache-update-interval-ms=30000|--eureka.client.registry-fetch-interval-seconds=30 --spring.cloud.loadbalancer.cache.enabled=true --spring.cloud.loadbalancer.cache.ttl=35s"
   "$CYCLES|registry read-write, fetch 3 s, LB cache off (profile eureka)||"
 )
 
@@ -55,7 +59,7 @@ registered_ms() {
 {
   echo "# Registry visibility, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "\`benchmarks/registry/visibility.sh\` (CYCLES=$CYCLES), on the 2-core machine with nothing else running; the"
+  echo "\`CYCLES=$CYCLES DEFAULT_CYCLES=$DEFAULT_CYCLES benchmarks/registry/visibility.sh\`, on the 2-core machine with nothing else running; the"
   echo "storefront asks for /checkout/payments-status every 50 ms. joined: P2's registration to the first answer"
   echo "from P2; left: P2's SIGTERM (it deregisters, then keeps serving) to the last answer from P2. Milliseconds."
   echo
@@ -79,7 +83,7 @@ for setting in "${settings[@]}"; do
   pids+=($!)
   # shellcheck disable=SC2086
   java $JAVA_OPTS -jar "$storefront_jar" --server.port="$storefront" "${common[@]}" \
-    --hyperlane.loadbalancer.slow-start.window=0s $storefront_args >"$log/storefront.log" 2>&1 &
+    --hyperlane.loadbalancer.slow-start.window=0s --hyperlane.loadbalancer.strategy=round-robin $storefront_args >"$log/storefront.log" 2>&1 &
   pids+=($!)
   await_ready "$p1"; await_ready "$storefront"
   # the caller: one line per answer, "<ms> <instance>"
@@ -105,8 +109,9 @@ for setting in "${settings[@]}"; do
       sleep 0.1
     done
     joined+=("$(( ${first:-0} - registered ))")
-    # Eureka's client sends at most 4 status updates a minute (burst 2): let the join's two pass first
-    sleep 20
+    # Eureka's client sends at most 2 x 60 / 5 status updates a minute (payments' replication interval, burst 2):
+    # let the join's two pass first
+    sleep 10
     sigterm="$(now_ms)"
     kill -TERM "$p2_pid"
     # visible until its answers stop; 100 s at most (defaults: up to 30 + 30 + 35 s)
@@ -114,7 +119,7 @@ for setting in "${settings[@]}"; do
     last=""
     for _ in $(seq 1 100); do
       last="$(awk -v n="p2-$cycle" '$2 == n { t = $1 } END { print t }' "$log/answers.txt")"
-      if [ "$(( $(now_ms) - last ))" -gt 5000 ]; then break; fi
+      if [ -n "$last" ] && [ "$(( $(now_ms) - last ))" -gt 5000 ]; then break; fi
       sleep 1
     done
     left+=("$(( ${last:-0} - sigterm ))")

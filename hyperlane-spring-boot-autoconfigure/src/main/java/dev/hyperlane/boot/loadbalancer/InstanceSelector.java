@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 
 import org.jspecify.annotations.Nullable;
@@ -24,5 +25,21 @@ public interface InstanceSelector {
 	 */
 	@Nullable InstanceState select(List<InstanceState> candidates, ToDoubleFunction<InstanceState> weight,
 			long nowNanos);
+
+	/**
+	 * Choose an instance of a long list by reading a few of its entries rather than all of them, so that the time
+	 * per choice does not grow with the number of instances; or decline, and the balancer reads every instance and
+	 * calls {@link #select}. Declines by default; the power-of-two-choices strategies draw.
+	 * @param size the number of listed instances
+	 * @param available the state of the instance at an index of the list when it may be chosen now, else
+	 * {@code null} (drained, ejected, backing off, or already tried by this call)
+	 * @param weight each instance's effective weight now, above 0
+	 * @param nowNanos the current time of the balancer's clock
+	 * @return the index of the chosen instance, or -1 to decline
+	 */
+	default int sample(int size, IntFunction<@Nullable InstanceState> available, ToDoubleFunction<InstanceState> weight,
+			long nowNanos) {
+		return -1;
+	}
 
 }

@@ -63,6 +63,14 @@ public final class InstanceState {
 	}
 
 	/**
+	 * Return the instance's weight before slow start.
+	 * @return the weight, above 0 (1 unless its {@code weight} metadata says otherwise)
+	 */
+	public double weight() {
+		return this.weight;
+	}
+
+	/**
 	 * Count a request that starts now.
 	 */
 	public void start() {

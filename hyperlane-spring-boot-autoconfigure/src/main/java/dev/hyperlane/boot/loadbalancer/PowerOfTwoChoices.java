@@ -58,6 +58,24 @@ public final class PowerOfTwoChoices {
 		return (cost.applyAsDouble(second) < cost.applyAsDouble(first)) ? second : first;
 	}
 
+	/**
+	 * Return a random index.
+	 * @param size the size of the list, 1 or more
+	 * @return an index from 0 to {@code size - 1}
+	 */
+	int index(int size) {
+		return this.random.nextInt(size);
+	}
+
+	/**
+	 * Return {@code true} with a probability.
+	 * @param probability from 0 to 1 (1 or more: always)
+	 * @return whether the draw is kept
+	 */
+	boolean keep(double probability) {
+		return probability >= 1 || this.random.nextDouble() < probability;
+	}
+
 	private InstanceState draw(List<InstanceState> candidates, ToDoubleFunction<InstanceState> weight,
 			@Nullable InstanceState excluded) {
 		double total = 0;

@@ -110,9 +110,19 @@ public final class ServiceInstances {
 	 * @param nowNanos when it finished
 	 */
 	void finish(InstanceState state, long elapsedNanos, boolean failed, Duration penalty, long nowNanos) {
-		int ejected = (int) this.members.values().stream().filter((member) -> member.state().isEjected(nowNanos)).count();
-		boolean mayEject = this.ejection.mayEject(ejected, this.members.size());
+		// counting the ejected instances reads every state: only a failure may eject, so only a failure counts
+		boolean mayEject = failed && this.ejection.mayEject(ejected(nowNanos), this.members.size());
 		state.finish(elapsedNanos, failed, penalty.toNanos(), this.ejection, mayEject, nowNanos);
+	}
+
+	private int ejected(long nowNanos) {
+		int ejected = 0;
+		for (Member member : this.members.values()) {
+			if (member.state().isEjected(nowNanos)) {
+				ejected++;
+			}
+		}
+		return ejected;
 	}
 
 	/**

@@ -183,7 +183,7 @@ class LoadBalancingAlgorithmsTests {
 		assertThat(balancer.choose(instances, Set.of("127.0.0.1:1", "127.0.0.1:2"))).isNotNull();
 	}
 
-	private static ServiceInstance instance(int port, String weight) {
+	static ServiceInstance instance(int port, String weight) {
 		DefaultServiceInstance instance = new DefaultServiceInstance("payments-" + port, "payments", "127.0.0.1",
 				port, false);
 		if (weight != null) {
