@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every service's {@link ServiceHedging}, created on its first call when hedging is on for it
  * ({@code hyperlane.loadbalancer.services.<id>.hedging.enabled}, else {@code hyperlane.loadbalancer.hedging.enabled}).
- * Read by the hedging filter, the endpoint and the meters.
+ * Read by the hedging filter, the endpoint and the meters. Hedging needs the retry budgets of Hyperlane's HTTP
+ * client (every hedge is taken from the service's retry budget).
  */
 public final class Hedges {
 
-	private static final Duration WINDOW = Duration.ofSeconds(10);
-
 	private final HyperlaneLoadBalancerProperties properties;
+
+	private final HyperlaneLoadBalancers balancers;
 
 	private final Map<String, Optional<ServiceHedging>> services = new ConcurrentHashMap<>();
 
@@ -27,10 +28,12 @@ public final class Hedges {
 
 	/**
 	 * Create the registry.
-	 * @param properties the load-balancer properties
+	 * @param balancers the balancers, whose properties configure hedging and whose latency data gives the delay
 	 * @throws HyperlaneSettingException when the budget is not 0 to 100 or a delay is not above zero
 	 */
-	public Hedges(HyperlaneLoadBalancerProperties properties) {
+	public Hedges(HyperlaneLoadBalancers balancers) {
+		this.balancers = balancers;
+		HyperlaneLoadBalancerProperties properties = balancers.properties();
 		this.properties = properties;
 		HyperlaneLoadBalancerProperties.Hedging hedging = properties.getHedging();
 		if (hedging.getBudgetPercent() < 0 || hedging.getBudgetPercent() > 100) {
@@ -93,7 +96,8 @@ public final class Hedges {
 			return Optional.empty();
 		}
 		Duration delay = (own != null && own.getDelay() != null) ? own.getDelay() : global.getDelay();
-		return Optional.of(new ServiceHedging(delay, global.getBudgetPercent(), WINDOW));
+		return Optional.of(new ServiceHedging(delay, this.balancers.service(serviceId).recentLatencies(),
+				global.getBudgetPercent()));
 	}
 
 	/**
