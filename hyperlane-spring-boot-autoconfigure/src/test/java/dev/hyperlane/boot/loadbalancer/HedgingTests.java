@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hyperlane.boot.Deadline;
+import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.testsupport.LoadBalancedApp;
@@ -24,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Hedged requests against real Reactor Netty instances on port 0, through the documented
@@ -33,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on another instance. Each server counts the calls it received by their {@value #CALL} header. Checked: the hedge
  * goes to the other instance and wins; a POST without an {@code Idempotency-Key} is never hedged; hedges are taken
  * from the retry budget, so once retries have spent it hedges are refused; neither a hedge nor a retry starts after
- * the request's deadline; the default delay is the 95th percentile of the balancer's latency data. Deadline
+ * the request's deadline; the default delay is the 95th percentile of the balancer's latency data; hedging without
+ * the HTTP client's retry budgets fails at start-up. Deadline
  * propagation is off here ({@code hyperlane.deadline.enabled=false}) so that its timer does not cancel the calls
  * first: what is checked is the balancer's own refusal to start work after the deadline. Bounded: about 15 s.
  */
@@ -219,6 +222,17 @@ class HedgingTests {
 		LatencyWindow balancerData = context.getBean(HyperlaneLoadBalancers.class).service("auto").recentLatencies();
 		assertThat(hedging.delayNanos()).isPositive().isEqualTo(balancerData.p95Nanos());
 		assertThat(context.getBean(HedgingSection.class).describe().toString()).contains("p95 = ");
+	}
+
+	@Test
+	void hedgingWithoutTheHttpClientsRetryBudgetFailsAtStartUp() {
+		assertThatThrownBy(() -> new SpringApplicationBuilder(LoadBalancedApp.class).web(WebApplicationType.NONE)
+			.properties("hyperlane.loadbalancer.hedging.enabled=true", "hyperlane.client.enabled=false")
+			.run()
+			.close()).rootCause()
+			.isInstanceOf(HyperlaneSettingException.class)
+			.hasMessageContaining("hyperlane.loadbalancer.hedging.enabled")
+			.hasMessageContaining("retry budget");
 	}
 
 }
