@@ -9,27 +9,29 @@
 #   benchmarks/hedging/run.sh --no-build    uses the jar already built
 #   benchmarks/hedging/run.sh --check       prints the plan and starts nothing
 #
-# Variants (VARIANTS, in this order; each on a JVM of its own, started, warmed up, measured and stopped in turn):
+# Variants (VARIANTS, in this order; each on a JVM of its own, started, warmed up, measured and stopped in turn;
+# with REPS > 1 the whole sequence runs REPS times, so the repetitions of a variant are interleaved with the others):
 #   hedging        the starter's balancer with hyperlane.loadbalancer.hedging.enabled=true (delay: recent p95)
 #   hedging-10ms   the same with a fixed delay (hyperlane.loadbalancer.hedging.delay=10ms)
 #   hedging-off    the starter's balancer, hedging off (its default)
 #   round-robin    hyperlane.loadbalancer.enabled=false: Spring Cloud LoadBalancer's own round robin
 #   haproxy        as round-robin, calling one instance that is HAProxy (balance roundrobin) before the backends
-# Knobs (environment): RATE (requests/s, 400), WARMUP (s, 30), DURATION (s, 50), WINDOW (s, 10: the measured run
-# is also cut into windows, whose p99s give a median and a range), TAIL_PERCENT (3), LATE_MS (200), JAVA_OPTS,
+# Knobs (environment): REPS (repetitions of every variant, 1; with more, the results give each figure's median and
+# range over the repetitions), RATE (requests/s, 400), WARMUP (s, 30), DURATION (s, 50), WINDOW (s, 10: the measured
+# run is also cut into windows, whose p99s give a median and a range), TAIL_PERCENT (3), LATE_MS (200), JAVA_OPTS,
 # RESULTS_DIR (benchmarks/results).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BENCH_DIR="$(dirname "$SCRIPT_DIR")"
 REPO_DIR="$(dirname "$BENCH_DIR")"
-RATE="${RATE:-400}"; WARMUP="${WARMUP:-30}"; DURATION="${DURATION:-50}"; WINDOW="${WINDOW:-10}"
+REPS="${REPS:-1}"; RATE="${RATE:-400}"; WARMUP="${WARMUP:-30}"; DURATION="${DURATION:-50}"; WINDOW="${WINDOW:-10}"
 TAIL_PERCENT="${TAIL_PERCENT:-3}"; LATE_MS="${LATE_MS:-200}"
 JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m}"
 VARIANTS="${VARIANTS:-hedging hedging-10ms hedging-off round-robin haproxy}"
 HOST=127.0.0.1
 BUILD=1; CHECK=0
-COMMAND_LINE="$(printf '%s ' RATE="$RATE" WARMUP="$WARMUP" DURATION="$DURATION" benchmarks/hedging/run.sh "$@")"
+COMMAND_LINE="$(printf '%s ' REPS="$REPS" RATE="$RATE" WARMUP="$WARMUP" DURATION="$DURATION" benchmarks/hedging/run.sh "$@")"
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
@@ -49,9 +51,11 @@ variant_args() {
   esac
 }
 for v in $VARIANTS; do variant_args "$v" >/dev/null; done
+[[ "$REPS" =~ ^[1-9][0-9]*$ ]] || { echo "REPS must be 1 or more, was $REPS" >&2; exit 2; }
 N_VARIANTS=$(wc -w <<<"$VARIANTS")
-echo "plan: $N_VARIANTS variants ($VARIANTS) x (start + ${WARMUP} s warm-up + ${DURATION} s measured) at $RATE requests/s;" \
-  "backends: 3, each $TAIL_PERCENT % of calls $LATE_MS ms late; about $(( N_VARIANTS * (WARMUP + DURATION + 15) )) s" >&2
+echo "plan: $REPS x $N_VARIANTS variants ($VARIANTS) x (start + ${WARMUP} s warm-up + ${DURATION} s measured) at $RATE" \
+  "requests/s; backends: 3, each $TAIL_PERCENT % of calls $LATE_MS ms late;" \
+  "about $(( REPS * N_VARIANTS * (WARMUP + DURATION + 15) )) s" >&2
 [ "$CHECK" = 1 ] && exit 0
 
 STAMP="$(date -u +%Y-%m-%d-%H%MZ)"
@@ -117,6 +121,7 @@ json_get() { node -e 'const o = JSON.parse(process.argv[1]); console.log(process
 
 ROWS="$WORK/rows.tsv"; : >"$ROWS"
 T_START=$(date +%s)
+for rep in $(seq 1 "$REPS"); do
 for v in $VARIANTS; do
   port=$(free_port)
   service=backends; [ "$v" = haproxy ] && service=haproxy
@@ -128,19 +133,19 @@ for v in $VARIANTS; do
     "--spring.cloud.discovery.client.simple.instances.backends[2].uri=http://$HOST:$B3" \
     "--spring.cloud.discovery.client.simple.instances.haproxy[0].uri=http://$HOST:$PH" \
     --logging.level.root=WARN --management.endpoints.web.exposure.include=health,hyperlane \
-    $(variant_args "$v") >"$WORK/logs/$v.log" 2>&1 &
+    $(variant_args "$v") >"$WORK/logs/$v-$rep.log" 2>&1 &
   pid=$!; PIDS+=($pid)
   wait_http "http://$HOST:$port/plaintext" 90 "$pid"
-  echo "[+$(( $(date +%s) - T_START ))s] $v: warm-up ${WARMUP} s" >&2
-  node "$SCRIPT_DIR/load.js" "$url" "$RATE" "$WARMUP" >"$WORK/logs/$v-warmup.json"
+  echo "[+$(( $(date +%s) - T_START ))s] rep $rep/$REPS $v: warm-up ${WARMUP} s" >&2
+  node "$SCRIPT_DIR/load.js" "$url" "$RATE" "$WARMUP" >"$WORK/logs/$v-$rep-warmup.json"
   read -r h_sent0 h_won0 h_ref0 _ <<<"$(hedge_counts "$port")"
   calls0=$(backend_calls); jvm0=$(pid_ticks "$pid"); busy0=$(busy_ticks); t0=$(date +%s%N)
-  echo "[+$(( $(date +%s) - T_START ))s] $v: measured ${DURATION} s" >&2
-  node "$SCRIPT_DIR/load.js" "$url" "$RATE" "$DURATION" "$WINDOW" >"$WORK/logs/$v.json"
+  echo "[+$(( $(date +%s) - T_START ))s] rep $rep/$REPS $v: measured ${DURATION} s" >&2
+  node "$SCRIPT_DIR/load.js" "$url" "$RATE" "$DURATION" "$WINDOW" >"$WORK/logs/$v-$rep.json"
   t1=$(date +%s%N); busy1=$(busy_ticks); jvm1=$(pid_ticks "$pid"); calls1=$(backend_calls)
   read -r h_sent1 h_won1 h_ref1 h_delay <<<"$(hedge_counts "$port")"
   stop_pid "$pid"
-  r="$(cat "$WORK/logs/$v.json")"
+  r="$(cat "$WORK/logs/$v-$rep.json")"
   ok=$(json_get "$r" ok); errors=$(json_get "$r" errors)
   win_p99=$(node -e 'const w = JSON.parse(process.argv[1]).windows.map((x) => x.p99).sort((a, b) => a - b);
     console.log(w[Math.floor(w.length / 2)] + " (" + w[0] + "-" + w[w.length - 1] + ")")' "$r")
@@ -150,9 +155,10 @@ for v in $VARIANTS; do
     -v hr=$((h_ref1 - h_ref0)) -v hd="${h_delay:-}" -v jvm=$((jvm1 - jvm0)) -v busy=$((busy1 - busy0)) \
     -v ns=$((t1 - t0)) -v tck="$CLK_TCK" 'BEGIN {
       s = ns / 1e9
-      printf "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%s\t%.2f\t%.2f\n", v, ok, err, p50, p99, p999, max, wp99,
-        (ok > 0 ? (calls - ok) * 100 / ok : 0), hs, hw, hr, hd, jvm / tck / s, busy / tck / s }' >>"$ROWS"
+      printf "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%d\n", v, ok, err, p50, p99, p999, max, wp99,
+        (ok > 0 ? (calls - ok) * 100 / ok : 0), hs, hw, hr, hd, jvm / tck / s, busy / tck / s, rep }' >>"$ROWS"
   tail -n1 "$ROWS" >&2
+done
 done
 FINISHED_UTC="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 cleanup; PIDS=()
@@ -160,8 +166,6 @@ cleanup; PIDS=()
 # ---------------------------------------------------------------- the results file
 GIT_REV="$(cd "$REPO_DIR" && git rev-parse --short HEAD)$(cd "$REPO_DIR" && git diff --quiet HEAD -- . ':!benchmarks/results' ':!README.md' || echo ' (with uncommitted changes)')"
 lib_version() { unzip -l "$JAR" 2>/dev/null | grep -o "BOOT-INF/lib/$1-[0-9][^/]*\.jar" | head -n1 | sed "s#BOOT-INF/lib/$1-##; s#\.jar##"; }
-p99_of() { awk -F'\t' -v v="$1" '$1 == v { print $5 }' "$ROWS"; }
-extra_of() { awk -F'\t' -v v="$1" '$1 == v { print $9 }' "$ROWS"; }
 {
   echo "# Hedging benchmark $STAMP"
   echo ""
@@ -170,29 +174,19 @@ extra_of() { awk -F'\t' -v v="$1" '$1 == v { print $9 }' "$ROWS"; }
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r); everything on 127.0.0.1"
   echo "- JDK: $(java -version 2>&1 | head -n1); caller JVM flags \`$JAVA_OPTS\`; Spring Boot $(lib_version spring-boot), Spring Cloud LoadBalancer $(lib_version spring-cloud-loadbalancer), Reactor Netty $(lib_version reactor-netty-http); Node.js $(node --version); HAProxy $(haproxy -v 2>/dev/null | head -n1 | awk '{print $3}')"
   echo "- Backends: three HTTP servers in one Node.js process (\`benchmarks/lib/backends.js\`), equally fast (answer at once), each answering $TAIL_PERCENT % of its calls (drawn at random per call) $LATE_MS ms late"
-  echo "- Caller: the hyperlane benchmark target (\`benchmarks/target-hyperlane\`, the starter's defaults), \`GET /edge/{service}\`: one call through the \`@LoadBalanced WebClient.Builder\`; one JVM per variant, started, warmed up and stopped in turn"
+  echo "- Caller: the hyperlane benchmark target (\`benchmarks/target-hyperlane\`, the starter's defaults), \`GET /edge/{service}\`: one call through the \`@LoadBalanced WebClient.Builder\`; one JVM per variant and repetition, started, warmed up and stopped in turn; $REPS repetition(s) of the whole sequence, interleaved"
   echo "- Load: \`benchmarks/hedging/load.js\`, open loop at $RATE requests/s over HTTP/1.1 keep-alive, latency counted from the time each request was due (no coordinated omission); ${WARMUP} s warm-up at the same rate, then ${DURATION} s measured; p99 of windows: the median and range of the p99s of the measured run's ${WINDOW} s windows"
   echo "- Extra calls: calls counted by the backends during the measured run over the requests answered, minus one (hedges, including those cancelled after the backend received them); hedges sent, won and refused by the budget from \`/actuator/hyperlane/hedging\`"
   echo "- Caller cores: the caller JVM's CPU time over the run's wall time; machine cores: the whole machine's busy time (\`/proc/stat\`), load generator and backends included"
   echo ""
-  echo "| variant | answered | errors | p50 ms | p99 ms | p99.9 ms | max ms | p99 of ${WINDOW} s windows, median (range) | extra calls % | hedges sent / won / refused | hedge delay at the end | caller cores | machine cores |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|---:|"
-  awk -F'\t' '{ gsub(/"/, "", $13); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s| %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9,
+  echo "## Every run"
+  echo ""
+  echo "| rep | variant | answered | errors | p50 ms | p99 ms | p99.9 ms | max ms | p99 of ${WINDOW} s windows, median (range) | extra calls % | hedges sent / won / refused | hedge delay at the end | caller cores | machine cores |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|---:|"
+  awk -F'\t' '{ gsub(/"/, "", $13); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s| %s | %s |\n", $16, $1, $2, $3, $4, $5, $6, $7, $8, $9,
     ($1 ~ /^hedging/ && $1 != "hedging-off") ? $10 " / " $11 " / " $12 : "-", ($13 == "") ? " - " : " " $13 " ", $14, $15 }' "$ROWS"
   echo ""
-  if [ -n "$(p99_of hedging-off)" ]; then
-    echo "## Goals (issue 16)"
-    echo ""
-    for h in hedging hedging-10ms; do
-      [ -n "$(p99_of "$h")" ] || continue
-      awk -v h="$h" -v on="$(p99_of "$h")" -v off="$(p99_of hedging-off)" -v rr="$(p99_of round-robin)" -v x="$(extra_of "$h")" 'BEGIN {
-        r = on / off
-        printf "- %s: p99 / p99 of hedging-off (same balancer): %.3f (goal <= 0.25: %s)", h, r, (r <= 0.25 ? "met" : "missed")
-        if (rr != "") printf "; p99 / p99 of round-robin: %.3f", on / rr
-        printf "; extra calls %.1f %% (goal <= 10 %%: %s)\n", x, (x <= 10 ? "met" : "missed") }'
-    done
-    echo ""
-  fi
+  node "$SCRIPT_DIR/summary.js" "$ROWS" "$VARIANTS"
   echo "Logs and the load generator's raw output were kept under \`benchmarks/work/hedging-$STAMP/\` (not committed)."
 } >"$RESULT_MD"
 echo "results written to $RESULT_MD" >&2

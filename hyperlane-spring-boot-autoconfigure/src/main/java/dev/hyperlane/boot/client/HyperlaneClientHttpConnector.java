@@ -109,7 +109,10 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 			HttpMethod method, URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
 		ClientStatistics statistics = client.statistics();
 		statistics.requests.increment();
-		client.retryPolicy().record();
+		if (attempt == null || !attempt.repeat()) {
+			// each call earns its share of a retry once, however many instances it is sent to
+			client.retryPolicy().record();
+		}
 		AtomicBoolean idempotencyKey = new AtomicBoolean();
 		AtomicBoolean written = new AtomicBoolean();
 		long start = System.nanoTime();

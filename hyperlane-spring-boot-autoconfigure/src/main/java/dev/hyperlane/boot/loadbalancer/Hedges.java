@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.loadbalancer;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,13 +10,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every service's {@link ServiceHedging}, created on its first call when hedging is on for it
  * ({@code hyperlane.loadbalancer.services.<id>.hedging.enabled}, else {@code hyperlane.loadbalancer.hedging.enabled}).
- * Read by the hedging filter, the endpoint and the meters.
+ * Read by the hedging filter, the endpoint and the meters. Hedging needs the retry budgets of Hyperlane's HTTP
+ * client (every hedge is taken from the service's retry budget).
  */
 public final class Hedges {
 
-	private static final Duration WINDOW = Duration.ofSeconds(10);
-
 	private final LoadBalancerSettings settings;
+
+	private final HyperlaneLoadBalancers balancers;
 
 	private final Map<String, Optional<ServiceHedging>> services = new ConcurrentHashMap<>();
 
@@ -26,10 +26,12 @@ public final class Hedges {
 
 	/**
 	 * Create the registry.
-	 * @param settings the load-balancer settings, whose hedging values were checked when they were resolved
+	 * @param balancers the balancers: their settings (hedging values checked when they were resolved) configure
+	 * hedging, and their latency data gives a service's default delay
 	 */
-	public Hedges(LoadBalancerSettings settings) {
-		this.settings = settings;
+	public Hedges(HyperlaneLoadBalancers balancers) {
+		this.settings = balancers.settings();
+		this.balancers = balancers;
 	}
 
 	/**
@@ -67,8 +69,8 @@ public final class Hedges {
 		if (!service.hedged()) {
 			return Optional.empty();
 		}
-		return Optional.of(new ServiceHedging(service.hedgingDelay(),
-				this.settings.require(LoadBalancerSettings.HEDGING_BUDGET_PERCENT), WINDOW));
+		return Optional.of(new ServiceHedging(service.hedgingDelay(), this.balancers.service(serviceId).recentLatencies(),
+				this.settings.require(LoadBalancerSettings.HEDGING_BUDGET_PERCENT)));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.loadbalancer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,12 +24,13 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * {@link HyperlaneLoadBalancerExchangeFilterFunction} with hedged requests (Dean and Barroso, "The Tail at Scale",
  * 2013; Finagle's and Envoy's hedging): a replayable call ({@link RetryPolicy#isReplayable}) to a service with
  * hedging on that has not answered after the service's delay ({@link ServiceHedging}: fixed, or the 95th
- * percentile of its recent calls) is sent once more, as a second load-balanced exchange, which the balancer sends
- * to another instance as a rule (the first attempt is in flight there, which raises its cost for least-request and
- * peak EWMA; round robin moves on). The first answer wins and the other exchange is cancelled (its connection is
- * closed, and the balancer counts it as cancelled). A hedge is sent only while the service's hedging budget allows
- * it, never after the request's {@link Deadline}, and never once the first attempt has failed (that is the retry's
- * job). Each copy keeps its own retry on another instance.
+ * percentile of its recent attempts from the balancer's latency data) is sent once more, as a second load-balanced
+ * exchange that leaves out every instance the first copy was sent to (unless the service lists no other). The
+ * first answer wins and the other exchange is cancelled (its connection is closed, and the balancer counts it as
+ * cancelled). A hedge is taken from the service's retry budget ({@link RetryPolicy#tryHedge(double)}, shared with
+ * the retries) and sent only while it allows one, never after the request's {@link Deadline}, and never once the
+ * first attempt has failed (that is the retry's job). The call is recorded in the budget once, whichever copies
+ * run. Each copy keeps its own retry on another instance.
  */
 public class HedgingLoadBalancerExchangeFilterFunction extends HyperlaneLoadBalancerExchangeFilterFunction {
 
@@ -58,14 +60,13 @@ public class HedgingLoadBalancerExchangeFilterFunction extends HyperlaneLoadBala
 		if (hedging == null || !RetryPolicy.isReplayable(request.method(), request.headers())) {
 			return super.filter(request, next);
 		}
-		hedging.record();
+		RetryPolicy policy = policy(serviceId);
 		long delay = hedging.delayNanos();
-		long start = System.nanoTime();
 		AtomicBoolean answered = new AtomicBoolean();
 		AtomicBoolean primaryFailed = new AtomicBoolean();
 		AtomicReference<@Nullable Throwable> primaryError = new AtomicReference<>();
-		Mono<ClientResponse> primary = super.filter(request, next)
-			.doOnNext((response) -> hedging.called(System.nanoTime() - start))
+		Set<String> primaryInstances = ConcurrentHashMap.newKeySet();
+		Mono<ClientResponse> primary = call(request, next, serviceId, policy, Set.of(), false, primaryInstances::add)
 			.doOnError((error) -> {
 				primaryError.set(error);
 				primaryFailed.set(true);
@@ -78,10 +79,11 @@ public class HedgingLoadBalancerExchangeFilterFunction extends HyperlaneLoadBala
 			.flatMap((tick) -> Mono.deferContextual((context) -> {
 				Deadline deadline = Deadline.of(context);
 				if (answered.get() || primaryFailed.get() || (deadline != null && deadline.expired())
-						|| !hedging.tryHedge()) {
+						|| !hedging.tryHedge(policy)) {
 					return Mono.<ClientResponse>empty();
 				}
-				return super.filter(request, next).flatMap((response) -> winner(response, answered, hedging));
+				return call(request, next, serviceId, policy, Set.copyOf(primaryInstances), true, null)
+					.flatMap((response) -> winner(response, answered, hedging));
 			}));
 		return Mono.firstWithValue(primary, hedge).onErrorMap((error) -> {
 			Throwable first = primaryError.get();

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
+import dev.hyperlane.boot.Deadline;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.retry.ServiceAttempt;
@@ -41,7 +43,7 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * by exception type, and a failure the HTTP client reports as never written counts as not sent whatever its type;
  * each retry takes one from the service's retry budget, shared with the HTTP client's retries; at most
  * {@code max-retries} per call. A POST without an {@code Idempotency-Key} that may have reached an instance is
- * never sent again.
+ * never sent again. No retry starts once the request's {@link Deadline} (in the Reactor context) has passed.
  * <p>
  * Each attempt carries a {@link ServiceAttempt} in the Reactor context, so the HTTP client runs it on the called
  * service's connection pool and settings although the URL now names an instance's address.
@@ -94,18 +96,47 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 		if (serviceId == null) {
 			return super.filter(request, next);
 		}
-		return attempt(request, next, serviceId, this.policies.forService(serviceId), Set.of(), 0);
+		return call(request, next, serviceId, policy(serviceId), Set.of(), false, null);
+	}
+
+	/**
+	 * Return the retry policy of a service, on its retry budget.
+	 * @param serviceId the service id
+	 * @return the policy
+	 */
+	protected final RetryPolicy policy(String serviceId) {
+		return this.policies.forService(serviceId);
+	}
+
+	/**
+	 * Run one copy of a call, with its retries on other instances.
+	 * @param request the request
+	 * @param next the rest of the chain
+	 * @param serviceId the service id
+	 * @param policy the service's retry policy
+	 * @param excluded the {@code host:port} of instances to leave out (unless no other is listed)
+	 * @param repeat whether the call was already recorded in the retry budget by another copy (a hedge)
+	 * @param chosen told the {@code host:port} of every instance this copy is sent to, or {@code null}
+	 * @return the response
+	 */
+	protected final Mono<ClientResponse> call(ClientRequest request, ExchangeFunction next, String serviceId,
+			RetryPolicy policy, Set<String> excluded, boolean repeat, @Nullable Consumer<String> chosen) {
+		return attempt(request, next, serviceId, policy, excluded, 0, repeat, chosen);
 	}
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String serviceId,
-			RetryPolicy policy, Set<String> excluded, int retries) {
+			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen) {
 		AtomicReference<@Nullable String> instance = new AtomicReference<>();
 		ExchangeFunction observed = (sent) -> {
-			instance.set(address(sent.url()));
+			String address = address(sent.url());
+			instance.set(address);
+			if (chosen != null) {
+				chosen.accept(address);
+			}
 			return next.exchange(sent);
 		};
 		Attempt attempt = new Attempt();
-		ServiceAttempt serviceAttempt = new ServiceAttempt(serviceId);
+		ServiceAttempt serviceAttempt = new ServiceAttempt(serviceId, repeat || retries > 0);
 		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, attempt);
 		if (!excluded.isEmpty()) {
 			builder.attribute(EXCLUDED_INSTANCES, excluded);
@@ -125,12 +156,19 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 				boolean safe = (response != null) ? replayable && this.statusCodes.contains(response.statusCode().value())
 						: RetryPolicy.isSafeOnNextInstance(RetryPolicy.classify(Objects.requireNonNull(outcome.error()),
 								serviceAttempt.written()), replayable);
-				if (!safe || !takeRetry(serviceId, policy)) {
+				if (!safe) {
 					return outcome.toMono();
 				}
-				Mono<ClientResponse> again = attempt(request, next, serviceId, policy, plus(excluded, tried),
-						retries + 1);
-				return (response != null) ? response.releaseBody().then(again) : again;
+				return Mono.deferContextual((context) -> {
+					Deadline deadline = Deadline.of(context);
+					// no retry once the caller has stopped waiting, nor one the budget cannot afford
+					if ((deadline != null && deadline.expired()) || !takeRetry(serviceId, policy)) {
+						return outcome.toMono();
+					}
+					Mono<ClientResponse> again = attempt(request, next, serviceId, policy, plus(excluded, tried),
+							retries + 1, repeat, chosen);
+					return (response != null) ? response.releaseBody().then(again) : again;
+				});
 			});
 	}
 

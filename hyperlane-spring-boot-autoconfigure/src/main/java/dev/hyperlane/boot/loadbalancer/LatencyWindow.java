@@ -3,9 +3,19 @@ package dev.hyperlane.boot.loadbalancer;
 import java.util.Arrays;
 
 /**
- * The latencies of a service's most recent calls (the last {@value #SIZE}), from which the hedging delay is read as
- * their 95th percentile. Empty of an answer until {@value #MIN_SAMPLES} calls were seen: before that no hedge is
- * sent on a percentile. Thread-safe; the percentile is computed at most once per {@value #REFRESH} recorded calls.
+ * The latencies of a service's most recent successful attempts (the last {@value #SIZE}, every instance), from which
+ * the hedging delay is read as their 95th percentile. Empty of an answer until {@value #MIN_SAMPLES} attempts were
+ * seen: before that no hedge is sent on a percentile. Thread-safe; the percentile is computed at most once per
+ * {@value #REFRESH} recorded attempts.
+ * <p>
+ * It is the balancer's latency data, not a second measurement: {@link ServiceBalancer#finished} feeds it the same
+ * sample (the time from the choice of an instance to the response headers, recorded by
+ * {@link HyperlaneLoadBalancerLifecycle}) that feeds each instance's {@link PeakEwma}. The two estimators are kept
+ * apart because neither can answer the other's question: peak EWMA is one decaying number per instance that jumps
+ * to any slow sample, which ranks instances within seconds but holds no distribution (a single late answer makes
+ * it the maximum, so a delay read from it would be the tail itself, not its 95th percentile); the hedging delay is
+ * a percentile of the whole service, across instances, over its last few hundred calls. Only hedged services keep
+ * a window ({@link ServiceBalancer#recentLatencies()}), so the balancer's common path pays nothing for it.
  */
 final class LatencyWindow {
 

@@ -32,6 +32,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * HTTP client which service each call is for). Backs off when the application declares its own
  * {@link LoadBalancedExchangeFilterFunction}, or when it turns on Spring Cloud's retrying filter with
  * {@code spring.cloud.loadbalancer.retry.enabled=true} (balanced calls then run on the default client's pool).
+ * With hedging on for any service the filter also hedges ({@link HedgingLoadBalancerExchangeFilterFunction}); hedges
+ * are taken from the HTTP client's retry budgets, so start-up fails when that client is off.
  */
 @AutoConfiguration(after = LoadBalancerAutoConfiguration.class,
 		afterName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration",
@@ -48,11 +50,19 @@ public final class LoadBalancerRetryAutoConfiguration {
 			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
 			ObjectProvider<RetryPolicies> policies, Hedges hedges) {
 		LoadBalancerSettings settings = balancers.settings();
-		RetryPolicies retryPolicies = policies.getIfUnique(() -> (serviceId) -> RetryPolicy.unbudgeted());
+		RetryPolicies clientPolicies = policies.getIfUnique();
+		RetryPolicies retryPolicies = (clientPolicies != null) ? clientPolicies : (serviceId) -> RetryPolicy.unbudgeted();
 		int maxRetries = settings.require(LoadBalancerSettings.RETRY_ENABLED)
 				? settings.require(LoadBalancerSettings.RETRY_MAX_RETRIES) : 0;
 		Set<Integer> statusCodes = new LinkedHashSet<>(settings.require(LoadBalancerSettings.RETRY_STATUS_CODES));
 		if (hedges.anyEnabled()) {
+			if (clientPolicies == null) {
+				throw new HyperlaneSettingException("hyperlane.loadbalancer.hedging.enabled",
+						"hedging is on but no retry budget is known: every hedge is taken from the service's retry "
+								+ "budget, which Hyperlane's HTTP client keeps, and it is off (hyperlane.client.enabled="
+								+ "false, or the application declares its own ClientHttpConnector)",
+						"Turn Hyperlane's HTTP client on, or set hyperlane.loadbalancer.hedging.enabled=false.");
+			}
 			return new HedgingLoadBalancerExchangeFilterFunction(loadBalancerFactory,
 					transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
 					statusCodes, hedges);
@@ -65,7 +75,7 @@ public final class LoadBalancerRetryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Hedges hyperlaneHedges(HyperlaneLoadBalancers balancers) {
-		return new Hedges(balancers.settings());
+		return new Hedges(balancers);
 	}
 
 	@Bean

@@ -17,7 +17,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * The balancer of one service, made of small parts: its {@link ServiceInstances} (per-instance state, following the
  * discovery client's list, with the service's ejection and slow-start rules), the {@link InstanceChoice} with the
  * selector of its {@link LoadBalancingStrategy}, the {@link OutcomeRecorder} that learns from every request, and
- * the {@link InstanceDrain} of the endpoint's live operations. Thread-safe.
+ * the {@link InstanceDrain} of the endpoint's live operations. For a hedged service it also keeps the
+ * {@link LatencyWindow} of its recent attempts, fed by the same measurement as the instances' peak-EWMA latency.
+ * Thread-safe.
  */
 public final class ServiceBalancer {
 
@@ -44,6 +46,8 @@ public final class ServiceBalancer {
 	private final AtomicLong lastMembershipNanos = new AtomicLong(Long.MIN_VALUE);
 
 	private volatile LoadBalancingStrategy strategy;
+
+	private volatile @Nullable LatencyWindow recentLatencies;
 
 	ServiceBalancer(String serviceId, LoadBalancerSettings settings, PowerOfTwoChoices chooser,
 			LongSupplier clock) {
@@ -123,6 +127,29 @@ public final class ServiceBalancer {
 	public void finished(ServiceInstance instance, long elapsedNanos, boolean failed, Duration penalty,
 			Duration retryAfter) {
 		this.outcomes.finished(instance, elapsedNanos, failed, penalty, retryAfter, this.clock.getAsLong());
+		LatencyWindow recent = this.recentLatencies;
+		if (recent != null && !failed) {
+			recent.record(elapsedNanos);
+		}
+	}
+
+	/**
+	 * Return the latencies of the service's recent successful attempts (every instance), kept from the first call
+	 * of this method on: only a service that asks for them (a hedged one) pays for them.
+	 * @return the window
+	 */
+	LatencyWindow recentLatencies() {
+		LatencyWindow recent = this.recentLatencies;
+		if (recent == null) {
+			synchronized (this) {
+				recent = this.recentLatencies;
+				if (recent == null) {
+					recent = new LatencyWindow();
+					this.recentLatencies = recent;
+				}
+			}
+		}
+		return recent;
 	}
 
 	/**

@@ -6,21 +6,24 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.hyperlane.boot.retry.RetryBudget;
+import dev.hyperlane.boot.retry.RetryPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hedging of one service: its delay (fixed, or the {@link LatencyWindow}'s 95th percentile), its budget and its
- * counts. The budget is a {@link RetryBudget}, the retry budget's accounting (every call earns a share of a hedge
- * over the window; a hedge takes one), at {@code hyperlane.loadbalancer.hedging.budget-percent} of the calls and no
- * floor per second. Thread-safe.
+ * Hedging of one service: its delay (fixed, or the 95th percentile of the balancer's {@link LatencyWindow} of the
+ * service), its budget share and its counts. There is no budget of its own: each hedge is taken from the service's
+ * {@link RetryBudget} through its {@link RetryPolicy} ({@link RetryPolicy#tryHedge(double)}), the account the HTTP
+ * client's retries and the balancer's retries on another instance spend from, so retries and hedges together stay
+ * within the retry budget, and hedges alone within {@code hyperlane.loadbalancer.hedging.budget-percent} of the
+ * calls (5 % by default: the share Dean and Barroso's hedged requests add at the 95th percentile delay). Thread-safe.
  */
 public final class ServiceHedging {
 
 	private final @Nullable Duration fixedDelay;
 
-	private final LatencyWindow latencies = new LatencyWindow();
+	private final LatencyWindow latencies;
 
-	private final RetryBudget budget;
+	private final double budgetPercent;
 
 	final LongAdder sent = new LongAdder();
 
@@ -28,9 +31,10 @@ public final class ServiceHedging {
 
 	final LongAdder refused = new LongAdder();
 
-	ServiceHedging(@Nullable Duration fixedDelay, double budgetPercent, Duration window) {
+	ServiceHedging(@Nullable Duration fixedDelay, LatencyWindow latencies, double budgetPercent) {
 		this.fixedDelay = fixedDelay;
-		this.budget = new RetryBudget(budgetPercent, 0, window, System::currentTimeMillis);
+		this.latencies = latencies;
+		this.budgetPercent = budgetPercent;
 	}
 
 	/**
@@ -41,16 +45,13 @@ public final class ServiceHedging {
 		return (this.fixedDelay != null) ? this.fixedDelay.toNanos() : this.latencies.p95Nanos();
 	}
 
-	void called(long latencyNanos) {
-		this.latencies.record(latencyNanos);
-	}
-
-	void record() {
-		this.budget.record();
-	}
-
-	boolean tryHedge() {
-		if (this.budget.tryAcquire()) {
+	/**
+	 * Take a hedge from the service's retry budget, and count the answer.
+	 * @param policy the service's retry policy
+	 * @return {@code true} when the hedge may be sent
+	 */
+	boolean tryHedge(RetryPolicy policy) {
+		if (policy.tryHedge(this.budgetPercent)) {
 			this.sent.increment();
 			return true;
 		}

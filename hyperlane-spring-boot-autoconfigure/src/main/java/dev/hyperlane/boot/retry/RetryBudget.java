@@ -8,7 +8,10 @@ import java.util.function.LongSupplier;
  * A retry budget: over a sliding window, retries may not exceed a share of the requests plus a floor per second,
  * so that retries never multiply an outage (a peer that fails every request gets at most 20 % more traffic, not
  * double). The model is Finagle's {@code RetryBudget} (a 10 s window, 20 % of requests, 10 retries per second),
- * which Envoy's retry budgets follow as well. Counts are kept in one-second buckets. Thread-safe.
+ * which Envoy's retry budgets follow as well. Hedged requests (a second copy of a slow call) are taken from the same
+ * account ({@link #tryAcquireHedge(double)}): a hedge counts as a retry against the budget, so retries and hedges
+ * together never exceed it, and hedges are also capped at their own smaller share of the requests. Counts are kept
+ * in one-second buckets. Thread-safe.
  */
 public final class RetryBudget {
 
@@ -26,6 +29,8 @@ public final class RetryBudget {
 
 	private final long[] retries;
 
+	private final long[] hedges;
+
 	private final long[] bucketSecond;
 
 	/**
@@ -42,6 +47,7 @@ public final class RetryBudget {
 		this.clock = clockMillis;
 		this.requests = new long[this.windowSeconds];
 		this.retries = new long[this.windowSeconds];
+		this.hedges = new long[this.windowSeconds];
 		this.bucketSecond = new long[this.windowSeconds];
 		Arrays.fill(this.bucketSecond, NONE);
 	}
@@ -67,8 +73,31 @@ public final class RetryBudget {
 	}
 
 	/**
+	 * Take one hedge from the budget if there is one left: the budget must allow one more retry (a hedge is spent
+	 * from the same account, and leaves one retry fewer), and the hedges of the window must stay within their own
+	 * share of the requests (no floor per second: a service with few calls is not hedged before it has made them).
+	 * @param percent share of requests that may be hedged, 0 to 100
+	 * @return {@code true} when the hedge may go ahead
+	 */
+	public synchronized boolean tryAcquireHedge(double percent) {
+		int bucket = bucket();
+		long requestCount = 0;
+		long hedgeCount = 0;
+		for (int i = 0; i < this.windowSeconds; i++) {
+			requestCount += this.requests[i];
+			hedgeCount += this.hedges[i];
+		}
+		if (remainingLocked() < 1 || hedgeCount + 1 > (long) Math.floor(requestCount * percent / 100.0)) {
+			return false;
+		}
+		this.retries[bucket]++;
+		this.hedges[bucket]++;
+		return true;
+	}
+
+	/**
 	 * Return how many retries the budget allows now.
-	 * @return the retries left in the current window
+	 * @return the retries left in the current window (hedges taken count as retries)
 	 */
 	public synchronized long remaining() {
 		bucket();
@@ -103,6 +132,7 @@ public final class RetryBudget {
 	private void clear(int index, long second) {
 		this.requests[index] = 0;
 		this.retries[index] = 0;
+		this.hedges[index] = 0;
 		this.bucketSecond[index] = second;
 	}
 

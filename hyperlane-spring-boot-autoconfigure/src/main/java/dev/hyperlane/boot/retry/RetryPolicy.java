@@ -147,7 +147,7 @@ public final class RetryPolicy {
 	}
 
 	/**
-	 * Record a first attempt (never a retry) in the budget: each one earns the service a share of a retry.
+	 * Record a first attempt (never a retry or a hedge) in the budget: each one earns the service a share of a retry.
 	 */
 	public void record() {
 		if (this.budget != null) {
@@ -166,6 +166,18 @@ public final class RetryPolicy {
 		}
 		this.listener.deniedByBudget();
 		return false;
+	}
+
+	/**
+	 * Take one hedge from the service's retry budget if there is one left ({@link RetryBudget#tryAcquireHedge}): a
+	 * hedge spends from the account retries spend from, so once retries have used the budget no hedge is sent, and
+	 * the other way round. Not counted as a retry in the listener's figures (the hedging counts its own).
+	 * @param percent share of requests that may be hedged, 0 to 100
+	 * @return {@code true} when the hedge may go ahead; always {@code false} without a budget (an unbounded hedge
+	 * could double the load on a slow service)
+	 */
+	public boolean tryHedge(double percent) {
+		return this.budget != null && this.budget.tryAcquireHedge(percent);
 	}
 
 	/**

@@ -11,7 +11,9 @@ import reactor.util.context.ContextView;
  * to the HTTP client's connector: the service the application called (the host of {@code http://payments/...},
  * which the balancer rewrote to an instance's address), so the connector runs the attempt on that service's
  * connection pool, settings and retry budget; and whether the connector wrote the request, so a failure before
- * anything was written is known to be safe to send to another instance whatever its exception type. Thread-safe.
+ * anything was written is known to be safe to send to another instance whatever its exception type; and whether it
+ * repeats a call already counted (a retry on another instance, a hedge), which the HTTP client then does not record
+ * in the retry budget again. Thread-safe.
  */
 public final class ServiceAttempt {
 
@@ -19,16 +21,29 @@ public final class ServiceAttempt {
 
 	private final String serviceId;
 
+	private final boolean repeat;
+
 	private volatile boolean reachedConnector;
 
 	private volatile boolean written;
 
 	/**
-	 * Create an attempt.
+	 * Create the first attempt of a call.
 	 * @param serviceId the service id
 	 */
 	public ServiceAttempt(String serviceId) {
+		this(serviceId, false);
+	}
+
+	/**
+	 * Create an attempt.
+	 * @param serviceId the service id
+	 * @param repeat whether it repeats a call already recorded in the retry budget (a retry on another instance or a
+	 * hedge), so that the budget counts each call once
+	 */
+	public ServiceAttempt(String serviceId, boolean repeat) {
 		this.serviceId = serviceId;
+		this.repeat = repeat;
 	}
 
 	/**
@@ -55,6 +70,14 @@ public final class ServiceAttempt {
 	 */
 	public String serviceId() {
 		return this.serviceId;
+	}
+
+	/**
+	 * Return whether the attempt repeats a call already recorded in the retry budget.
+	 * @return {@code true} for a retry on another instance or a hedge
+	 */
+	public boolean repeat() {
+		return this.repeat;
 	}
 
 	/**

@@ -58,4 +58,26 @@ class RetryBudgetTests {
 		assertThat(budget.tryAcquire()).isFalse();
 	}
 
+	@Test
+	void hedgesAndRetriesSpendFromOneAccount() {
+		RetryBudget budget = new RetryBudget(20, 0, Duration.ofSeconds(10), this.now::get);
+		for (int i = 0; i < 100; i++) {
+			budget.record();
+		}
+		// hedges stop at their own share (5 of 100 calls) and leave that many retries fewer
+		int hedged = 0;
+		while (budget.tryAcquireHedge(5)) {
+			hedged++;
+		}
+		assertThat(hedged).isEqualTo(5);
+		assertThat(budget.remaining()).isEqualTo(15);
+		// retries spend the rest; then no hedge is left either, whatever the hedges' own share
+		int retried = 0;
+		while (budget.tryAcquire()) {
+			retried++;
+		}
+		assertThat(retried).isEqualTo(15);
+		assertThat(budget.tryAcquireHedge(100)).isFalse();
+	}
+
 }
