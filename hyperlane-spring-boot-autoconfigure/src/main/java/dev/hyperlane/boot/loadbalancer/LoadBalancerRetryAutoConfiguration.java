@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
