@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Attacks from issue 14 against a real server, on io_uring and on epoll, in a JVM of their own with 64 MB of direct
+ * Attacks from issue 14 against a real server, on io_uring, epoll and NIO ({@link TestServers#transports()}), in a JVM of their own with 64 MB of direct
  * memory (the {@code hostile-clients} surefire execution), so that exhausting it is cheap. For each: normal requests
  * keep being answered within 1 s during the attack, direct memory stays under its ceiling, nothing is logged above
  * DEBUG for the attack's requests, and the server recovers by itself once the attackers leave.
@@ -82,7 +82,7 @@ class HostileClientTests {
 	 * silent, 120 MB in all where an unguarded server pins 2.5 MB of direct memory for each.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@MethodSource("dev.hyperlane.boot.server.TestServers#transports")
 	void incompleteBodiesCannotExhaustDirectMemory(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
@@ -116,8 +116,8 @@ class HostileClientTests {
 				assertAnsweredWithinOneSecond(port);
 				Thread.sleep(100);
 			}
-			System.out.println("MEASURED incomplete bodies on " + transport + ": peak direct memory " + peak.get()
-					+ " B of " + MAX_DIRECT + " B, " + statistics(context));
+			System.out.println("MEASURED incomplete bodies on " + transport + " (" + ATTACKERS + " attackers): peak direct memory "
+					+ peak.get() + " B of " + MAX_DIRECT + " B, " + resources() + ", " + statistics(context));
 			Map<String, Object> statistics = statistics(context);
 			assertThat((Long) statistics.get("requestBodiesShed")).isPositive();
 			assertThat((Long) statistics.get("directMemoryExhausted")).isZero();
@@ -137,7 +137,7 @@ class HostileClientTests {
 	 * gap timeout passes, instead of a 500 with an ERROR log.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@MethodSource("dev.hyperlane.boot.server.TestServers#transports")
 	void slowBodiesGet408AndAQuietClose(String transport, CapturedOutput output) {
 		this.runner
 			.withPropertyValues("hyperlane.transport.type=" + transport, "hyperlane.server.read-timeout=1s",
@@ -179,7 +179,7 @@ class HostileClientTests {
 	 * are pending, so it cannot queue requests until the heap is full.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@MethodSource("dev.hyperlane.boot.server.TestServers#transports")
 	void pipeliningClientThatNeverReadsIsNotReadFurther(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
@@ -228,7 +228,7 @@ class HostileClientTests {
 			assertThat((Long) statistics(context).get("pipeliningPauses")).isPositive();
 			assertThat(output.getAll().substring(logStart)).doesNotContain("WARN").doesNotContain("ERROR");
 			System.out.println("MEASURED pipelining on " + transport + ": " + afterThreeSeconds
-					+ " B written before the server stopped reading, " + statistics(context));
+					+ " B written before the server stopped reading, " + resources() + ", " + statistics(context));
 			leave();
 			assertRecovers(port);
 		});
@@ -267,6 +267,23 @@ class HostileClientTests {
 
 	private static void assertRecovers(int port) {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertAnsweredWithinOneSecond(port));
+	}
+
+	/**
+	 * What the soak watches besides direct memory: the heap in use, the event-loop threads alive (an event loop that
+	 * died would be missing) and the CPU this JVM (client and server) has used so far.
+	 */
+	private static String resources() {
+		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		long loops = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("hyperlane-loop"))
+			.count();
+		long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+		return "heap used " + heap / (1024 * 1024) + " MB, event-loop threads alive " + loops + ", JVM CPU "
+				+ TimeUnit.NANOSECONDS.toMillis(cpu) + " ms";
 	}
 
 	/**
