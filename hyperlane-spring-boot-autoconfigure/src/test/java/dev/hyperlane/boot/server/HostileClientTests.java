@@ -86,7 +86,7 @@ class HostileClientTests {
 	void incompleteBodiesCannotExhaustDirectMemory(String transport, CapturedOutput output) {
 		this.runner.withPropertyValues("hyperlane.transport.type=" + transport).run((context) -> {
 			int port = port(context);
-			assertThat(TestServers.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "512")
+			assertThat(TestServers.setting(context, "hyperlane.server.max-connections")).containsEntry("value", "256")
 				.containsEntry("source", "derived");
 			int logStart = output.getAll().length();
 			ExecutorService senders = Executors.newFixedThreadPool(24);
