@@ -6,7 +6,8 @@
 # Usage: benchmarks/hostile/soak.sh                          (from the repository root)
 #        TRANSPORTS=epoll BUDGET=420 benchmarks/hostile/soak.sh
 # Knobs: TRANSPORTS [io_uring,epoll,nio]  ROUNDS [5]  CONNECTIONS [550] (the issue's figure; the test in verify
-# uses 120)  BUDGET [900] (s; checked before each round, and a round takes 1-2 minutes)
+# uses 120)  BUDGET [900] (s; checked before each round, and a round takes 1-2 minutes)  MAVEN_ARGS [] (more
+# arguments for Maven, such as -Dio.netty.iouring.acceptMultiShotEnabled=false, a system property of the test JVM)
 # Each round prints the MEASURED lines of the test (peak direct memory, heap in use, event-loop threads alive, the
 # JVM's CPU so far, bodies refused, bytes written before the server stopped reading) and the time the round took;
 # the summary is the last line.
@@ -32,7 +33,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	round_start=$(date +%s)
 	$CPU mvn -B -o -pl hyperlane-spring-boot-autoconfigure -am test -Dtest=HostileClientTests \
 		-Dsurefire.failIfNoSpecifiedTests=false -Dhostile.connections="$CONNECTIONS" \
-		-Dhyperlane.test.transports="$TRANSPORTS" >"$log" 2>&1 || rc=$?
+		-Dhyperlane.test.transports="$TRANSPORTS" ${MAVEN_ARGS:-} >"$log" 2>&1 || rc=$?
 	grep -E "MEASURED|Tests run:.*HostileClientTests|FAIL|<<<" "$log" || true
 	echo "round $round: $(( $(date +%s) - round_start ))s"
 	if [ "$rc" -ne 0 ]; then
