@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -18,20 +19,21 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code hyperlane.server.max-connections} on a real server: with the limit's connections open, each further one is
+ * {@code hyperlane.server.max-connections} on a real server, on io_uring, epoll and NIO: with the limit's connections open, each further one is
  * closed as it is accepted without an answer, counted ({@code connectionsRefused}) and logged at DEBUG only (issue 14's
  * soak: Reactor Netty's own limit logged a WARN with a 20-line stack trace for each, 38 of them for 550 attackers);
  * once the open ones close, a new connection is served.
  */
-@Timeout(30)
+@Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectionLimitTests {
 
-	@Test
-	void connectionsAboveTheLimitAreClosedQuietlyAndCounted(CapturedOutput output) {
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.hyperlane.boot.server.TestServers#transports")
+	void connectionsAboveTheLimitAreClosedQuietlyAndCounted(String transport, CapturedOutput output) {
 		TestServers.runner()
 			.withUserConfiguration(BadRequestTests.Endpoints.class)
-			.withPropertyValues("hyperlane.server.max-connections=3")
+			.withPropertyValues("hyperlane.transport.type=" + transport, "hyperlane.server.max-connections=3")
 			.run((context) -> {
 				int port = TestServers.port(context);
 				List<RawHttpConnection> open = new ArrayList<>();
