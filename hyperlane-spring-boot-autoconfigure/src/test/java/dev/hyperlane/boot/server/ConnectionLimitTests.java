@@ -19,10 +19,10 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code hyperlane.server.max-connections} on a real server, on io_uring, epoll and NIO: with the limit's connections open, each further one is
- * closed as it is accepted without an answer, counted ({@code connectionsRefused}) and logged at DEBUG only (issue 14's
- * soak: Reactor Netty's own limit logged a WARN with a 20-line stack trace for each, 38 of them for 550 attackers);
- * once the open ones close, a new connection is served.
+ * {@code hyperlane.server.max-connections} on a real server, on io_uring, epoll and NIO: with the limit's connections
+ * open, each further one is closed as it is accepted without an answer, counted ({@code connectionsRefused}) and
+ * logged at DEBUG only (issue 14's soak: Reactor Netty's own limit logged a WARN with a 20-line stack trace for each,
+ * 39 of them for 550 attackers); once the open ones close, a new connection is served.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
