@@ -159,10 +159,6 @@ public final class HyperlaneServerTuner {
 		if (maxKeepAliveRequests != null) {
 			tuned = tuned.maxKeepAliveRequests(maxKeepAliveRequests);
 		}
-		Integer maxConnections = settings.get(ServerSettings.MAX_CONNECTIONS);
-		if (maxConnections != null) {
-			tuned = tuned.maxConnections(maxConnections);
-		}
 		if (Boolean.TRUE.equals(settings.get(ServerSettings.HTTP2_ENABLED))) {
 			HttpProtocol second = tuned.configuration().isSecure() ? HttpProtocol.H2 : HttpProtocol.H2C;
 			Long streams = Objects.requireNonNull(settings.get(ServerSettings.HTTP2_MAX_CONCURRENT_STREAMS));
@@ -205,8 +201,21 @@ public final class HyperlaneServerTuner {
 		ProtocolGuards guards = ProtocolGuards.of(server.configuration(), headerTimeout);
 		boolean http2 = guards.http2();
 		statistics.guardsApplied(guards);
+		Integer maxConnections = settings.get(ServerSettings.MAX_CONNECTIONS);
+		int connectionLimit = (maxConnections != null) ? maxConnections : -1;
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel instanceof SocketChannel) {
+				// max-connections here rather than Reactor Netty's maxConnections, which logs a WARN with a stack
+				// trace for each connection it refuses: above the limit a connection is closed before anything is
+				// installed or read, counted (connectionsRefused) and logged at DEBUG only
+				if (!statistics.admitConnection(connectionLimit)) {
+					if (logger.isDebugEnabled()) {
+						logger.debug("Connection from " + remoteAddress + " closed on accept: " + connectionLimit
+								+ " connections open (hyperlane.server.max-connections)");
+					}
+					channel.close();
+					return;
+				}
 				statistics.connectionOpened(channel, plan);
 				SheddingAllocator.install(channel, statistics);
 				RequestBodyGuard.install(channel.pipeline(), bodyLimits, statistics);

@@ -9,11 +9,15 @@ import io.netty.util.internal.PlatformDependent;
  * What the process can afford to hold for its clients, and the defaults derived from it: the connection limit and
  * the memory that request bodies still being received may take.
  * <ul>
- * <li>Connection limit: the smaller of half of max direct memory divided by {@value #CONNECTION_WINDOW_BYTES} bytes
- * (the largest buffer Netty reads into at once, {@code AdaptiveRecvByteBufAllocator}'s maximum: what one connection
- * pins while its body waits for the application, since Reactor Netty stops reading it) and the file-descriptor limit
- * less a tenth (at least 64) kept for files, database and client connections. 512 MB of direct memory gives 4096
- * connections; past the limit a connection is closed as it is accepted, before it costs anything.</li>
+ * <li>Connection limit: the smaller of half of max direct memory divided by {@value #CONNECTION_BUDGET_BYTES} bytes
+ * and the file-descriptor limit less a tenth (at least 64) kept for files, database and client connections. The
+ * {@value #CONNECTION_BUDGET_BYTES} bytes are what one connection can pin: its body window of
+ * {@value #CONNECTION_WINDOW_BYTES} bytes (the largest buffer Netty reads into at once,
+ * {@code AdaptiveRecvByteBufAllocator}'s maximum, which always fits, whatever the request body memory) and, on
+ * io_uring, the buffer of the read it keeps armed, up to as much again. Measured: with one window per connection
+ * (64 MB, 512 connections) 550 clients sending 1 MB bodies exhausted direct memory on io_uring
+ * ({@code benchmarks/hostile/soak.sh}). 512 MB of direct memory gives 2048 connections; past the limit a connection
+ * is closed as it is accepted, before it costs anything.</li>
  * <li>Request body memory: a quarter of max direct memory for bodies not yet received whole (what a decoder that
  * gathers a JSON body holds while the client is still sending). Measured with 20 clients each sending 1,000,000 bytes
  * of a 1,000,001-byte body to a handler that decodes it whole and going silent, before this limit existed: 2.5 MB of
@@ -28,8 +32,11 @@ import io.netty.util.internal.PlatformDependent;
  */
 public record ServerCapacity(long maxDirectMemoryBytes, long maxFileDescriptors) {
 
-	/** Bytes one connection is allowed to pin: Netty's largest single read buffer, 64 KB. */
+	/** Bytes of request body one connection may always hold: Netty's largest single read buffer, 64 KB. */
 	public static final int CONNECTION_WINDOW_BYTES = 64 * 1024;
+
+	/** Bytes budgeted per connection for the connection limit: its body window and a pending read's buffer, 128 KB. */
+	public static final int CONNECTION_BUDGET_BYTES = 2 * CONNECTION_WINDOW_BYTES;
 
 	/**
 	 * Read the capacity of this process.
@@ -49,7 +56,7 @@ public record ServerCapacity(long maxDirectMemoryBytes, long maxFileDescriptors)
 	 * @return the connections the process can hold, at least 1
 	 */
 	public int connectionLimit() {
-		long byMemory = this.maxDirectMemoryBytes / 2 / CONNECTION_WINDOW_BYTES;
+		long byMemory = this.maxDirectMemoryBytes / 2 / CONNECTION_BUDGET_BYTES;
 		long limit = (byDescriptors() > 0) ? Math.min(byMemory, byDescriptors()) : byMemory;
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit));
 	}
@@ -59,9 +66,9 @@ public record ServerCapacity(long maxDirectMemoryBytes, long maxFileDescriptors)
 	 * @return one sentence with the figures
 	 */
 	public String connectionLimitDerivation() {
-		long byMemory = this.maxDirectMemoryBytes / 2 / CONNECTION_WINDOW_BYTES;
-		String memory = "max direct memory " + this.maxDirectMemoryBytes + " B / 2 / " + CONNECTION_WINDOW_BYTES
-				+ " B pinned per connection = " + byMemory;
+		long byMemory = this.maxDirectMemoryBytes / 2 / CONNECTION_BUDGET_BYTES;
+		String memory = "max direct memory " + this.maxDirectMemoryBytes + " B / 2 / " + CONNECTION_BUDGET_BYTES
+				+ " B pinned per connection (a body window and a pending read's buffer) = " + byMemory;
 		if (byDescriptors() <= 0) {
 			return memory + "; a connection above the limit is closed on accept";
 		}

@@ -104,6 +104,7 @@ public final class ServerSection implements HyperlaneSection {
 		Map<String, Object> live = new LinkedHashMap<>();
 		live.put("openConnections", statistics.openConnections());
 		live.put("acceptedConnections", statistics.acceptedConnections());
+		live.put("connectionsRefused", statistics.connectionsRefused());
 		live.put("requests", statistics.requests());
 		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
 		live.put("malformedRequests", statistics.malformedRequests());

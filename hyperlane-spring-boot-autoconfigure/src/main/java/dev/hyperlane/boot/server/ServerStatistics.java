@@ -27,6 +27,8 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final LongAdder acceptedConnections = new LongAdder();
 
+	private final LongAdder connectionsRefused = new LongAdder();
+
 	private final LongAdder requests = new LongAdder();
 
 	private final LongAdder requestHeaderTimeouts = new LongAdder();
@@ -57,8 +59,25 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final Map<String, LongAdder> guardedConnections = new ConcurrentHashMap<>();
 
+	/**
+	 * Count a connection in if fewer than {@code limit} are open; otherwise count it refused.
+	 * @param limit {@code max-connections}, or -1 for no limit
+	 * @return whether the connection may stay open (then {@link #connectionClosed()} must follow its close)
+	 */
+	boolean admitConnection(int limit) {
+		while (true) {
+			long open = this.openConnections.get();
+			if (limit > 0 && open >= limit) {
+				this.connectionsRefused.increment();
+				return false;
+			}
+			if (this.openConnections.compareAndSet(open, open + 1)) {
+				return true;
+			}
+		}
+	}
+
 	void connectionOpened(Channel channel, SocketOptionPlan plan) {
-		this.openConnections.incrementAndGet();
 		this.acceptedConnections.increment();
 		if (this.connectionOptions.isEmpty() || this.acceptedConnections.sum() % 64 == 1) {
 			this.connectionOptions = readBack(channel, plan, false);
@@ -166,6 +185,14 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public long openConnections() {
 		return this.openConnections.get();
+	}
+
+	/**
+	 * Return the number of connections closed as they were accepted because {@code max-connections} were open.
+	 * @return the refused connections since start
+	 */
+	public long connectionsRefused() {
+		return this.connectionsRefused.sum();
 	}
 
 	/**

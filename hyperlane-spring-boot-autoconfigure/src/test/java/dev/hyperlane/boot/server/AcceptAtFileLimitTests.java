@@ -44,7 +44,7 @@ class AcceptAtFileLimitTests {
 	private static final int CONNECTIONS = 400;
 
 	@ParameterizedTest(name = "{0} multishot accept {1}")
-	@CsvSource({ "epoll, true", "io_uring, false", "io_uring, true" })
+	@CsvSource({ "epoll, true", "nio, true", "io_uring, false", "io_uring, true" })
 	void serverAtItsFileLimitDoesNotSpin(String transport, boolean multishot) throws Exception {
 		assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
 		assumeTrue(!transport.equals("io_uring") || IoUring.isAvailable(), "io_uring available");

@@ -63,7 +63,10 @@ class ServerAutoConfigurationTests {
 				.containsEntry(ChannelOption.ALLOCATOR, allocator);
 			assertThat(options).containsEntry(ChannelOption.SO_REUSEADDR, true)
 				.containsEntry(ChannelOption.ALLOCATOR, allocator);
-			assertThat(config.maxConnections()).isEqualTo(ServerCapacity.ofThisProcess().connectionLimit());
+			// applied by Hyperlane as connections are accepted (ConnectionLimitTests), not by Reactor Netty's limit
+			assertThat(config.maxConnections()).isEqualTo(-1);
+			assertThat(effective.get("hyperlane.server.max-connections").value())
+				.isEqualTo(ServerCapacity.ofThisProcess().connectionLimit());
 			assertThat(effective.get("hyperlane.server.max-connections").source()).isEqualTo(SettingSource.DERIVED);
 			assertThat(effective.get("hyperlane.server.max-connections").reason()).contains("max direct memory");
 		});
@@ -72,11 +75,11 @@ class ServerAutoConfigurationTests {
 	@Test
 	void derivedLimitsFollowDirectMemoryAndFileDescriptors() {
 		ServerCapacity capacity = new ServerCapacity(512L * 1024 * 1024, 1_048_576);
-		assertThat(capacity.connectionLimit()).isEqualTo(4096);
+		assertThat(capacity.connectionLimit()).isEqualTo(2048);
 		assertThat(capacity.requestBodyMemory()).isEqualTo(128L * 1024 * 1024);
 		assertThat(new ServerCapacity(512L * 1024 * 1024, 1024).connectionLimit()).isEqualTo(1024 - 102);
 		assertThat(new ServerCapacity(512L * 1024 * 1024, 300).connectionLimit()).isEqualTo(300 - 64);
-		assertThat(new ServerCapacity(64L * 1024 * 1024, -1).connectionLimit()).isEqualTo(512);
+		assertThat(new ServerCapacity(64L * 1024 * 1024, -1).connectionLimit()).isEqualTo(256);
 	}
 
 	@Test
@@ -98,7 +101,7 @@ class ServerAutoConfigurationTests {
 				assertThat(config.maxKeepAliveRequests()).isEqualTo(10);
 				assertThat(config.decoder().maxHeaderSize()).isEqualTo(4096);
 				assertThat(config.decoder().maxInitialLineLength()).isEqualTo(2048);
-				assertThat(config.maxConnections()).isEqualTo(50);
+				assertThat(config.maxConnections()).isEqualTo(-1);
 				assertThat(config.minCompressionSize()).isEqualTo(256);
 				assertThat(Map.<ChannelOption<?>, Object>copyOf(config.options())).containsEntry(ChannelOption.SO_BACKLOG,
 						77);
@@ -112,6 +115,7 @@ class ServerAutoConfigurationTests {
 				assertThat(effective.get("hyperlane.server.socket.backlog").source())
 					.isEqualTo(SettingSource.PROPERTY);
 				assertThat(effective.get("hyperlane.server.read-timeout").describe().value()).isEqualTo("7s");
+				assertThat(effective.get("hyperlane.server.max-connections").value()).isEqualTo(50);
 			});
 	}
 

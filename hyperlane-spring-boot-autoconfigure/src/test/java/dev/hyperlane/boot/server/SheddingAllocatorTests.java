@@ -24,7 +24,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import org.junit.jupiter.api.Timeout;
@@ -43,13 +45,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SheddingAllocatorTests {
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "io_uring", "epoll" })
+	@ValueSource(strings = { "io_uring", "epoll", "nio" })
 	void failedDirectAllocationClosesTheConnectionAndTheEventLoopLivesOn(String transport) throws Exception {
 		AtomicBoolean exhausted = new AtomicBoolean();
 		ServerStatistics statistics = new ServerStatistics();
-		IoHandlerFactory io = "io_uring".equals(transport) ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
-		Class<? extends ServerChannel> channelType = "io_uring".equals(transport) ? IoUringServerSocketChannel.class
-				: EpollServerSocketChannel.class;
+		IoHandlerFactory io = switch (transport) {
+			case "io_uring" -> IoUringIoHandler.newFactory();
+			case "epoll" -> EpollIoHandler.newFactory();
+			default -> NioIoHandler.newFactory();
+		};
+		Class<? extends ServerChannel> channelType = switch (transport) {
+			case "io_uring" -> IoUringServerSocketChannel.class;
+			case "epoll" -> EpollServerSocketChannel.class;
+			default -> NioServerSocketChannel.class;
+		};
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
 		try {
 			Channel server = new ServerBootstrap().group(group)

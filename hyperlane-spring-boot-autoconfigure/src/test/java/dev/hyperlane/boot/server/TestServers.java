@@ -3,6 +3,7 @@ package dev.hyperlane.boot.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
@@ -99,7 +100,20 @@ final class TestServers {
 	}
 
 	/**
-	 * The lines of captured output logged above DEBUG, but for the server's start and stop lines.
+	 * The transports the attack tests run on, each by name for {@code hyperlane.transport.type}: io_uring, epoll and
+	 * NIO, or those listed (comma-separated) in the system property {@code hyperlane.test.transports}, with which
+	 * {@code benchmarks/hostile/soak.sh} runs one transport at a time.
+	 * @return the transport names
+	 */
+	static Stream<String> transports() {
+		return Stream.of(System.getProperty("hyperlane.test.transports", "io_uring,epoll,nio").split(","))
+			.map(String::trim)
+			.filter((name) -> !name.isEmpty());
+	}
+
+	/**
+	 * The lines of captured output logged above DEBUG, but for the server's start and stop lines and the
+	 * {@code MEASURED} lines the tests print.
 	 * @param output captured output
 	 * @return the lines
 	 */
@@ -107,7 +121,8 @@ final class TestServers {
 		List<String> lines = new ArrayList<>();
 		for (String line : output.split("\n")) {
 			if (!line.isBlank() && !line.contains(" DEBUG ") && !line.contains(" TRACE ")
-					&& !line.contains("Netty started on port") && !line.contains("GracefulShutdown")) {
+					&& !line.contains("Netty started on port") && !line.contains("GracefulShutdown")
+					&& !line.startsWith("MEASURED ")) {
 				lines.add(line);
 			}
 		}
