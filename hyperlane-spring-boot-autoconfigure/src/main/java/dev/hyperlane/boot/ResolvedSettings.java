@@ -58,13 +58,13 @@ public final class ResolvedSettings {
 	 * Return a copy in which a setting has another value and source, such as one that code ahead of Hyperlane's
 	 * tuning already applied.
 	 * @param setting the setting's descriptor
-	 * @param value the value
+	 * @param value the value, or {@code null} for unset
 	 * @param source where it came from
 	 * @param reason why
 	 * @param <T> the value's type
 	 * @return the new settings
 	 */
-	public <T> ResolvedSettings override(Setting<?, T> setting, T value, SettingSource source, String reason) {
+	public <T> ResolvedSettings override(Setting<?, T> setting, @Nullable T value, SettingSource source, String reason) {
 		Map<String, EffectiveSetting> copy = new LinkedHashMap<>(this.byName);
 		EffectiveSetting current = this.byName.get(setting.name());
 		String property = (current != null) ? current.property() : setting.name();

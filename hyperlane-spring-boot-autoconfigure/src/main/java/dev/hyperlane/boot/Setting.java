@@ -77,6 +77,17 @@ public record Setting<O, T>(String name, Bindable<T> type, Function<O, @Nullable
 	}
 
 	/**
+	 * Return a copy with another default, for a setting shared by several concerns that each have their own (the
+	 * socket options of the server and of the clients).
+	 * @param value the default
+	 * @param why why the default, in one sentence
+	 * @return the new setting
+	 */
+	public Setting<O, T> withDefault(T value, String why) {
+		return new Setting<>(this.name, this.type, this.read, value, why, this.bootProperty, this.check);
+	}
+
+	/**
 	 * Return a copy with a range check.
 	 * @param valid whether a value is allowed
 	 * @param allowed what is allowed, for the start-up failure message ({@code 1 to 9})

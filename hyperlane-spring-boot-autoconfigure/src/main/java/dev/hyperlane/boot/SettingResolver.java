@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.Binder;
  * {@code hyperlane.client.defaults}; or {@code hyperlane.server}), each marked {@link SettingSource#PROPERTY};</li>
  * <li>the setting's Spring Boot property, when the application set it ({@link SettingSource#BOOT_PROPERTY});</li>
  * <li>a value derived from other settings or from the machine, when the caller gives one
- * ({@link SettingSource#DERIVED});</li>
+ * ({@link SettingSource#DERIVED}), or the value resolved for a wider scope with its own source
+ * ({@link #inherit}: a service's load-balancer setting falls back to the one for every service);</li>
  * <li>Hyperlane's default from the descriptor ({@link SettingSource#DEFAULT}), {@code null} meaning unset.</li>
  * </ol>
  * Every value that is not {@code null} passes the setting's check, whatever its source, or start-up fails with a
@@ -78,6 +79,24 @@ public final class SettingResolver<O> {
 	public <T> T derive(Setting<O, T> setting, T derived, String derivation) {
 		T value = resolve(setting, derived, SettingSource.DERIVED, derivation);
 		return (value != null) ? value : derived;
+	}
+
+	/**
+	 * Resolve a setting that, when no layer sets it, takes a value resolved for a wider scope with that value's
+	 * source and reason: a service's own setting falling back to the one for every service.
+	 * @param setting the setting
+	 * @param inherited the wider scope's settings
+	 * @param wider the wider scope's setting of the same value
+	 * @param <T> the value's type
+	 * @return the value, or {@code null} when it is unset in both
+	 * @throws HyperlaneSettingException when the value fails the setting's check
+	 */
+	public <T> @Nullable T inherit(Setting<O, T> setting, ResolvedSettings inherited, Setting<?, T> wider) {
+		EffectiveSetting effective = inherited.effective(wider);
+		if (effective == null) {
+			return resolve(setting);
+		}
+		return resolve(setting, inherited.get(wider), effective.source(), effective.reason());
 	}
 
 	private <T> @Nullable T resolve(Setting<O, T> setting, @Nullable T fallback, SettingSource fallbackSource,

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import dev.hyperlane.boot.client.ClientOptions;
 import dev.hyperlane.boot.client.ClientSettings;
+import dev.hyperlane.boot.loadbalancer.LoadBalancerSettings;
 import dev.hyperlane.boot.observability.ObservabilitySettings;
 import dev.hyperlane.boot.server.ServerSettings;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -162,12 +163,21 @@ class ConfigurationMetadataTests {
 		checkDefaults(byName, "hyperlane.client.defaults.", ClientSettings.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.transport.", TransportResources.SETTINGS, checked);
 		checkDefaults(byName, "hyperlane.observability.", ObservabilitySettings.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.loadbalancer.", LoadBalancerSettings.SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.server.socket.", ServerSettings.SOCKET_SETTINGS, checked);
+		checkDefaults(byName, "hyperlane.client.defaults.socket.", ClientSettings.SOCKET_SETTINGS, checked);
 		assertThat(checked).contains("hyperlane.server.idle-timeout", "hyperlane.server.max-header-size",
 				"hyperlane.server.compression.mime-types", "hyperlane.server.concurrency-limit.algorithm",
 				"hyperlane.server.http2.max-concurrent-streams", "hyperlane.client.defaults.response-timeout",
 				"hyperlane.client.defaults.retry.budget-percent", "hyperlane.client.defaults.read-idle-timeout",
 				"hyperlane.transport.allocator", "hyperlane.transport.event-loop-threads",
-				"hyperlane.observability.metrics.latency-buckets", "hyperlane.observability.tracing.handler-scope");
+				"hyperlane.observability.metrics.latency-buckets", "hyperlane.observability.tracing.handler-scope",
+				"hyperlane.loadbalancer.strategy", "hyperlane.loadbalancer.ejection.max-percent",
+				"hyperlane.loadbalancer.slow-start.window", "hyperlane.loadbalancer.retry.status-codes",
+				"hyperlane.loadbalancer.hedging.delay", "hyperlane.loadbalancer.hedging.budget-percent",
+				"hyperlane.server.socket.keep-alive-idle", "hyperlane.server.socket.reuse-address",
+				"hyperlane.server.socket.backlog", "hyperlane.client.defaults.socket.keep-alive-count",
+				"hyperlane.client.defaults.socket.write-buffer-high-water-mark");
 	}
 
 	private static void checkDefaults(Map<String, JsonNode> byName, String prefix,

@@ -12,9 +12,9 @@ import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.ResolvedSettings;
 import dev.hyperlane.boot.Setting;
 import dev.hyperlane.boot.SettingResolver;
-import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.SocketOptionMapper;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
+import dev.hyperlane.boot.transport.SocketOptionsProperties;
 import dev.hyperlane.boot.transport.SocketSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -191,16 +191,19 @@ public final class ClientSettings {
 			DNS_CACHE_MAX_TIME_TO_LIVE, DNS_QUERY_TIMEOUT, SSL_BUNDLE, RETRY_ENABLED, RETRY_BACKOFF,
 			RETRY_BUDGET_PERCENT, RETRY_BUDGET_MIN_PER_SECOND, RETRY_BUDGET_WINDOW);
 
-	static final Map<SocketOption, SocketSettings.Default> SOCKET_DEFAULTS = Map.of(SocketOption.TCP_NO_DELAY,
-			new SocketSettings.Default(true, "requests leave at once instead of waiting for an ACK (Nagle)"),
-			SocketOption.KEEP_ALIVE,
-			new SocketSettings.Default(true, "finds connections a middlebox dropped without a FIN"),
-			SocketOption.KEEP_ALIVE_IDLE,
-			new SocketSettings.Default(Duration.ofSeconds(60),
+	/**
+	 * Every {@code socket.*} setting of a client with its defaults; the configuration metadata is checked against
+	 * them.
+	 */
+	public static final List<Setting<SocketOptionsProperties, ?>> SOCKET_SETTINGS = SocketSettings.connectionTable(List.of(
+			SocketSettings.TCP_NO_DELAY.withDefault(true,
+					"requests leave at once instead of waiting for an ACK (Nagle)"),
+			SocketSettings.KEEP_ALIVE.withDefault(true, "finds connections a middlebox dropped without a FIN"),
+			SocketSettings.KEEP_ALIVE_IDLE.withDefault(Duration.ofSeconds(60),
 					"probes keep NAT and load-balancer flows alive; Linux waits 2 hours"),
-			SocketOption.KEEP_ALIVE_INTERVAL, new SocketSettings.Default(Duration.ofSeconds(10),
+			SocketSettings.KEEP_ALIVE_INTERVAL.withDefault(Duration.ofSeconds(10),
 					"a dead connection is found about 90 s after it went quiet"),
-			SocketOption.KEEP_ALIVE_COUNT, new SocketSettings.Default(3, "three unanswered probes"));
+			SocketSettings.KEEP_ALIVE_COUNT.withDefault(3, "three unanswered probes")));
 
 	private final String service;
 
@@ -330,11 +333,16 @@ public final class ClientSettings {
 		}
 		layers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX, defaults));
 		SettingResolver<ClientOptions> resolver = new SettingResolver<>(layers, DEFAULTS_PREFIX, null, null);
-		SocketSettings socket = SocketSettings.resolve(prefix + ".socket",
-				(own != null) ? defaults.getSocket().withOverrides(own.getSocket()) : defaults.getSocket(),
-				SOCKET_DEFAULTS, (property) -> true);
+		List<SettingResolver.Layer<SocketOptionsProperties>> socketLayers = new ArrayList<>();
+		if (own != null) {
+			socketLayers.add(SettingResolver.Layer.nullable(prefix + ".socket", own.getSocket()));
+		}
+		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.getSocket()));
+		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS, socketLayers, DEFAULTS_PREFIX + ".socket");
+		Map<String, EffectiveSetting> socketByName = new LinkedHashMap<>();
+		socket.byName().forEach((name, setting) -> socketByName.put("socket." + name, setting));
 		return new ClientSettings((service != null) ? service : "default", resolver,
-				socketMapper.map(socket.values(), false), socket.effective());
+				socketMapper.map(socket.values(), false), socketByName);
 	}
 
 	/**

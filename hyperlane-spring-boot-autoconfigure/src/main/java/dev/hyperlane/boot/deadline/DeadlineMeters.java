@@ -2,9 +2,9 @@ package dev.hyperlane.boot.deadline;
 
 import java.util.function.ToDoubleFunction;
 
-import io.micrometer.core.instrument.FunctionCounter;
+import dev.hyperlane.boot.ScrapedMeters;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * Publishes {@link DeadlineStatistics} as Micrometer function counters (read when scraped, nothing per request):
@@ -15,36 +15,31 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * deadline had passed), {@code cancelled} (a downstream call cut when it passed).</li>
  * </ul>
  */
-public final class DeadlineMeters implements MeterBinder {
-
-	private final DeadlineStatistics statistics;
+public final class DeadlineMeters extends ScrapedMeters<DeadlineStatistics> {
 
 	/**
 	 * Create the meters.
 	 * @param statistics the figures read
 	 */
 	public DeadlineMeters(DeadlineStatistics statistics) {
-		this.statistics = statistics;
+		super(statistics);
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		counter(registry, "hyperlane.deadline.requests", "expired-on-arrival", DeadlineStatistics::expiredOnArrival,
+		outcome(registry, "hyperlane.deadline.requests", "expired-on-arrival", DeadlineStatistics::expiredOnArrival,
 				"Requests answered 504 before their handler ran, their deadline having passed on arrival");
-		counter(registry, "hyperlane.deadline.requests", "ended-by-deadline", DeadlineStatistics::endedByDeadline,
+		outcome(registry, "hyperlane.deadline.requests", "ended-by-deadline", DeadlineStatistics::endedByDeadline,
 				"Requests whose deadline passed while they were handled");
-		counter(registry, "hyperlane.deadline.calls", "not-started", DeadlineStatistics::callsNotStarted,
+		outcome(registry, "hyperlane.deadline.calls", "not-started", DeadlineStatistics::callsNotStarted,
 				"Downstream calls not sent because the deadline had passed");
-		counter(registry, "hyperlane.deadline.calls", "cancelled", DeadlineStatistics::callsCancelled,
+		outcome(registry, "hyperlane.deadline.calls", "cancelled", DeadlineStatistics::callsCancelled,
 				"Downstream calls cancelled when the deadline passed");
 	}
 
-	private void counter(MeterRegistry registry, String name, String outcome,
+	private void outcome(MeterRegistry registry, String name, String outcome,
 			ToDoubleFunction<DeadlineStatistics> value, String description) {
-		FunctionCounter.builder(name, this.statistics, value)
-			.tag("outcome", outcome)
-			.description(description)
-			.register(registry);
+		counter(registry, name, Tags.of("outcome", outcome), source(), value, null, description);
 	}
 
 }

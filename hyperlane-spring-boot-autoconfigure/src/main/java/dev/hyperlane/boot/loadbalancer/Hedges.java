@@ -1,12 +1,10 @@
 package dev.hyperlane.boot.loadbalancer;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.hyperlane.boot.HyperlaneSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Hedges {
 
-	private final HyperlaneLoadBalancerProperties properties;
+	private final LoadBalancerSettings settings;
 
 	private final HyperlaneLoadBalancers balancers;
 
@@ -28,30 +26,12 @@ public final class Hedges {
 
 	/**
 	 * Create the registry.
-	 * @param balancers the balancers, whose properties configure hedging and whose latency data gives the delay
-	 * @throws HyperlaneSettingException when the budget is not 0 to 100 or a delay is not above zero
+	 * @param balancers the balancers, whose settings configure hedging (checked when they were resolved) and whose
+	 * latency data gives the delay
 	 */
 	public Hedges(HyperlaneLoadBalancers balancers) {
 		this.balancers = balancers;
-		HyperlaneLoadBalancerProperties properties = balancers.properties();
-		this.properties = properties;
-		HyperlaneLoadBalancerProperties.Hedging hedging = properties.getHedging();
-		if (hedging.getBudgetPercent() < 0 || hedging.getBudgetPercent() > 100) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.hedging.budget-percent",
-					"value " + hedging.getBudgetPercent() + " is out of range",
-					"Set hyperlane.loadbalancer.hedging.budget-percent to 0 to 100; 5 is the default.");
-		}
-		checkDelay("hyperlane.loadbalancer.hedging.delay", hedging.getDelay());
-		properties.getServices()
-			.forEach((id, options) -> checkDelay("hyperlane.loadbalancer.services." + id + ".hedging.delay",
-					options.getHedging().getDelay()));
-	}
-
-	private static void checkDelay(String property, @Nullable Duration delay) {
-		if (delay != null && (delay.isNegative() || delay.isZero())) {
-			throw new HyperlaneSettingException(property, "must be above 0, was " + delay,
-					"Set " + property + " to a positive duration, or leave it unset for the service's p95 latency.");
-		}
+		this.settings = balancers.settings();
 	}
 
 	/**
@@ -59,10 +39,7 @@ public final class Hedges {
 	 * @return {@code true} when hedging is on globally or for one service
 	 */
 	public boolean anyEnabled() {
-		return this.properties.getHedging().isEnabled() || this.properties.getServices()
-			.values()
-			.stream()
-			.anyMatch((options) -> Boolean.TRUE.equals(options.getHedging().getEnabled()));
+		return this.settings.anyHedged();
 	}
 
 	/**
@@ -88,16 +65,13 @@ public final class Hedges {
 	}
 
 	private Optional<ServiceHedging> create(String serviceId) {
-		HyperlaneLoadBalancerProperties.Hedging global = this.properties.getHedging();
-		HyperlaneLoadBalancerProperties.ServiceOptions options = this.properties.getServices().get(serviceId);
-		HyperlaneLoadBalancerProperties.ServiceHedging own = (options != null) ? options.getHedging() : null;
-		boolean enabled = (own != null && own.getEnabled() != null) ? own.getEnabled() : global.isEnabled();
-		if (!enabled) {
+		LoadBalancerSettings.Service service = this.settings.service(serviceId);
+		if (!service.hedged()) {
 			return Optional.empty();
 		}
-		Duration delay = (own != null && own.getDelay() != null) ? own.getDelay() : global.getDelay();
-		return Optional.of(new ServiceHedging(delay, this.balancers.service(serviceId).recentLatencies(),
-				global.getBudgetPercent()));
+		return Optional.of(new ServiceHedging(service.hedgingDelay(),
+				this.balancers.service(serviceId).recentLatencies(),
+				this.settings.require(LoadBalancerSettings.HEDGING_BUDGET_PERCENT)));
 	}
 
 	/**

@@ -13,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
@@ -26,7 +25,7 @@ import org.springframework.http.HttpStatusCode;
  * as that latency). A 503 or 429 with {@code Retry-After} (seconds or an HTTP date, RFC 9110 section 10.2.3) also
  * keeps the instance out of the choice for that long, outside panic mode.
  */
-public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+public final class HyperlaneLoadBalancerLifecycle implements InstanceLifecycle {
 
 	private final HyperlaneLoadBalancers balancers;
 
@@ -38,15 +37,6 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 	 */
 	public HyperlaneLoadBalancerLifecycle(HyperlaneLoadBalancers balancers) {
 		this.balancers = balancers;
-	}
-
-	@Override
-	public boolean supports(Class requestContextClass, Class responseClass, Class serverTypeClass) {
-		return ServiceInstance.class.isAssignableFrom(serverTypeClass);
-	}
-
-	@Override
-	public void onStart(Request<Object> request) {
 	}
 
 	@Override
@@ -82,7 +72,7 @@ public final class HyperlaneLoadBalancerLifecycle implements LoadBalancerLifecyc
 			return;
 		}
 		long elapsed = System.nanoTime() - start;
-		Duration penalty = this.balancers.properties().getFailurePenalty();
+		Duration penalty = this.balancers.settings().failurePenalty();
 		boolean failed = completion.status() == CompletionContext.Status.FAILED;
 		Duration retryAfter = Duration.ZERO;
 		if (completion.getClientResponse() instanceof ResponseData response) {

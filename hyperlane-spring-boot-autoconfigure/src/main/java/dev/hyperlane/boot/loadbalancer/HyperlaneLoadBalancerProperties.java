@@ -125,16 +125,6 @@ public class HyperlaneLoadBalancerProperties {
 	}
 
 	/**
-	 * Return the strategy of a service.
-	 * @param serviceId the service id
-	 * @return its own strategy, else the default
-	 */
-	public LoadBalancingStrategy strategyFor(@Nullable String serviceId) {
-		ServiceOptions own = (serviceId != null) ? this.services.get(serviceId) : null;
-		return (own != null && own.getStrategy() != null) ? own.getStrategy() : this.strategy;
-	}
-
-	/**
 	 * Passive outlier ejection (Envoy's consecutive-failure detector).
 	 */
 	public static class Ejection {

@@ -5,7 +5,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
-import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.InstanceDepartures;
 
 /**
@@ -14,7 +13,7 @@ import dev.hyperlane.boot.InstanceDepartures;
  */
 public final class HyperlaneLoadBalancers {
 
-	private final HyperlaneLoadBalancerProperties properties;
+	private final LoadBalancerSettings settings;
 
 	private final PowerOfTwoChoices chooser = new PowerOfTwoChoices(RandomGenerator.getDefault());
 
@@ -24,56 +23,21 @@ public final class HyperlaneLoadBalancers {
 
 	/**
 	 * Create the registry.
-	 * @param properties the load-balancer properties
+	 * @param settings the load-balancer settings
 	 */
-	public HyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties) {
-		this(properties, (service, host, port) -> {
+	public HyperlaneLoadBalancers(LoadBalancerSettings settings) {
+		this(settings, (service, host, port) -> {
 		});
 	}
 
 	/**
 	 * Create the registry.
-	 * @param properties the load-balancer properties
+	 * @param settings the load-balancer settings
 	 * @param departures told when an instance leaves a service's list (the HTTP client's pools, the meters)
 	 */
-	public HyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties, InstanceDepartures departures) {
-		this.properties = properties;
+	public HyperlaneLoadBalancers(LoadBalancerSettings settings, InstanceDepartures departures) {
+		this.settings = settings;
 		this.departures = departures;
-		validate(properties);
-	}
-
-	private static void validate(HyperlaneLoadBalancerProperties properties) {
-		String prefix = "hyperlane.loadbalancer.";
-		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
-		check(ejection.getConsecutiveFailures() >= 1, prefix + "ejection.consecutive-failures",
-				ejection.getConsecutiveFailures(), "1 or more");
-		check(!ejection.getBaseTime().isNegative(), prefix + "ejection.base-time", ejection.getBaseTime(),
-				"0s or more");
-		check(ejection.getMaxTime().compareTo(ejection.getBaseTime()) >= 0, prefix + "ejection.max-time",
-				ejection.getMaxTime(), "hyperlane.loadbalancer.ejection.base-time (" + ejection.getBaseTime()
-						+ ") or more");
-		check(ejection.getMaxPercent() >= 0 && ejection.getMaxPercent() <= 100, prefix + "ejection.max-percent",
-				ejection.getMaxPercent(), "0 to 100");
-		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
-		check(!slowStart.getWindow().isNegative(), prefix + "slow-start.window", slowStart.getWindow(),
-				"0s (off) or more");
-		check(slowStart.getAggression() > 0, prefix + "slow-start.aggression", slowStart.getAggression(),
-				"above 0");
-		check(slowStart.getMinWeightPercent() >= 0 && slowStart.getMinWeightPercent() <= 100,
-				prefix + "slow-start.min-weight-percent", slowStart.getMinWeightPercent(), "0 to 100");
-		check(!properties.getDecay().isNegative() && !properties.getDecay().isZero(), prefix + "decay",
-				properties.getDecay(), "a positive duration, such as 10s");
-		check(!properties.getInitialLatency().isNegative(), prefix + "initial-latency", properties.getInitialLatency(),
-				"0s or more");
-		check(!properties.getFailurePenalty().isNegative(), prefix + "failure-penalty", properties.getFailurePenalty(),
-				"0s or more");
-	}
-
-	private static void check(boolean valid, String property, Object value, String allowed) {
-		if (!valid) {
-			throw new HyperlaneSettingException(property, "value " + value + " is out of range",
-					"Set " + property + " to " + allowed + ".");
-		}
 	}
 
 	/**
@@ -83,7 +47,7 @@ public final class HyperlaneLoadBalancers {
 	 */
 	public ServiceBalancer service(String serviceId) {
 		return this.services.computeIfAbsent(serviceId,
-				(id) -> new ServiceBalancer(id, this.properties, this.chooser, System::nanoTime, this.departures));
+				(id) -> new ServiceBalancer(id, this.settings, this.chooser, System::nanoTime, this.departures));
 	}
 
 	/**
@@ -95,11 +59,11 @@ public final class HyperlaneLoadBalancers {
 	}
 
 	/**
-	 * Return the load-balancer properties.
-	 * @return the properties
+	 * Return the load-balancer settings.
+	 * @return the settings
 	 */
-	public HyperlaneLoadBalancerProperties properties() {
-		return this.properties;
+	public LoadBalancerSettings settings() {
+		return this.settings;
 	}
 
 }

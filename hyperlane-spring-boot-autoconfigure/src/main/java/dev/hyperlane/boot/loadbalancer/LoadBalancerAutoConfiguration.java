@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.InstanceDepartures;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Puts Hyperlane's balancing (peak EWMA with power of two choices by default, outlier ejection, slow start) into
@@ -30,9 +32,10 @@ public final class LoadBalancerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HyperlaneLoadBalancers hyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties,
-			ObjectProvider<InstanceDepartures> departures) {
+			Environment environment, ObjectProvider<InstanceDepartures> departures) {
+		LoadBalancerSettings settings = LoadBalancerSettings.resolve(properties, new ExplicitProperties(environment));
 		// looked up when an instance leaves: the meters that release it depend on the balancers themselves
-		return new HyperlaneLoadBalancers(properties, (service, host, port) -> departures.orderedStream()
+		return new HyperlaneLoadBalancers(settings, (service, host, port) -> departures.orderedStream()
 			.forEach((departure) -> departure.departed(service, host, port)));
 	}
 

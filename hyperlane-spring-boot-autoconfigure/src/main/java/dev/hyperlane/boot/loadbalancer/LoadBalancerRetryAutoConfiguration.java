@@ -3,6 +3,7 @@ package dev.hyperlane.boot.loadbalancer;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
@@ -49,22 +50,12 @@ public final class LoadBalancerRetryAutoConfiguration {
 			ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
 			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
 			ObjectProvider<RetryPolicies> policies, Hedges hedges) {
-		HyperlaneLoadBalancerProperties.Retry retry = balancers.properties().getRetry();
-		if (retry.getMaxRetries() < 0) {
-			throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.max-retries",
-					"must be 0 or more, was " + retry.getMaxRetries(),
-					"Set hyperlane.loadbalancer.retry.max-retries to 0 (no retry) or more; 1 is the default.");
-		}
-		for (Integer code : retry.getStatusCodes()) {
-			if (code == null || code < 100 || code > 599) {
-				throw new HyperlaneSettingException("hyperlane.loadbalancer.retry.status-codes",
-						"holds " + code + ", which is not an HTTP status code",
-						"List status codes from 100 to 599, such as 500, 502, 503, 504.");
-			}
-		}
+		LoadBalancerSettings settings = balancers.settings();
 		RetryPolicies clientPolicies = policies.getIfUnique();
 		RetryPolicies retryPolicies = (clientPolicies != null) ? clientPolicies : (serviceId) -> RetryPolicy.unbudgeted();
-		int maxRetries = retry.isEnabled() ? retry.getMaxRetries() : 0;
+		int maxRetries = settings.require(LoadBalancerSettings.RETRY_ENABLED)
+				? settings.require(LoadBalancerSettings.RETRY_MAX_RETRIES) : 0;
+		Set<Integer> statusCodes = new LinkedHashSet<>(settings.require(LoadBalancerSettings.RETRY_STATUS_CODES));
 		if (hedges.anyEnabled()) {
 			if (clientPolicies == null) {
 				throw new HyperlaneSettingException("hyperlane.loadbalancer.hedging.enabled",
@@ -75,11 +66,11 @@ public final class LoadBalancerRetryAutoConfiguration {
 			}
 			return new HedgingLoadBalancerExchangeFilterFunction(loadBalancerFactory,
 					transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
-					new LinkedHashSet<>(retry.getStatusCodes()), hedges);
+					statusCodes, hedges);
 		}
 		return new HyperlaneLoadBalancerExchangeFilterFunction(loadBalancerFactory,
 				transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
-				new LinkedHashSet<>(retry.getStatusCodes()));
+				statusCodes);
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import dev.hyperlane.boot.Advice;
 import dev.hyperlane.boot.ChangedDefault;
+import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.SectionChange;
 import dev.hyperlane.boot.SectionNames;
@@ -18,7 +19,8 @@ import dev.hyperlane.boot.SectionNames;
  * The {@code loadbalancers} section of the {@code hyperlane} endpoint: per service the strategy, retries on another
  * instance and panic-mode choices, and per instance the requests in flight, peak-EWMA latency, successes, failures,
  * ejections, state ({@code active}, {@code ramping}, {@code ejected}, {@code backing-off}, {@code drained}) and
- * effective weight. Advises when an instance has been ejected more than once and when a service chose in panic
+ * effective weight, and every {@code hyperlane.loadbalancer.*} setting as it applies to the service with its
+ * value, source and reason (a service's own {@code services.<id>.*} value under its own property). Advises when an instance has been ejected more than once and when a service chose in panic
  * mode within the last minute.
  * <p>
  * Live changes ({@code POST /actuator/hyperlane/loadbalancers}, only with unrestricted endpoint access):
@@ -53,14 +55,14 @@ public final class LoadBalancerSection implements HyperlaneSection {
 	@Override
 	public List<ChangedDefault> changedBootDefaults() {
 		// against Spring Cloud LoadBalancer's round robin and its exchange filter, which does not retry
-		HyperlaneLoadBalancerProperties properties = this.balancers.properties();
+		LoadBalancerSettings settings = this.balancers.settings();
 		List<ChangedDefault> changes = new ArrayList<>();
-		if (properties.getStrategy() != LoadBalancingStrategy.ROUND_ROBIN) {
-			changes.add(new ChangedDefault("hyperlane.loadbalancer.strategy", properties.getStrategy().displayName()));
+		if (settings.strategy() != LoadBalancingStrategy.ROUND_ROBIN) {
+			changes.add(new ChangedDefault("hyperlane.loadbalancer.strategy", settings.strategy().displayName()));
 		}
-		if (properties.getRetry().isEnabled() && properties.getRetry().getMaxRetries() > 0) {
-			changes.add(new ChangedDefault("hyperlane.loadbalancer.retry.max-retries",
-					String.valueOf(properties.getRetry().getMaxRetries())));
+		int maxRetries = settings.require(LoadBalancerSettings.RETRY_MAX_RETRIES);
+		if (settings.require(LoadBalancerSettings.RETRY_ENABLED) && maxRetries > 0) {
+			changes.add(new ChangedDefault("hyperlane.loadbalancer.retry.max-retries", String.valueOf(maxRetries)));
 		}
 		return changes;
 	}
@@ -73,9 +75,10 @@ public final class LoadBalancerSection implements HyperlaneSection {
 	}
 
 	/**
-	 * Describe one service: its strategy, retries, panic choices and each listed instance's live figures.
+	 * Describe one service: its strategy, retries, panic choices, each listed instance's live figures and the
+	 * settings that apply to it, each with its value, source and reason.
 	 */
-	private static Map<String, Object> describe(ServiceBalancer service) {
+	private Map<String, Object> describe(ServiceBalancer service) {
 		long now = service.nowNanos();
 		ServiceInstances rules = service.serviceInstances();
 		Map<String, Object> description = new LinkedHashMap<>();
@@ -100,6 +103,8 @@ public final class LoadBalancerSection implements HyperlaneSection {
 			instances.put(key, instance);
 		});
 		description.put("instances", instances);
+		description.put("settings",
+				EffectiveSetting.describeAll(this.balancers.settings().service(service.serviceId()).effective().values()));
 		return description;
 	}
 

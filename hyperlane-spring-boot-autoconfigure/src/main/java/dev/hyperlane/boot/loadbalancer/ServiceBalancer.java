@@ -49,19 +49,19 @@ public final class ServiceBalancer {
 
 	private volatile @Nullable LatencyWindow recentLatencies;
 
-	ServiceBalancer(String serviceId, HyperlaneLoadBalancerProperties properties, PowerOfTwoChoices chooser,
+	ServiceBalancer(String serviceId, LoadBalancerSettings settings, PowerOfTwoChoices chooser,
 			LongSupplier clock) {
-		this(serviceId, properties, chooser, clock, (service, host, port) -> {
+		this(serviceId, settings, chooser, clock, (service, host, port) -> {
 		});
 	}
 
-	ServiceBalancer(String serviceId, HyperlaneLoadBalancerProperties properties, PowerOfTwoChoices chooser,
+	ServiceBalancer(String serviceId, LoadBalancerSettings settings, PowerOfTwoChoices chooser,
 			LongSupplier clock, InstanceDepartures departures) {
 		this.serviceId = serviceId;
 		this.chooser = chooser;
 		this.clock = clock;
-		this.strategy = properties.strategyFor(serviceId);
-		this.instances = new ServiceInstances(serviceId, properties, departures);
+		this.strategy = settings.service(serviceId).strategy();
+		this.instances = new ServiceInstances(serviceId, settings, departures);
 		this.choice = new InstanceChoice(this.instances, this.strategy.newSelector(chooser));
 		this.outcomes = new OutcomeRecorder(this.instances);
 		this.drain = new InstanceDrain(this.instances, clock);

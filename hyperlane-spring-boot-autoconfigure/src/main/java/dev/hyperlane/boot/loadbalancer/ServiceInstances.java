@@ -36,16 +36,17 @@ public final class ServiceInstances {
 
 	private final Map<String, Member> members = new ConcurrentHashMap<>();
 
-	ServiceInstances(String serviceId, HyperlaneLoadBalancerProperties properties, InstanceDepartures departures) {
+	ServiceInstances(String serviceId, LoadBalancerSettings settings, InstanceDepartures departures) {
 		this.serviceId = serviceId;
-		HyperlaneLoadBalancerProperties.Ejection ejection = properties.getEjection();
-		this.ejection = new OutlierEjection(ejection.getConsecutiveFailures(), ejection.getBaseTime(),
-				ejection.getMaxTime(), ejection.getMaxPercent());
-		HyperlaneLoadBalancerProperties.SlowStartOptions slowStart = properties.getSlowStart();
-		this.slowStart = new SlowStart(slowStart.getWindow(), slowStart.getAggression(),
-				slowStart.getMinWeightPercent() / 100.0);
-		this.initialLatency = properties.getInitialLatency();
-		this.decay = properties.getDecay();
+		this.ejection = new OutlierEjection(settings.require(LoadBalancerSettings.EJECTION_CONSECUTIVE_FAILURES),
+				settings.require(LoadBalancerSettings.EJECTION_BASE_TIME),
+				settings.require(LoadBalancerSettings.EJECTION_MAX_TIME),
+				settings.require(LoadBalancerSettings.EJECTION_MAX_PERCENT));
+		this.slowStart = new SlowStart(settings.require(LoadBalancerSettings.SLOW_START_WINDOW),
+				settings.require(LoadBalancerSettings.SLOW_START_AGGRESSION),
+				settings.require(LoadBalancerSettings.SLOW_START_MIN_WEIGHT_PERCENT) / 100.0);
+		this.initialLatency = settings.require(LoadBalancerSettings.INITIAL_LATENCY);
+		this.decay = settings.require(LoadBalancerSettings.DECAY);
 		this.departures = departures;
 	}
 

@@ -2,14 +2,12 @@ package dev.hyperlane.boot.observability;
 
 import java.util.function.ToDoubleFunction;
 
+import dev.hyperlane.boot.ScrapedMeters;
 import dev.hyperlane.boot.client.ClientStatistics;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import dev.hyperlane.boot.client.ServiceClient;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Publishes each downstream service's retry figures as Micrometer meters, read from the same
@@ -25,21 +23,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * </ul>
  * Services are known at start-up, so the meters are bounded by the configuration.
  */
-public final class ClientRetryMeters implements MeterBinder {
-
-	private final HyperlaneClientHttpConnector connector;
+public final class ClientRetryMeters extends ScrapedMeters<HyperlaneClientHttpConnector> {
 
 	/**
 	 * Create the binder.
 	 * @param connector the connector whose services are published
 	 */
 	public ClientRetryMeters(HyperlaneClientHttpConnector connector) {
-		this.connector = connector;
+		super(connector);
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.connector.clients().forEach((service, client) -> {
+		source().clients().forEach((service, client) -> {
 			Tags tags = Tags.of("service", service);
 			ClientStatistics statistics = client.statistics();
 			counter(registry, "hyperlane.client.requests", tags, statistics, ClientStatistics::requests,
@@ -54,10 +50,8 @@ public final class ClientRetryMeters implements MeterBinder {
 					ClientStatistics::prematureCloses, "Connections closed before a response arrived");
 			counter(registry, "hyperlane.client.pool.exhausted", tags, statistics, ClientStatistics::poolExhausted,
 					"Requests failed because the connection pool and its pending queue were full");
-			Gauge.builder("hyperlane.client.retry.budget.remaining", client, ClientRetryMeters::remaining)
-				.tags(tags)
-				.description("Retries the retry budget allows now")
-				.register(registry);
+			gauge(registry, "hyperlane.client.retry.budget.remaining", tags, client, ClientRetryMeters::remaining, null,
+					"Retries the retry budget allows now");
 		});
 	}
 
@@ -67,7 +61,7 @@ public final class ClientRetryMeters implements MeterBinder {
 
 	private static void counter(MeterRegistry registry, String name, Tags tags, ClientStatistics statistics,
 			ToDoubleFunction<ClientStatistics> value, String description) {
-		FunctionCounter.builder(name, statistics, value).tags(tags).description(description).register(registry);
+		counter(registry, name, tags, statistics, value, null, description);
 	}
 
 }

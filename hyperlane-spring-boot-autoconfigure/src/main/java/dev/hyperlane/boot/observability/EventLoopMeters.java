@@ -2,10 +2,10 @@ package dev.hyperlane.boot.observability;
 
 import java.util.Iterator;
 
+import dev.hyperlane.boot.ScrapedMeters;
 import dev.hyperlane.boot.transport.HyperlaneLoopResources;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.Tags;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
@@ -19,31 +19,27 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * ({@code hyperlane.observability.metrics.server|client}). Switched off with
  * {@code hyperlane.observability.metrics.event-loop=false}.
  */
-public final class EventLoopMeters implements MeterBinder {
-
-	private final HyperlaneLoopResources loops;
+public final class EventLoopMeters extends ScrapedMeters<HyperlaneLoopResources> {
 
 	/**
 	 * Create the meters.
 	 * @param loops the event loops to watch
 	 */
 	public EventLoopMeters(HyperlaneLoopResources loops) {
-		this.loops = loops;
+		super(loops);
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		for (int index = 0; index < this.loops.threads(); index++) {
+		for (int index = 0; index < source().threads(); index++) {
 			int loop = index;
-			Gauge.builder("hyperlane.eventloop.pending.tasks", this, (meters) -> meters.pendingTasks(loop))
-				.tag("loop", Integer.toString(index))
-				.description("Tasks waiting in the event loop's queue")
-				.register(registry);
+			gauge(registry, "hyperlane.eventloop.pending.tasks", Tags.of("loop", Integer.toString(index)), this,
+					(meters) -> meters.pendingTasks(loop), null, "Tasks waiting in the event loop's queue");
 		}
 	}
 
 	private double pendingTasks(int index) {
-		EventLoopGroup group = this.loops.groupIfCreated();
+		EventLoopGroup group = source().groupIfCreated();
 		if (group == null) {
 			return 0;
 		}

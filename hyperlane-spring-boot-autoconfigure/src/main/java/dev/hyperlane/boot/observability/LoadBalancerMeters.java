@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.observability;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hyperlane.boot.InstanceDepartures;
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
+import dev.hyperlane.boot.loadbalancer.InstanceLifecycle;
 import dev.hyperlane.boot.loadbalancer.InstanceState;
 import dev.hyperlane.boot.loadbalancer.ServiceBalancer;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,9 +17,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
@@ -40,7 +42,7 @@ import org.springframework.cloud.client.loadbalancer.Response;
  * meters follow the instances listed now.
  */
 public final class LoadBalancerMeters
-		implements LoadBalancerLifecycle<Object, Object, ServiceInstance>, MeterBinder, InstanceDepartures {
+		implements InstanceLifecycle, MeterBinder, InstanceDepartures {
 
 	static final String PREFIX = "hyperlane.loadbalancer.instance";
 
@@ -66,24 +68,11 @@ public final class LoadBalancerMeters
 	}
 
 	@Override
-	public boolean supports(Class requestContextClass, Class responseClass, Class serverTypeClass) {
-		return ServiceInstance.class.isAssignableFrom(serverTypeClass);
-	}
-
-	@Override
-	public void onStart(Request<Object> request) {
-	}
-
-	@Override
 	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
 		ServiceInstance instance = lbResponse.getServer();
 		if (instance != null) {
 			bind(instance.getServiceId(), instance.getHost() + ":" + instance.getPort());
 		}
-	}
-
-	@Override
-	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
 	}
 
 	/**
@@ -121,31 +110,21 @@ public final class LoadBalancerMeters
 	}
 
 	private static List<Meter> bind(MeterRegistry registry, ServiceBalancer balancer, String instance, Tags tags) {
-		return List.of(Gauge.builder(PREFIX + ".in.flight", balancer, (b) -> read(b, instance, State.IN_FLIGHT))
-			.tags(tags)
-			.description("Requests in flight on the instance")
-			.register(registry),
-		Gauge.builder(PREFIX + ".latency", balancer, (b) -> read(b, instance, State.LATENCY))
-			.tags(tags)
-			.baseUnit("seconds")
-			.description("Peak-EWMA latency the balancer ranks the instance by")
-			.register(registry),
-		Gauge.builder(PREFIX + ".ejected", balancer, (b) -> read(b, instance, State.EJECTED))
-			.tags(tags)
-			.description("1 while the instance is ejected for consecutive failures, else 0")
-			.register(registry),
-		FunctionCounter.builder(PREFIX + ".successes", balancer, (b) -> read(b, instance, State.SUCCESSES))
-			.tags(tags)
-			.description("Requests the instance answered")
-			.register(registry),
-		FunctionCounter.builder(PREFIX + ".failures", balancer, (b) -> read(b, instance, State.FAILURES))
-			.tags(tags)
-			.description("Requests that failed on the instance (error, 5xx, 429)")
-			.register(registry),
-		FunctionCounter.builder(PREFIX + ".ejections", balancer, (b) -> read(b, instance, State.EJECTIONS))
-			.tags(tags)
-			.description("Times the instance was ejected")
-			.register(registry));
+		List<Meter> meters = new ArrayList<>();
+		for (State what : State.values()) {
+			String name = PREFIX + "." + what.suffix;
+			meters.add(what.counter
+					? FunctionCounter.builder(name, balancer, (b) -> read(b, instance, what))
+						.tags(tags)
+						.description(what.description)
+						.register(registry)
+					: Gauge.builder(name, balancer, (b) -> read(b, instance, what))
+						.tags(tags)
+						.baseUnit(what.baseUnit)
+						.description(what.description)
+						.register(registry));
+		}
+		return meters;
 	}
 
 	private static double read(ServiceBalancer balancer, String instance, State what) {
@@ -163,9 +142,38 @@ public final class LoadBalancerMeters
 		};
 	}
 
+	/**
+	 * Each figure: its meter name after the prefix, whether it is a counter (else a gauge), its unit and
+	 * description.
+	 */
 	private enum State {
 
-		IN_FLIGHT, LATENCY, EJECTED, SUCCESSES, FAILURES, EJECTIONS
+		IN_FLIGHT("in.flight", false, null, "Requests in flight on the instance"),
+
+		LATENCY("latency", false, "seconds", "Peak-EWMA latency the balancer ranks the instance by"),
+
+		EJECTED("ejected", false, null, "1 while the instance is ejected for consecutive failures, else 0"),
+
+		SUCCESSES("successes", true, null, "Requests the instance answered"),
+
+		FAILURES("failures", true, null, "Requests that failed on the instance (error, 5xx, 429)"),
+
+		EJECTIONS("ejections", true, null, "Times the instance was ejected");
+
+		private final String suffix;
+
+		private final boolean counter;
+
+		private final @Nullable String baseUnit;
+
+		private final String description;
+
+		State(String suffix, boolean counter, @Nullable String baseUnit, String description) {
+			this.suffix = suffix;
+			this.counter = counter;
+			this.baseUnit = baseUnit;
+			this.description = description;
+		}
 
 	}
 

@@ -12,9 +12,9 @@ import dev.hyperlane.boot.ResolvedSettings;
 import dev.hyperlane.boot.Setting;
 import dev.hyperlane.boot.SettingResolver;
 import dev.hyperlane.boot.SettingSource;
-import dev.hyperlane.boot.transport.SocketOption;
 import dev.hyperlane.boot.transport.SocketOptionMapper;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
+import dev.hyperlane.boot.transport.SocketOptionsProperties;
 import dev.hyperlane.boot.transport.SocketSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -245,19 +245,22 @@ public final class ServerSettings {
 			CONCURRENCY_LIMIT_ENABLED, CONCURRENCY_LIMIT_ALGORITHM, CONCURRENCY_LIMIT_INITIAL, CONCURRENCY_LIMIT_MIN,
 			CONCURRENCY_LIMIT_MAX, CONCURRENCY_LIMIT_RETRY_AFTER, CONCURRENCY_LIMIT_BYPASS_PATHS);
 
-	static final Map<SocketOption, SocketSettings.Default> SOCKET_DEFAULTS = Map.of(SocketOption.TCP_NO_DELAY,
-			new SocketSettings.Default(true, "small responses leave at once instead of waiting for an ACK (Nagle)"),
-			SocketOption.KEEP_ALIVE,
-			new SocketSettings.Default(true, "finds peers that vanished without a FIN (crash, NAT or conntrack drop)"),
-			SocketOption.KEEP_ALIVE_IDLE,
-			new SocketSettings.Default(Duration.ofSeconds(60),
+	/**
+	 * Every {@code hyperlane.server.socket.*} setting with the server's defaults; the configuration metadata is
+	 * checked against them.
+	 */
+	public static final List<Setting<SocketOptionsProperties, ?>> SOCKET_SETTINGS = SocketSettings.listenerTable(List.of(
+			SocketSettings.TCP_NO_DELAY.withDefault(true,
+					"small responses leave at once instead of waiting for an ACK (Nagle)"),
+			SocketSettings.KEEP_ALIVE.withDefault(true,
+					"finds peers that vanished without a FIN (crash, NAT or conntrack drop)"),
+			SocketSettings.KEEP_ALIVE_IDLE.withDefault(Duration.ofSeconds(60),
 					"probes start before the 4-minute idle timeout of the strictest cloud NAT; Linux waits 2 hours"),
-			SocketOption.KEEP_ALIVE_INTERVAL,
-			new SocketSettings.Default(Duration.ofSeconds(10), "a dead peer is found about 90 s after it went quiet"),
-			SocketOption.KEEP_ALIVE_COUNT,
-			new SocketSettings.Default(3, "three unanswered probes are enough to call a peer gone"),
-			SocketOption.REUSE_ADDRESS,
-			new SocketSettings.Default(true, "a restarted server can bind while old connections sit in TIME_WAIT"));
+			SocketSettings.KEEP_ALIVE_INTERVAL.withDefault(Duration.ofSeconds(10),
+					"a dead peer is found about 90 s after it went quiet"),
+			SocketSettings.KEEP_ALIVE_COUNT.withDefault(3, "three unanswered probes are enough to call a peer gone"),
+			SocketSettings.REUSE_ADDRESS.withDefault(true,
+					"a restarted server can bind while old connections sit in TIME_WAIT")));
 
 	private final ResolvedSettings settings;
 
@@ -320,8 +323,8 @@ public final class ServerSettings {
 			h2c = new EffectiveSetting(H2C_MAX_CONTENT_LENGTH, binder.bind(H2C_MAX_CONTENT_LENGTH, DataSize.class).get(),
 					SettingSource.BOOT_PROPERTY, "set by " + H2C_MAX_CONTENT_LENGTH);
 		}
-		SocketSettings socket = SocketSettings.resolve(PREFIX + ".socket", properties.getSocket(), SOCKET_DEFAULTS,
-				explicit::isSet);
+		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS,
+				List.of(SettingResolver.Layer.nullable(PREFIX + ".socket", properties.getSocket())), PREFIX + ".socket");
 		return new ServerSettings(settings, h2c, socket.effective(), socketMapper.map(socket.values(), true));
 	}
 

@@ -64,29 +64,6 @@ public class SocketOptionsProperties {
 	 */
 	private @Nullable DataSize writeBufferHighWaterMark;
 
-	/**
-	 * Return a copy of the connection options in which every option set in {@code overrides} replaces this one's.
-	 * @param overrides the options that win
-	 * @return a new instance
-	 */
-	public SocketOptionsProperties withOverrides(SocketOptionsProperties overrides) {
-		SocketOptionsProperties merged = new SocketOptionsProperties();
-		merged.tcpNoDelay = pick(overrides.tcpNoDelay, this.tcpNoDelay);
-		merged.keepAlive = pick(overrides.keepAlive, this.keepAlive);
-		merged.keepAliveIdle = pick(overrides.keepAliveIdle, this.keepAliveIdle);
-		merged.keepAliveInterval = pick(overrides.keepAliveInterval, this.keepAliveInterval);
-		merged.keepAliveCount = pick(overrides.keepAliveCount, this.keepAliveCount);
-		merged.receiveBufferSize = pick(overrides.receiveBufferSize, this.receiveBufferSize);
-		merged.sendBufferSize = pick(overrides.sendBufferSize, this.sendBufferSize);
-		merged.writeBufferLowWaterMark = pick(overrides.writeBufferLowWaterMark, this.writeBufferLowWaterMark);
-		merged.writeBufferHighWaterMark = pick(overrides.writeBufferHighWaterMark, this.writeBufferHighWaterMark);
-		return merged;
-	}
-
-	private static <T> @Nullable T pick(@Nullable T override, @Nullable T value) {
-		return (override != null) ? override : value;
-	}
-
 	public @Nullable Boolean getTcpNoDelay() {
 		return this.tcpNoDelay;
 	}

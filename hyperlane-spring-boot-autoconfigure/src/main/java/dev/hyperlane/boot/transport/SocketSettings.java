@@ -1,14 +1,17 @@
 package dev.hyperlane.boot.transport;
 
 import java.time.Duration;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
+import dev.hyperlane.boot.ResolvedSettings;
+import dev.hyperlane.boot.Setting;
+import dev.hyperlane.boot.SettingResolver;
 import dev.hyperlane.boot.SettingSource;
 import io.netty.channel.WriteBufferWaterMark;
 import org.jspecify.annotations.Nullable;
@@ -16,126 +19,201 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Effective socket options of one role (the server, or a client), resolved from {@link SocketOptionsProperties}
- * and the role's defaults. Immutable.
+ * The socket options of one role (the server, or a client) as applied: one {@link Setting} descriptor per
+ * {@code socket.*} property, resolved by {@link SettingResolver} like every other setting. The descriptors below
+ * have no default (the transport's or the kernel's applies, shown with the source {@code library-default}); a
+ * role gives its own defaults with {@link Setting#withDefault} and builds its table with
+ * {@link #connectionTable(List)} or {@link #listenerTable(List)}. Immutable.
  */
 public final class SocketSettings {
 
+	private static final String UNSET = "not set: the transport's or the kernel's own default applies";
+
+	private static final String SECONDS = "1s to 32767s (the kernel's limit)";
+
+	/** TCP_NODELAY. */
+	public static final Setting<SocketOptionsProperties, Boolean> TCP_NO_DELAY = Setting.of("tcp-no-delay",
+			Boolean.class, SocketOptionsProperties::getTcpNoDelay, null, UNSET);
+
+	/** SO_KEEPALIVE. */
+	public static final Setting<SocketOptionsProperties, Boolean> KEEP_ALIVE = Setting.of("keep-alive", Boolean.class,
+			SocketOptionsProperties::getKeepAlive, null, UNSET);
+
+	/** TCP_KEEPIDLE, whole seconds. */
+	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_IDLE = seconds("keep-alive-idle",
+			SocketOptionsProperties::getKeepAliveIdle);
+
+	/** TCP_KEEPINTVL, whole seconds. */
+	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_INTERVAL = seconds(
+			"keep-alive-interval", SocketOptionsProperties::getKeepAliveInterval);
+
+	/** TCP_KEEPCNT. */
+	public static final Setting<SocketOptionsProperties, Integer> KEEP_ALIVE_COUNT = count("keep-alive-count",
+			SocketOptionsProperties::getKeepAliveCount);
+
+	/** SO_BACKLOG; listening sockets only. */
+	public static final Setting<SocketOptionsProperties, Integer> BACKLOG = count("backlog",
+			listener(ServerSocketOptionsProperties::getBacklog));
+
+	/** SO_REUSEADDR; listening sockets only. */
+	public static final Setting<SocketOptionsProperties, Boolean> REUSE_ADDRESS = Setting.of("reuse-address",
+			Boolean.class, listener(ServerSocketOptionsProperties::getReuseAddress), null, UNSET);
+
+	/** SO_REUSEPORT; listening sockets only. */
+	public static final Setting<SocketOptionsProperties, Boolean> REUSE_PORT = Setting.of("reuse-port", Boolean.class,
+			listener(ServerSocketOptionsProperties::getReusePort), null, UNSET);
+
+	/** SO_RCVBUF. */
+	public static final Setting<SocketOptionsProperties, DataSize> RECEIVE_BUFFER_SIZE = size("receive-buffer-size",
+			SocketOptionsProperties::getReceiveBufferSize);
+
+	/** SO_SNDBUF. */
+	public static final Setting<SocketOptionsProperties, DataSize> SEND_BUFFER_SIZE = size("send-buffer-size",
+			SocketOptionsProperties::getSendBufferSize);
+
+	/** TCP_FASTOPEN, the fast-open queue length; listening sockets only. */
+	public static final Setting<SocketOptionsProperties, Integer> TCP_FAST_OPEN = count("tcp-fast-open",
+			listener(ServerSocketOptionsProperties::getTcpFastOpen));
+
+	/** The low write-buffer water mark; checked with the high one. */
+	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_LOW_WATER_MARK = Setting.of(
+			"write-buffer-low-water-mark", DataSize.class, SocketOptionsProperties::getWriteBufferLowWaterMark, null,
+			UNSET);
+
+	/** The high write-buffer water mark; checked with the low one. */
+	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_HIGH_WATER_MARK = Setting.of(
+			"write-buffer-high-water-mark", DataSize.class, SocketOptionsProperties::getWriteBufferHighWaterMark, null,
+			UNSET);
+
+	private static final List<Setting<SocketOptionsProperties, ?>> ALL = List.of(TCP_NO_DELAY, KEEP_ALIVE,
+			KEEP_ALIVE_IDLE, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_COUNT, BACKLOG, REUSE_ADDRESS, REUSE_PORT,
+			RECEIVE_BUFFER_SIZE, SEND_BUFFER_SIZE, TCP_FAST_OPEN, WRITE_BUFFER_LOW_WATER_MARK,
+			WRITE_BUFFER_HIGH_WATER_MARK);
+
+	private final ResolvedSettings settings;
+
 	private final Map<SocketOption, Object> values;
 
-	private final Map<String, EffectiveSetting> effective;
+	private SocketSettings(ResolvedSettings settings, Map<SocketOption, Object> values) {
+		this.settings = settings;
+		this.values = Map.copyOf(values);
+	}
 
-	private SocketSettings(Map<SocketOption, Object> values, Map<String, EffectiveSetting> effective) {
-		this.values = Collections.unmodifiableMap(values);
-		this.effective = Collections.unmodifiableMap(effective);
+	private static Setting<SocketOptionsProperties, Duration> seconds(String name,
+			Function<SocketOptionsProperties, @Nullable Duration> read) {
+		return Setting.of(name, Duration.class, read, null, UNSET)
+			.withCheck((duration) -> duration.toSeconds() >= 1 && duration.toSeconds() <= 32767, SECONDS);
+	}
+
+	private static Setting<SocketOptionsProperties, Integer> count(String name,
+			Function<SocketOptionsProperties, @Nullable Integer> read) {
+		return Setting.of(name, Integer.class, read, null, UNSET).withCheck((count) -> count >= 0, "0 or more");
+	}
+
+	private static Setting<SocketOptionsProperties, DataSize> size(String name,
+			Function<SocketOptionsProperties, @Nullable DataSize> read) {
+		return Setting.of(name, DataSize.class, read, null, UNSET)
+			.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "1B to 2GB");
+	}
+
+	private static <T> Function<SocketOptionsProperties, @Nullable T> listener(
+			Function<ServerSocketOptionsProperties, @Nullable T> read) {
+		return (properties) -> (properties instanceof ServerSocketOptionsProperties server) ? read.apply(server) : null;
+	}
+
+	/**
+	 * Return the settings of every connection's socket (a client's), with the role's defaults.
+	 * @param defaults the role's defaults, descriptors of this class given a value with {@link Setting#withDefault}
+	 * @return every option but those of listening sockets, in the vocabulary's order
+	 */
+	public static List<Setting<SocketOptionsProperties, ?>> connectionTable(
+			List<Setting<SocketOptionsProperties, ?>> defaults) {
+		return table(defaults, false);
+	}
+
+	/**
+	 * Return the settings of a server's sockets, the listening one's included, with the role's defaults.
+	 * @param defaults the role's defaults, descriptors of this class given a value with {@link Setting#withDefault}
+	 * @return every option, in the vocabulary's order
+	 */
+	public static List<Setting<SocketOptionsProperties, ?>> listenerTable(
+			List<Setting<SocketOptionsProperties, ?>> defaults) {
+		return table(defaults, true);
+	}
+
+	private static List<Setting<SocketOptionsProperties, ?>> table(List<Setting<SocketOptionsProperties, ?>> defaults,
+			boolean listener) {
+		List<Setting<SocketOptionsProperties, ?>> table = new ArrayList<>();
+		for (Setting<SocketOptionsProperties, ?> setting : ALL) {
+			SocketOption option = option(setting);
+			if (!listener && option != null && option.listenerOnly()) {
+				continue;
+			}
+			table.add(defaults.stream()
+				.filter((own) -> own.name().equals(setting.name()))
+				.findFirst()
+				.orElse(setting));
+		}
+		return List.copyOf(table);
+	}
+
+	private static @Nullable SocketOption option(Setting<?, ?> setting) {
+		for (SocketOption option : SocketOption.values()) {
+			if (option.propertyName().equals(setting.name())) {
+				return option;
+			}
+		}
+		return null;
 	}
 
 	/**
 	 * Resolve the settings.
-	 * @param prefix the property prefix, such as {@code hyperlane.server.socket}
-	 * @param properties the bound properties; the listening socket's options are resolved only from a
-	 * {@link ServerSocketOptionsProperties}
-	 * @param defaults the role's defaults with their reasons; options without a default keep the transport's
-	 * @param explicit tells which properties the application set
+	 * @param table the role's table ({@link #connectionTable} or {@link #listenerTable})
+	 * @param layers the bound socket properties, most specific first
+	 * @param defaultPrefix the prefix named for values no layer set, such as {@code hyperlane.server.socket}
 	 * @return the settings
 	 * @throws HyperlaneSettingException when a value is out of range
 	 */
-	public static SocketSettings resolve(String prefix, SocketOptionsProperties properties,
-			Map<SocketOption, Default> defaults, Predicate<String> explicit) {
+	public static SocketSettings resolve(List<Setting<SocketOptionsProperties, ?>> table,
+			List<SettingResolver.Layer<SocketOptionsProperties>> layers, String defaultPrefix) {
+		SettingResolver<SocketOptionsProperties> resolver = new SettingResolver<>(layers, defaultPrefix, null, null);
+		table.forEach(resolver::resolve);
+		ResolvedSettings settings = resolver.settings();
 		Map<SocketOption, Object> values = new EnumMap<>(SocketOption.class);
-		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
-		boolean listener = properties instanceof ServerSocketOptionsProperties;
-		for (SocketOption option : SocketOption.values()) {
-			if (option.listenerOnly() && !listener) {
-				continue;
+		for (Setting<SocketOptionsProperties, ?> setting : table) {
+			SocketOption option = option(setting);
+			Object value = settings.get(setting);
+			if (value == null) {
+				settings = settings.override(setting, null, SettingSource.LIBRARY_DEFAULT, UNSET);
 			}
-			String property = prefix + "." + option.propertyName();
-			Object configured = configured(option, properties, prefix);
-			Default fallback = defaults.get(option);
-			if (configured != null) {
-				validate(property, configured);
-				values.put(option, configured);
-				SettingSource source = explicit.test(property) || option == SocketOption.WRITE_BUFFER_WATER_MARK
-						? SettingSource.PROPERTY : SettingSource.DEFAULT;
-				effective.put(property, new EffectiveSetting(property, display(configured), source, "set by "
-						+ property));
-			}
-			else if (fallback != null) {
-				values.put(option, fallback.value());
-				effective.put(property,
-						new EffectiveSetting(property, display(fallback.value()), SettingSource.DEFAULT, fallback.reason()));
-			}
-			else {
-				effective.put(property, new EffectiveSetting(property, null, SettingSource.LIBRARY_DEFAULT,
-						"not set: the transport's or the kernel's own default applies"));
+			else if (option != null) {
+				values.put(option, value);
 			}
 		}
-		return new SocketSettings(values, effective);
+		WriteBufferWaterMark waterMark = waterMark(settings);
+		if (waterMark != null) {
+			values.put(SocketOption.WRITE_BUFFER_WATER_MARK, waterMark);
+		}
+		return new SocketSettings(settings, values);
 	}
 
-	private static @Nullable Object configured(SocketOption option, SocketOptionsProperties properties,
-			String prefix) {
-		return switch (option) {
-			case TCP_NO_DELAY -> properties.getTcpNoDelay();
-			case KEEP_ALIVE -> properties.getKeepAlive();
-			case KEEP_ALIVE_IDLE -> properties.getKeepAliveIdle();
-			case KEEP_ALIVE_INTERVAL -> properties.getKeepAliveInterval();
-			case KEEP_ALIVE_COUNT -> properties.getKeepAliveCount();
-			case BACKLOG -> (properties instanceof ServerSocketOptionsProperties server) ? server.getBacklog() : null;
-			case REUSE_ADDRESS ->
-				(properties instanceof ServerSocketOptionsProperties server) ? server.getReuseAddress() : null;
-			case REUSE_PORT -> (properties instanceof ServerSocketOptionsProperties server) ? server.getReusePort() : null;
-			case RECEIVE_BUFFER_SIZE -> properties.getReceiveBufferSize();
-			case SEND_BUFFER_SIZE -> properties.getSendBufferSize();
-			case TCP_FAST_OPEN ->
-				(properties instanceof ServerSocketOptionsProperties server) ? server.getTcpFastOpen() : null;
-			case WRITE_BUFFER_WATER_MARK -> waterMark(properties, prefix);
-		};
-	}
-
-	private static @Nullable WriteBufferWaterMark waterMark(SocketOptionsProperties properties, String prefix) {
-		DataSize low = properties.getWriteBufferLowWaterMark();
-		DataSize high = properties.getWriteBufferHighWaterMark();
+	private static @Nullable WriteBufferWaterMark waterMark(ResolvedSettings settings) {
+		DataSize low = settings.get(WRITE_BUFFER_LOW_WATER_MARK);
+		DataSize high = settings.get(WRITE_BUFFER_HIGH_WATER_MARK);
 		if (low == null && high == null) {
 			return null;
 		}
 		long lowBytes = (low != null) ? low.toBytes() : WriteBufferWaterMark.DEFAULT.low();
 		long highBytes = (high != null) ? high.toBytes() : WriteBufferWaterMark.DEFAULT.high();
 		if (lowBytes < 0 || highBytes < lowBytes || highBytes > Integer.MAX_VALUE) {
-			throw new HyperlaneSettingException(prefix + ".write-buffer-high-water-mark",
+			String highProperty = settings.byName().get(WRITE_BUFFER_HIGH_WATER_MARK.name()).property();
+			String lowProperty = settings.byName().get(WRITE_BUFFER_LOW_WATER_MARK.name()).property();
+			throw new HyperlaneSettingException(highProperty,
 					"the water marks must satisfy 0 <= low <= high < 2GB, were low=" + lowBytes + "B high=" + highBytes
 							+ "B",
-					"Set " + prefix + ".write-buffer-low-water-mark below " + prefix + ".write-buffer-high-water-mark.");
+					"Set " + lowProperty + " below " + highProperty + ".");
 		}
 		return new WriteBufferWaterMark((int) lowBytes, (int) highBytes);
-	}
-
-	private static void validate(String property, Object value) {
-		boolean valid = true;
-		String allowed = "";
-		if (value instanceof Duration duration) {
-			valid = duration.toSeconds() >= 1 && duration.toSeconds() <= 32767;
-			allowed = "from 1s to 32767s (the kernel's limit)";
-		}
-		else if (value instanceof Integer number) {
-			valid = number >= 0;
-			allowed = "0 or more";
-		}
-		else if (value instanceof DataSize size) {
-			valid = size.toBytes() > 0 && size.toBytes() <= Integer.MAX_VALUE;
-			allowed = "from 1B to 2GB";
-		}
-		if (!valid) {
-			throw new HyperlaneSettingException(property, "value " + value + " is out of range",
-					"Set " + property + " " + allowed + ".");
-		}
-	}
-
-	private static Object display(Object value) {
-		if (value instanceof WriteBufferWaterMark mark) {
-			return "low=" + mark.low() + "B high=" + mark.high() + "B";
-		}
-		return value;
 	}
 
 	/**
@@ -147,21 +225,19 @@ public final class SocketSettings {
 	}
 
 	/**
-	 * Return each option with its source and reason, keyed by property name.
-	 * @return the effective settings
+	 * Return each option with its source and reason, keyed by its name below the {@code socket} prefix.
+	 * @return the effective settings, in the vocabulary's order
 	 */
-	public Map<String, EffectiveSetting> effective() {
-		return this.effective;
+	public Map<String, EffectiveSetting> byName() {
+		return this.settings.byName();
 	}
 
 	/**
-	 * A role's default for one option.
-	 *
-	 * @param value the value
-	 * @param reason why, with the source of the number
+	 * Return each option with its source and reason, keyed by the property that set it (or would set it).
+	 * @return the effective settings, in the vocabulary's order
 	 */
-	public record Default(Object value, String reason) {
-
+	public Map<String, EffectiveSetting> effective() {
+		return this.settings.byProperty();
 	}
 
 }

@@ -153,7 +153,7 @@ class LoadBalancingAlgorithmsTests {
 			HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
 			properties.setStrategy(strategy);
 			properties.getSlowStart().setWindow(Duration.ZERO);
-			ServiceBalancer balancer = new ServiceBalancer("payments", properties,
+			ServiceBalancer balancer = new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
 					new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
 			Map<Integer, AtomicInteger> chosen = new ConcurrentHashMap<>();
 			for (int i = 0; i < 5000; i++) {
@@ -169,7 +169,7 @@ class LoadBalancingAlgorithmsTests {
 	void drainedInstanceIsLeftOutUntilRestoredAndExcludedInstancesAreSkipped() {
 		List<ServiceInstance> instances = List.of(instance(1, null), instance(2, null));
 		HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
-		ServiceBalancer balancer = new ServiceBalancer("payments", properties,
+		ServiceBalancer balancer = new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
 				new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
 		balancer.choose(instances);
 		assertThat(balancer.drain("127.0.0.1:1")).isTrue();

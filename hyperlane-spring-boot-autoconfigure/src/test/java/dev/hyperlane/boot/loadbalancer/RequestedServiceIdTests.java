@@ -26,7 +26,7 @@ class RequestedServiceIdTests {
 	void chosenInstanceCarriesTheRequestedServiceIdAndEverythingElseAsDiscovered() {
 		ServiceInstance discovered = new DefaultServiceInstance("payments:10.0.0.7:8081", "PAYMENTS", "10.0.0.7", 8081,
 				false, Map.of("weight", "2"));
-		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(new HyperlaneLoadBalancerProperties());
+		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(LoadBalancerSettings.of(new HyperlaneLoadBalancerProperties()));
 		StaticListableBeanFactory beans = new StaticListableBeanFactory();
 		beans.addBean("supplier", new FixedSupplier("payments", List.of(discovered)));
 		HyperlaneLoadBalancer balancer = new HyperlaneLoadBalancer(
