@@ -153,7 +153,7 @@ for v in $VARIANTS; do
     -v p50="$(json_get "$r" all.p50)" -v p99="$(json_get "$r" all.p99)" -v p999="$(json_get "$r" all.p999)" \
     -v max="$(json_get "$r" all.max)" -v wp99="$win_p99" -v hs=$((h_sent1 - h_sent0)) -v hw=$((h_won1 - h_won0)) \
     -v hr=$((h_ref1 - h_ref0)) -v hd="${h_delay:-}" -v jvm=$((jvm1 - jvm0)) -v busy=$((busy1 - busy0)) \
-    -v ns=$((t1 - t0)) -v tck="$CLK_TCK" 'BEGIN {
+    -v ns=$((t1 - t0)) -v tck="$CLK_TCK" -v rep="$rep" 'BEGIN {
       s = ns / 1e9
       printf "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%s\t%.2f\t%.2f\t%d\n", v, ok, err, p50, p99, p999, max, wp99,
         (ok > 0 ? (calls - ok) * 100 / ok : 0), hs, hw, hr, hd, jvm / tck / s, busy / tck / s, rep }' >>"$ROWS"

@@ -14,6 +14,12 @@ const rows = fs.readFileSync(rowsFile, "utf8").split("\n").filter((line) => line
     ? cells[i] : Number(cells[i])));
   return row;
 });
+// the repetition of a row is its order among the rows of its variant (the script writes them in the order it runs)
+const seen = {};
+for (const row of rows) {
+  seen[row.variant] = (seen[row.variant] || 0) + 1;
+  row.rep = seen[row.variant];
+}
 const variants = variantList.split(/\s+/).filter((v) => rows.some((r) => r.variant === v));
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import dev.hyperlane.boot.Deadline;
 import dev.hyperlane.boot.InstanceDepartures;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
@@ -26,10 +27,11 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * context names, else the service configured under {@code hyperlane.client.services} for the URL's host, else the
  * shared default), and makes the one safe retry on a fresh connection, as the service's {@link RetryPolicy}
  * decides: the request failed before any response header arrived without being sent, or with a premature close or
- * a connection reset; it is replayable (an idempotent method or an {@code Idempotency-Key} header); and the
- * service's retry budget has a retry left. The backoff is Reactor's, jittered. A non-idempotent request without a
- * key is never replayed; errors after the response headers arrived are never retried. A pool that is exhausted
- * fails the request at once with a {@link ConnectionPoolExhaustedException}.
+ * a connection reset; it is replayable (an idempotent method or an {@code Idempotency-Key} header); the service's
+ * retry budget has a retry left; and the request's {@link Deadline}, if any, has not passed (checked again after the
+ * backoff). The backoff is Reactor's, jittered. A non-idempotent request without a key is never replayed; errors
+ * after the response headers arrived are never retried. A pool that is exhausted fails the request at once with a
+ * {@link ConnectionPoolExhaustedException}.
  * <p>
  * It tells the load balancer's attempt whether the request was written, so the balancer can retry a request that
  * never left on another instance whatever the exception type. It also serves as the services'
@@ -101,12 +103,13 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 				attempt.connecting();
 			}
 			ServiceClient client = clientFor((attempt != null) ? attempt.serviceId() : uri.getHost());
-			return connect(client, attempt, method, uri, requestCallback);
+			return connect(client, attempt, Deadline.of(context), method, uri, requestCallback);
 		});
 	}
 
 	private Mono<ClientHttpResponse> connect(ServiceClient client, @Nullable ServiceAttempt attempt,
-			HttpMethod method, URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+			@Nullable Deadline deadline, HttpMethod method, URI uri,
+			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
 		ClientStatistics statistics = client.statistics();
 		statistics.requests.increment();
 		if (attempt == null || !attempt.repeat()) {
@@ -131,7 +134,8 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 			return body;
 		};
 		SameInstanceRetry retry = new SameInstanceRetry(client,
-				() -> RetryPolicy.isReplayable(method, idempotencyKey.get()), written::get);
+				() -> RetryPolicy.isReplayable(method, idempotencyKey.get()), written::get,
+				() -> deadline != null && deadline.expired());
 		return retry.run((number) -> ((number == 0) ? client.pooled() : client.fresh()).connect(method, uri, observed),
 				null);
 	}

@@ -92,7 +92,7 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 			this.client.statistics().requests.increment();
 			this.client.retryPolicy().record();
 			SameInstanceRetry retry = new SameInstanceRetry(this.client,
-					() -> RetryPolicy.isReplayable(this.method, this.headers), () -> true);
+					() -> RetryPolicy.isReplayable(this.method, this.headers), () -> true, () -> false);
 			try {
 				// the backoff waits, and the retry runs, where blocking is allowed
 				return retry.run((number) -> Mono.fromCallable(() -> send((number == 0)

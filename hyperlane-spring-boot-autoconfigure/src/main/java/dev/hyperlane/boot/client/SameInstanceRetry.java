@@ -17,7 +17,8 @@ import reactor.util.retry.RetryBackoffSpec;
  * blocking request factory: the service's {@link RetryPolicy} decides, Reactor's backoff waits, and the service's
  * {@link ClientStatistics} count premature closes and exhausted pools. An exhausted pool fails at once with a
  * {@link ConnectionPoolExhaustedException}; when the retry fails too, its failure carries the first one as
- * suppressed.
+ * suppressed. No retry starts once the request's deadline has passed (checked when the retry is decided and again
+ * after the backoff); the first failure is then raised as it is.
  */
 final class SameInstanceRetry {
 
@@ -26,6 +27,8 @@ final class SameInstanceRetry {
 	private final BooleanSupplier replayable;
 
 	private final BooleanSupplier written;
+
+	private final BooleanSupplier expired;
 
 	private final AtomicInteger attempts = new AtomicInteger();
 
@@ -36,11 +39,14 @@ final class SameInstanceRetry {
 	 * @param client the service's client
 	 * @param replayable whether the request may be sent twice, asked after the first attempt failed
 	 * @param written whether the request may have been written, asked after the first attempt failed
+	 * @param expired whether the request's deadline has passed (always {@code false} without one)
 	 */
-	SameInstanceRetry(ServiceClient client, BooleanSupplier replayable, BooleanSupplier written) {
+	SameInstanceRetry(ServiceClient client, BooleanSupplier replayable, BooleanSupplier written,
+			BooleanSupplier expired) {
 		this.client = client;
 		this.replayable = replayable;
 		this.written = written;
+		this.expired = expired;
 	}
 
 	/**
@@ -53,7 +59,15 @@ final class SameInstanceRetry {
 	 */
 	<T> Mono<T> run(IntFunction<Mono<T>> attempt, @Nullable Scheduler scheduler) {
 		RetryBackoffSpec retry = this.client.retryPolicy().sameInstanceRetry(this::retry);
-		return Mono.defer(() -> attempt.apply(this.attempts.getAndIncrement()))
+		return Mono.defer(() -> {
+			int number = this.attempts.getAndIncrement();
+			Throwable first = this.first;
+			if (number > 0 && first != null && this.expired.getAsBoolean()) {
+				// the deadline passed during the backoff
+				return Mono.error(first);
+			}
+			return attempt.apply(number);
+		})
 			.onErrorMap(this::exhausted)
 			.retryWhen((scheduler != null) ? retry.scheduler(scheduler) : retry)
 			.onErrorMap(this::withFirst);
@@ -75,6 +89,9 @@ final class SameInstanceRetry {
 		this.first = error;
 		if (RetryPolicy.causedBy(error, PrematureCloseException.class::isInstance)) {
 			this.client.statistics().prematureCloses.increment();
+		}
+		if (this.expired.getAsBoolean()) {
+			return false;
 		}
 		Failure failure = RetryPolicy.classify(error, this.written.getAsBoolean());
 		return this.client.retryPolicy().retrySameInstance(failure, this.replayable.getAsBoolean());

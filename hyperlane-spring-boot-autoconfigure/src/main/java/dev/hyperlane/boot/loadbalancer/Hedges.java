@@ -26,12 +26,12 @@ public final class Hedges {
 
 	/**
 	 * Create the registry.
-	 * @param balancers the balancers: their settings (hedging values checked when they were resolved) configure
-	 * hedging, and their latency data gives a service's default delay
+	 * @param balancers the balancers, whose settings configure hedging (checked when they were resolved) and whose
+	 * latency data gives the delay
 	 */
 	public Hedges(HyperlaneLoadBalancers balancers) {
-		this.settings = balancers.settings();
 		this.balancers = balancers;
+		this.settings = balancers.settings();
 	}
 
 	/**
@@ -69,7 +69,8 @@ public final class Hedges {
 		if (!service.hedged()) {
 			return Optional.empty();
 		}
-		return Optional.of(new ServiceHedging(service.hedgingDelay(), this.balancers.service(serviceId).recentLatencies(),
+		return Optional.of(new ServiceHedging(service.hedgingDelay(),
+				this.balancers.service(serviceId).recentLatencies(),
 				this.settings.require(LoadBalancerSettings.HEDGING_BUDGET_PERCENT)));
 	}
 

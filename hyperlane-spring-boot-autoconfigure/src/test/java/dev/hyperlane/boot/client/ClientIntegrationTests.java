@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.hyperlane.boot.Deadline;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The tuned client against a real Reactor Netty server on port 0: per-service pools, fail-fast pool exhaustion,
- * the one safe retry and its limits, eviction before the advertised keep-alive timeout, and back-off.
+ * the one safe retry and its limits (none after the request's deadline), eviction before the advertised keep-alive
+ * timeout, and back-off.
  */
 @Timeout(60)
 class ClientIntegrationTests {
@@ -59,6 +61,10 @@ class ClientIntegrationTests {
 			}).get("/slow", (request, response) -> {
 				count("/slow");
 				return response.sendString(Mono.delay(Duration.ofMillis(800)).thenReturn("slow"));
+			}).get("/close-late", (request, response) -> {
+				count("/close-late");
+				return Mono.delay(Duration.ofMillis(100)).then(Mono.<Void>fromRunnable(() -> response.withConnection(
+						(connection) -> connection.channel().close()))).then(Mono.never());
 			}).route((request) -> request.uri().startsWith("/close"), (request, response) -> {
 				count("/close");
 				return request.receive().then(Mono.<Void>fromRunnable(() -> response.withConnection(
@@ -148,6 +154,24 @@ class ClientIntegrationTests {
 				.statistics();
 			assertThat(statistics.retries()).isEqualTo(1);
 			assertThat(statistics.prematureCloses()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void noRetryStartsAfterTheDeadline() {
+		this.runner.run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			// the connection closes after 100 ms, when the 30 ms deadline has passed (no deadline filter here to
+			// cancel the call first: what is checked is the retry's own refusal)
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client.get()
+				.uri(url("/close-late"))
+				.retrieve()
+				.bodyToMono(String.class)
+				.contextWrite((reactor) -> reactor.put(Deadline.class, Deadline.after(Duration.ofMillis(30))))
+				.block(Duration.ofSeconds(10)));
+			assertThat(requestsTo("/close-late")).isEqualTo(1);
+			assertThat(context.getBean(HyperlaneClientHttpConnector.class).clientFor("localhost").statistics()
+				.retries()).isZero();
 		});
 	}
 
