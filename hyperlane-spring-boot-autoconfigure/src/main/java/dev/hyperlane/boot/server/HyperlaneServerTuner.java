@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.server;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,7 +204,13 @@ public final class HyperlaneServerTuner {
 		statistics.guardsApplied(guards);
 		Integer maxConnections = settings.get(ServerSettings.MAX_CONNECTIONS);
 		int connectionLimit = (maxConnections != null) ? maxConnections : -1;
-		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+		// HTTP/1.1 only: the header guard applies the idle timeout with one timer per connection instead of Reactor
+		// Netty's handler added and removed on every request (see RequestHeaderTimeout); with HTTP/2 on, Reactor
+		// Netty keeps it, as its HTTP/2 connections need
+		@Nullable HttpServer withoutIdle = http2 ? null : withoutReactorNettyIdleTimeout(server);
+		@Nullable Duration idleTimeout = (withoutIdle != null) ? server.configuration().idleTimeout() : null;
+		HttpServer tuned = (withoutIdle != null) ? withoutIdle : server;
+		return tuned.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel instanceof SocketChannel) {
 				// max-connections here rather than Reactor Netty's maxConnections, which logs a WARN with a stack
 				// trace for each connection it refuses: above the limit a connection is closed before anything is
@@ -220,7 +227,7 @@ public final class HyperlaneServerTuner {
 				SheddingAllocator.install(channel, statistics);
 				RequestBodyGuard.install(channel.pipeline(), bodyLimits, statistics);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
-				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, statistics, http2,
+				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, idleTimeout, statistics, http2,
 						(codec) -> MalformedRequestResponder.install(codec, statistics));
 				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
@@ -233,6 +240,29 @@ public final class HyperlaneServerTuner {
 				statistics.callerTimeout(request.requestHeaders().get(CallerDeadlines.HEADER));
 			}
 		}).doOnBound((bound) -> statistics.listenerBound(bound.channel(), plan));
+	}
+
+	/**
+	 * Return a copy of the server without Reactor Netty's idle timeout. Its builder takes no {@code null}, so the
+	 * copy's configuration field is cleared directly.
+	 * @param server the server, its idle timeout set
+	 * @return the copy, or {@code null} when this Reactor Netty's configuration has no such field (then Reactor
+	 * Netty keeps applying the idle timeout)
+	 */
+	private static @Nullable HttpServer withoutReactorNettyIdleTimeout(HttpServer server) {
+		if (server.configuration().idleTimeout() == null) {
+			return null;
+		}
+		HttpServer copy = server.idleTimeout(Objects.requireNonNull(server.configuration().idleTimeout()));
+		try {
+			Field field = HttpServerConfig.class.getDeclaredField("idleTimeout");
+			field.setAccessible(true);
+			field.set(copy.configuration(), null);
+			return copy;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private RequestBodyGuard.Limits bodyLimits(ServerSettings settings) {

@@ -39,6 +39,15 @@ import reactor.netty.NettyPipeline;
  * HTTP/2 preface on cleartext). On HTTP/1.1 a second handler behind the codec sees the decoded request (stops the
  * timer) and the end of its response, and the HTTP/1.1 guards that need the codec are installed next to it; they are
  * removed when the connection switches to HTTP/2.
+ * <p>
+ * On HTTP/1.1 the handler also applies the server's idle timeout when it is given one (HTTP/2 off): a connection
+ * with no request in progress (none yet, or its last response written and no byte of the next request received) is
+ * closed once it has been idle that long, as Reactor Netty's {@code idleTimeout} does. Reactor Netty adds an
+ * {@code IdleTimeoutHandler} to the pipeline after every response and removes it on the next request, which costs a
+ * pipeline change, a handler and a timer task per request; here both timeouts share one timer per connection that
+ * is not cancelled when a request arrives in time: it fires at most every {@code min(header timeout, idle timeout)},
+ * finds the deadline it was set for moved or gone, and is set again for the nearest deadline left (the lazy timer of
+ * Netty's {@code IdleStateHandler}). Per request that leaves two reads of {@link System#nanoTime()}.
  */
 final class RequestHeaderTimeout {
 
@@ -93,15 +102,34 @@ final class RequestHeaderTimeout {
 
 	private @Nullable ScheduledFuture<?> timer;
 
+	/** 0 when Reactor Netty applies the idle timeout (HTTP/2 on), else the idle timeout. */
+	private final long idleNanos;
+
+	/** The longest delay of the HTTP/1.1 timer: no deadline set later is nearer than the timer. */
+	private final long stepNanos;
+
+	/** The HTTP/1.1 timer of both deadlines; {@code null} while neither is set. */
+	private @Nullable ScheduledFuture<?> http1Timer;
+
+	private boolean headerPending;
+
+	private long headerDeadline;
+
+	private boolean idlePending;
+
+	private long idleDeadline;
+
 	private boolean readingBody;
 
 	private int responsesPending;
 
 	private boolean expired;
 
-	private RequestHeaderTimeout(Duration timeout, ServerStatistics statistics, boolean http2, boolean secure,
-			Consumer<ChannelHandlerContext> http1Guards) {
+	private RequestHeaderTimeout(Duration timeout, @Nullable Duration idleTimeout, ServerStatistics statistics,
+			boolean http2, boolean secure, Consumer<ChannelHandlerContext> http1Guards) {
 		this.timeoutNanos = timeout.toNanos();
+		this.idleNanos = (idleTimeout != null) ? idleTimeout.toNanos() : 0;
+		this.stepNanos = (this.idleNanos > 0) ? Math.min(this.timeoutNanos, this.idleNanos) : this.timeoutNanos;
 		this.statistics = statistics;
 		this.http2 = http2;
 		this.secure = secure;
@@ -114,15 +142,17 @@ final class RequestHeaderTimeout {
 	 * @param pipeline the connection's pipeline, as Reactor Netty's channel initializer left it
 	 * @param timeout the time allowed for a request's line and headers (HTTP/1.1), or for a preface, frame or header
 	 * block (HTTP/2)
+	 * @param idleTimeout how long an HTTP/1.1 connection may wait for its next request, or {@code null} when Reactor
+	 * Netty's idle timeout applies (HTTP/2 on)
 	 * @param statistics where timeouts and guarded connections are counted
 	 * @param http2 whether the server speaks HTTP/2 on this connection (h2c or h2)
 	 * @param http1Guards installs the other HTTP/1.1 guards, given the HTTP/1.1 codec's context
 	 * @return whether the timeout was installed
 	 */
-	static boolean install(ChannelPipeline pipeline, Duration timeout, ServerStatistics statistics, boolean http2,
-			Consumer<ChannelHandlerContext> http1Guards) {
+	static boolean install(ChannelPipeline pipeline, Duration timeout, @Nullable Duration idleTimeout,
+			ServerStatistics statistics, boolean http2, Consumer<ChannelHandlerContext> http1Guards) {
 		boolean secure = pipeline.get(NettyPipeline.SslHandler) != null;
-		Raw raw = new RequestHeaderTimeout(timeout, statistics, http2, secure, http1Guards).new Raw();
+		Raw raw = new RequestHeaderTimeout(timeout, idleTimeout, statistics, http2, secure, http1Guards).new Raw();
 		if (secure) {
 			pipeline.addAfter(NettyPipeline.SslHandler, RAW_HANDLER, raw);
 		}
@@ -145,6 +175,8 @@ final class RequestHeaderTimeout {
 		if (this.mode == Mode.HTTP_1_1 && this.http1Codec != null && this.http1Codec.isRemoved()) {
 			// the HTTP/1.1 codec is gone: an h2c upgrade, whose preface comes next, or a WebSocket
 			stopTimer();
+			this.headerPending = false;
+			this.idlePending = false;
 			removeHttp1Guards(ctx.pipeline());
 			this.http1Codec = null;
 			if (ctx.pipeline().get(Http2ConnectionHandler.class) != null) {
@@ -221,9 +253,69 @@ final class RequestHeaderTimeout {
 		}
 	}
 
+	/** Bytes of a request arrived on HTTP/1.1: the connection is no longer idle, and its header deadline starts. */
 	private void startTimer(ChannelHandlerContext ctx) {
-		if (this.timer == null && !this.readingBody) {
-			this.timer = ctx.executor().schedule(this::expired, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		this.idlePending = false;
+		if (!this.headerPending && !this.readingBody) {
+			long now = System.nanoTime();
+			this.headerPending = true;
+			this.headerDeadline = now + this.timeoutNanos;
+			armHttp1Timer(ctx);
+		}
+	}
+
+	/** No request in progress on HTTP/1.1: the idle deadline starts, when this handler applies the idle timeout. */
+	private void startIdle(ChannelHandlerContext ctx) {
+		if (this.idleNanos > 0 && !this.idlePending) {
+			this.idlePending = true;
+			this.idleDeadline = System.nanoTime() + this.idleNanos;
+			armHttp1Timer(ctx);
+		}
+	}
+
+	private void armHttp1Timer(ChannelHandlerContext ctx) {
+		if (this.http1Timer == null) {
+			// never later than stepNanos from now, so no deadline set before it fires is nearer than it
+			this.http1Timer = ctx.executor().schedule(this::http1TimerFired, this.stepNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void http1TimerFired() {
+		this.http1Timer = null;
+		ChannelHandlerContext ctx = this.rawContext;
+		if (ctx == null || !ctx.channel().isActive()) {
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.headerPending && now - this.headerDeadline >= 0) {
+			if (this.responsesPending > 0) {
+				// the previous response is still being written: check again once it had time to finish
+				this.headerDeadline = now + this.timeoutNanos;
+			}
+			else {
+				this.headerPending = false;
+				this.statistics.requestHeaderTimedOut();
+				// the partial request the codec holds is dropped, so closing does not log a decoding failure
+				this.expired = true;
+				ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
+				return;
+			}
+		}
+		if (this.idlePending && now - this.idleDeadline >= 0) {
+			this.idlePending = false;
+			ctx.channel().close();
+			return;
+		}
+		long next = Long.MAX_VALUE;
+		if (this.headerPending) {
+			next = this.headerDeadline - now;
+		}
+		if (this.idlePending) {
+			next = Math.min(next, this.idleDeadline - now);
+		}
+		if (next != Long.MAX_VALUE) {
+			this.http1Timer = ctx.executor()
+				.schedule(this::http1TimerFired, Math.min(next, this.stepNanos), TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -243,31 +335,26 @@ final class RequestHeaderTimeout {
 		}
 	}
 
+	private void stopHttp1Timer() {
+		this.headerPending = false;
+		this.idlePending = false;
+		if (this.http1Timer != null) {
+			this.http1Timer.cancel(false);
+			this.http1Timer = null;
+		}
+	}
+
+	/** The HTTP/2 timer fired (also while h2c is being detected): a frame or header block came too slowly. */
 	private void expired() {
 		this.timer = null;
 		ChannelHandlerContext ctx = this.rawContext;
 		if (ctx == null || !ctx.channel().isActive()) {
 			return;
 		}
-		if (this.mode == Mode.HTTP_2 || this.mode == Mode.DETECT) {
-			if (this.frames.midHeaders()) {
-				this.statistics.requestHeaderTimedOut();
-				ctx.close();
-			}
-			return;
+		if ((this.mode == Mode.HTTP_2 || this.mode == Mode.DETECT) && this.frames.midHeaders()) {
+			this.statistics.requestHeaderTimedOut();
+			ctx.close();
 		}
-		if (this.readingBody || this.mode != Mode.HTTP_1_1) {
-			return;
-		}
-		if (this.responsesPending > 0) {
-			// the previous response is still being written: check again once it had time to finish
-			this.timer = ctx.executor().schedule(this::expired, this.timeoutNanos, TimeUnit.NANOSECONDS);
-			return;
-		}
-		this.statistics.requestHeaderTimedOut();
-		// the partial request the codec holds is dropped, so closing does not log a decoding failure
-		this.expired = true;
-		ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
 	}
 
 	private final class Raw extends ChannelInboundHandlerAdapter {
@@ -286,8 +373,16 @@ final class RequestHeaderTimeout {
 		}
 
 		@Override
+		public void channelActive(ChannelHandlerContext ctx) {
+			// a new connection waits for its first request
+			startIdle(ctx);
+			ctx.fireChannelActive();
+		}
+
+		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
 			stopTimer();
+			stopHttp1Timer();
 			ctx.fireChannelInactive();
 		}
 
@@ -302,12 +397,16 @@ final class RequestHeaderTimeout {
 				return;
 			}
 			if (msg instanceof HttpRequest) {
-				stopTimer();
+				// the head arrived in time: the timer is left to find its deadline gone
+				RequestHeaderTimeout.this.headerPending = false;
 				RequestHeaderTimeout.this.readingBody = true;
 				RequestHeaderTimeout.this.responsesPending++;
 			}
 			if (msg instanceof LastHttpContent) {
 				RequestHeaderTimeout.this.readingBody = false;
+				if (RequestHeaderTimeout.this.responsesPending == 0) {
+					startIdle(ctx);
+				}
 			}
 			ctx.fireChannelRead(msg);
 		}
@@ -316,6 +415,9 @@ final class RequestHeaderTimeout {
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 			if (msg instanceof LastHttpContent && RequestHeaderTimeout.this.responsesPending > 0) {
 				RequestHeaderTimeout.this.responsesPending--;
+				if (RequestHeaderTimeout.this.responsesPending == 0 && !RequestHeaderTimeout.this.readingBody) {
+					startIdle(ctx);
+				}
 			}
 			ctx.write(msg, promise);
 		}

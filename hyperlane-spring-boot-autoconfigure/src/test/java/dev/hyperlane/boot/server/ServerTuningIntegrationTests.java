@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -193,6 +194,29 @@ class ServerTuningIntegrationTests {
 				long start = System.nanoTime();
 				assertThat(connection.closedByServerWithin(Duration.ofSeconds(3))).isTrue();
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(700));
+			}
+		});
+	}
+
+	@Test
+	void connectionWithoutARequestIsClosedAfterIdleTimeout() {
+		this.runner.withPropertyValues("hyperlane.server.idle-timeout=1s").run((context) -> {
+			try (RawHttpConnection connection = connect(context)) {
+				long start = System.nanoTime();
+				assertThat(connection.closedByServerWithin(Duration.ofSeconds(3))).isTrue();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(700));
+			}
+		});
+	}
+
+	@Test
+	void requestInProgressLongerThanTheIdleTimeoutIsAnsweredAndTheConnectionKept() {
+		this.runner.withPropertyValues("hyperlane.server.idle-timeout=1s").run((context) -> {
+			try (RawHttpConnection connection = connect(context)) {
+				// idle is counted only while no request is in progress, as with Reactor Netty's idle timeout
+				assertThat(connection.get("/slow").status()).isEqualTo(200);
+				assertThat(connection.get("/small").status()).isEqualTo(200);
+				assertThat(connection.closedByServerWithin(Duration.ofSeconds(3))).isTrue();
 			}
 		});
 	}
@@ -433,6 +457,10 @@ class ServerTuningIntegrationTests {
 						(request) -> ServerResponse.ok()
 							.contentType(MediaType.TEXT_PLAIN)
 							.bodyValue(LARGE_TEXT.getBytes(StandardCharsets.UTF_8)))
+				.GET("/slow",
+						(request) -> ServerResponse.ok()
+							.contentType(MediaType.TEXT_PLAIN)
+							.body(Mono.delay(Duration.ofMillis(1800)).map((tick) -> "slow"), String.class))
 				.GET("/events",
 						(request) -> ServerResponse.ok()
 							.contentType(MediaType.TEXT_EVENT_STREAM)
