@@ -58,7 +58,11 @@ final class Caller implements AutoCloseable {
 			.run();
 		this.listing = this.context.getBean(Listing.class);
 		this.balanced = this.context.getBean(WebClient.Builder.class).build();
-		this.plain = WebClient.create("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port"));
+		// the whole endpoint passes WebClient's default 256 KB buffer limit from a few hundred instances on
+		this.plain = WebClient.builder()
+			.baseUrl("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port"))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
+			.build();
 		this.ports = ports;
 	}
 
