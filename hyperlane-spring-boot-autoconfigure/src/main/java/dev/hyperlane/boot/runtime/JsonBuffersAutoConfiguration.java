@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
 
 /**
@@ -31,6 +32,8 @@ import org.springframework.context.annotation.Scope;
  * {@link JsonMapperBuilderCustomizer} (Spring Boot's {@code spring.jackson.*} properties, modules, the
  * application's) is applied in the same order. The switch {@code hyperlane.jackson.thread-local-buffers=false}
  * leaves Spring Boot's builder in place; an application's own {@code JsonMapper.Builder} bean is kept as it is.
+While the per-thread pool is in force it is listed at start-up and in the {@code runtime} section among the
+departures from Spring Boot's behaviour ({@link JsonBuffers}).
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ JsonMapper.class, JsonMapperBuilderCustomizer.class })
@@ -38,16 +41,26 @@ import org.springframework.context.annotation.Scope;
 @ConditionalOnBooleanProperty(name = "hyperlane.jackson.thread-local-buffers", matchIfMissing = true)
 public final class JsonBuffersAutoConfiguration {
 
-	@Bean
-	@Scope("prototype")
-	@ConditionalOnMissingBean
-	JsonMapper.Builder jsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers) {
-		JsonMapper.Builder builder = JsonMapper
-			.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build());
-		for (JsonMapperBuilderCustomizer customizer : customizers) {
-			customizer.customize(builder);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(JsonMapper.Builder.class)
+	static class ThreadLocalBuffersConfiguration {
+
+		@Bean
+		@Scope("prototype")
+		JsonMapper.Builder jsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers) {
+			JsonMapper.Builder builder = JsonMapper
+				.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build());
+			for (JsonMapperBuilderCustomizer customizer : customizers) {
+				customizer.customize(builder);
+			}
+			return builder;
 		}
-		return builder;
+
+		@Bean
+		JsonBuffers hyperlaneJsonBuffers() {
+			return new JsonBuffers();
+		}
+
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.hyperlane.boot.runtime;
 
 import io.netty.util.internal.PlatformDependent;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,8 +19,8 @@ public final class RuntimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RuntimeSection hyperlaneRuntimeSection() {
-		return new RuntimeSection();
+	RuntimeSection hyperlaneRuntimeSection(ObjectProvider<JsonBuffers> jsonBuffers) {
+		return new RuntimeSection(jsonBuffers.getIfAvailable() != null);
 	}
 
 }

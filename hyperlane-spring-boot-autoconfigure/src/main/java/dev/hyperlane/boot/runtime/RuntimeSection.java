@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.Advice;
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.SectionNames;
 import io.netty.util.internal.PlatformDependent;
@@ -23,15 +24,31 @@ public final class RuntimeSection implements HyperlaneSection {
 
 	private final Path cgroupRoot;
 
+	private final boolean jsonThreadLocalBuffers;
+
 	/**
 	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
 	 */
 	public RuntimeSection() {
-		this(Path.of("/sys/fs/cgroup"));
+		this(false);
+	}
+
+	/**
+	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
+	 * @param jsonThreadLocalBuffers whether Spring Boot's JSON mapper keeps Jackson's buffers per thread
+	 * ({@link JsonBuffersAutoConfiguration}), listed as a departure from Spring Boot's behaviour
+	 */
+	public RuntimeSection(boolean jsonThreadLocalBuffers) {
+		this(Path.of("/sys/fs/cgroup"), jsonThreadLocalBuffers);
 	}
 
 	RuntimeSection(Path cgroupRoot) {
+		this(cgroupRoot, false);
+	}
+
+	RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) {
 		this.cgroupRoot = cgroupRoot;
+		this.jsonThreadLocalBuffers = jsonThreadLocalBuffers;
 	}
 
 	@Override
@@ -54,7 +71,16 @@ public final class RuntimeSection implements HyperlaneSection {
 		description.put("directMemoryUsedBytes", directMemoryUsed());
 		description.put("garbageCollector", garbageCollector());
 		description.put("javaVersion", System.getProperty("java.version"));
+		description.put("jsonBufferPool", this.jsonThreadLocalBuffers
+				? "per thread (" + JsonBuffers.PROPERTY
+						+ "; Spring 7.0.8's JSON encoder never returns Jackson 3's shared buffers)"
+				: "Jackson's default");
 		return description;
+	}
+
+	@Override
+	public List<ChangedDefault> changedBootDefaults() {
+		return this.jsonThreadLocalBuffers ? List.of(new ChangedDefault(JsonBuffers.PROPERTY, "true")) : List.of();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.runtime;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.hyperlane.boot.ChangedDefault;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.util.BufferRecycler;
 import tools.jackson.core.util.JsonRecyclerPools;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonBuffersAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(JsonBuffersAutoConfiguration.class, JacksonAutoConfiguration.class));
+			AutoConfigurations.of(JsonBuffersAutoConfiguration.class, JacksonAutoConfiguration.class,
+					RuntimeAutoConfiguration.class));
 
 	@Test
 	void bootsJsonMapperKeepsItsBuffersPerThreadAndBootsCustomizations() {
@@ -35,6 +37,10 @@ class JsonBuffersAutoConfigurationTests {
 			JsonMapper mapper = context.getBean(JsonMapper.class);
 			assertThat(mapper.tokenStreamFactory()._getRecyclerPool()).isSameAs(JsonRecyclerPools.threadLocalPool());
 			assertThat(mapper.isEnabled(SerializationFeature.INDENT_OUTPUT)).isTrue();
+			// a departure from Boot's behaviour: listed at start-up and in the runtime section
+			RuntimeSection runtime = context.getBean(RuntimeSection.class);
+			assertThat(runtime.changedBootDefaults()).containsExactly(new ChangedDefault(JsonBuffers.PROPERTY, "true"));
+			assertThat(runtime.describe().get("jsonBufferPool")).asString().startsWith("per thread");
 		});
 	}
 
@@ -61,6 +67,7 @@ class JsonBuffersAutoConfigurationTests {
 		this.runner.withPropertyValues("hyperlane.jackson.thread-local-buffers=false").run((context) -> {
 			JsonMapper mapper = context.getBean(JsonMapper.class);
 			assertThat(mapper.tokenStreamFactory()._getRecyclerPool()).isNotSameAs(JsonRecyclerPools.threadLocalPool());
+			assertThat(context.getBean(RuntimeSection.class).changedBootDefaults()).isEmpty();
 		});
 	}
 
@@ -71,6 +78,8 @@ class JsonBuffersAutoConfigurationTests {
 			assertThat(context.getBean(JsonMapper.Builder.class)).isSameAs(own);
 			assertThat(context.getBean(JsonMapper.class).tokenStreamFactory()._getRecyclerPool())
 				.isNotSameAs(JsonRecyclerPools.threadLocalPool());
+			assertThat(context).doesNotHaveBean(JsonBuffers.class);
+			assertThat(context.getBean(RuntimeSection.class).changedBootDefaults()).isEmpty();
 		});
 	}
 
