@@ -28,13 +28,6 @@ public final class RuntimeSection implements HyperlaneSection {
 
 	/**
 	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
-	 */
-	public RuntimeSection() {
-		this(false);
-	}
-
-	/**
-	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
 	 * @param jsonThreadLocalBuffers whether Spring Boot's JSON mapper keeps Jackson's buffers per thread
 	 * ({@link JsonBuffersAutoConfiguration}), listed as a departure from Spring Boot's behaviour
 	 */
