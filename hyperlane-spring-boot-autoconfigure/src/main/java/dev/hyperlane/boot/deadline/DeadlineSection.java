@@ -9,27 +9,13 @@ import dev.hyperlane.boot.SectionNames;
 /**
  * The {@code deadline} section of the {@code hyperlane} endpoint: the settings applied (headers read, header
  * written, largest budget, default budget) and the counts of {@link DeadlineStatistics}.
+ *
+ * @param properties the properties bound
+ * @param headers the headers applied
+ * @param statistics the figures shown
  */
-public final class DeadlineSection implements HyperlaneSection {
-
-	private final HyperlaneDeadlineProperties properties;
-
-	private final DeadlineHeaders headers;
-
-	private final DeadlineStatistics statistics;
-
-	/**
-	 * Create the section.
-	 * @param properties the properties bound
-	 * @param headers the headers applied
-	 * @param statistics the figures shown
-	 */
-	public DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
-			DeadlineStatistics statistics) {
-		this.properties = properties;
-		this.headers = headers;
-		this.statistics = statistics;
-	}
+public record DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
+		DeadlineStatistics statistics) implements HyperlaneSection {
 
 	@Override
 	public String name() {

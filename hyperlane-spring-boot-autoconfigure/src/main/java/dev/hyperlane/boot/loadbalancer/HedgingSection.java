@@ -9,18 +9,10 @@ import dev.hyperlane.boot.SectionNames;
 /**
  * The {@code hedging} section of the {@code hyperlane} endpoint: per hedged service its delay, hedges sent, hedges
  * that won and budget refusals.
+ *
+ * @param hedges the hedging shown
  */
-public final class HedgingSection implements HyperlaneSection {
-
-	private final Hedges hedges;
-
-	/**
-	 * Create the section.
-	 * @param hedges the hedging shown
-	 */
-	public HedgingSection(Hedges hedges) {
-		this.hedges = hedges;
-	}
+public record HedgingSection(Hedges hedges) implements HyperlaneSection {
 
 	@Override
 	public String name() {

@@ -34,18 +34,10 @@ import dev.hyperlane.boot.SectionNames;
  * </ul>
  * Unknown actions, services, instances or strategies answer 400 naming what is allowed. Changes last until the
  * application restarts; the properties are not rewritten.
+ *
+ * @param balancers the balancers shown
  */
-public final class LoadBalancerSection implements HyperlaneSection {
-
-	private final HyperlaneLoadBalancers balancers;
-
-	/**
-	 * Create the section.
-	 * @param balancers the balancers shown
-	 */
-	public LoadBalancerSection(HyperlaneLoadBalancers balancers) {
-		this.balancers = balancers;
-	}
+public record LoadBalancerSection(HyperlaneLoadBalancers balancers) implements HyperlaneSection {
 
 	@Override
 	public String name() {

@@ -19,12 +19,12 @@ import io.netty.util.internal.PlatformDependent;
  * The {@code runtime} section: CPUs the JVM sees, the container's CPU quota and memory limit, heap, direct memory
  * (the JVM's ceiling and what is in use) and the garbage collector. Advises against the Serial collector that the
  * JVM picks on its own when it sees fewer than 2 CPUs or less than 1792 MB (JDK's server-class machine rule).
+ *
+ * @param cgroupRoot the root of the control group file system read for the container's limits
+ * @param jsonThreadLocalBuffers whether Spring Boot's JSON mapper keeps Jackson's buffers per thread
+ * ({@link JsonBuffersAutoConfiguration}), listed as a departure from Spring Boot's behaviour
  */
-public final class RuntimeSection implements HyperlaneSection {
-
-	private final Path cgroupRoot;
-
-	private final boolean jsonThreadLocalBuffers;
+public record RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) implements HyperlaneSection {
 
 	/**
 	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
@@ -37,11 +37,6 @@ public final class RuntimeSection implements HyperlaneSection {
 
 	RuntimeSection(Path cgroupRoot) {
 		this(cgroupRoot, false);
-	}
-
-	RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) {
-		this.cgroupRoot = cgroupRoot;
-		this.jsonThreadLocalBuffers = jsonThreadLocalBuffers;
 	}
 
 	@Override

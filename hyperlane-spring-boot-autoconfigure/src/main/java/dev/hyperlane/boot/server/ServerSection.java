@@ -30,25 +30,15 @@ import org.springframework.util.unit.DataSize;
  * {@code {"action": "concurrency-limit", "value": "200"}} pins the concurrency limit to 200 requests;
  * {@code "value": "adaptive"} hands it back to the algorithm. A pinned value may lie outside min-limit and
  * max-limit: the operator's word wins until the pin is released.
+ *
+ * @param tuner the tuner whose applied settings and statistics are shown
+ * @param limiter the concurrency limiter, or {@code null} when the limit is off
  */
-public final class ServerSection implements HyperlaneSection {
+public record ServerSection(HyperlaneServerTuner tuner,
+		@Nullable ServerConcurrencyLimiter limiter) implements HyperlaneSection {
 
 	/** The write action that sets the concurrency limit. */
 	public static final String CONCURRENCY_LIMIT_ACTION = "concurrency-limit";
-
-	private final HyperlaneServerTuner tuner;
-
-	private final @Nullable ServerConcurrencyLimiter limiter;
-
-	/**
-	 * Create the section.
-	 * @param tuner the tuner whose applied settings and statistics are shown
-	 * @param limiter the concurrency limiter, or {@code null} when the limit is off
-	 */
-	public ServerSection(HyperlaneServerTuner tuner, @Nullable ServerConcurrencyLimiter limiter) {
-		this.tuner = tuner;
-		this.limiter = limiter;
-	}
 
 	@Override
 	public String name() {

@@ -19,20 +19,13 @@ import org.springframework.context.ApplicationContext;
  * Reactor Netty servers only, so this section says the server is not tuned and which one runs, and logs the same
  * once at start-up (INFO). The clients ({@code WebClient}, and {@code RestClient} over Reactor Netty) are tuned as
  * in a reactive application.
+ *
+ * @param context the application context, whose web server is named
  */
-public final class UntunedServerSection implements HyperlaneSection, SmartInitializingSingleton {
+public record UntunedServerSection(ApplicationContext context)
+		implements HyperlaneSection, SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(UntunedServerSection.class);
-
-	private final ApplicationContext context;
-
-	/**
-	 * Create the section.
-	 * @param context the application context, whose web server is named
-	 */
-	public UntunedServerSection(ApplicationContext context) {
-		this.context = context;
-	}
 
 	@Override
 	public String name() {
