@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
@@ -114,7 +115,7 @@ class ConfigurationMetadataTests {
 				checked.add(name);
 			}
 		}
-		assertThat(checked).contains("hyperlane.loadbalancer.retry.status-codes",
+		assertThat(checked).contains("hyperlane.deadline.headers", "hyperlane.loadbalancer.retry.status-codes",
 				"hyperlane.observability.metrics.latency-buckets", "hyperlane.server.compression.mime-types");
 	}
 
@@ -249,11 +250,16 @@ class ConfigurationMetadataTests {
 
 	private static @Nullable Object initialValue(String sourceType, String name) throws Exception {
 		Class<?> type = Class.forName(sourceType);
-		Object instance = type.getDeclaredConstructor().newInstance();
+		// a record is bound through its constructor: its defaults are what binding nothing gives
+		Object instance = type.isRecord() ? new Binder().bindOrCreate("hyperlane", type)
+				: type.getDeclaredConstructor().newInstance();
 		String last = name.substring(name.lastIndexOf('.') + 1);
-		StringBuilder getter = new StringBuilder("get");
+		StringBuilder getter = new StringBuilder(type.isRecord() ? "" : "get");
 		for (String word : last.split("-")) {
 			getter.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+		}
+		if (type.isRecord()) {
+			getter.setCharAt(0, Character.toLowerCase(getter.charAt(0)));
 		}
 		Method method = type.getMethod(getter.toString());
 		return method.invoke(instance);

@@ -37,18 +37,18 @@ public final class DeadlineHeaders {
 	 * zero or the default budget is negative or larger than the largest
 	 */
 	public DeadlineHeaders(HyperlaneDeadlineProperties properties) {
-		List<String> names = properties.getHeaders();
+		List<String> names = properties.headers();
 		if (names.isEmpty() || names.stream().anyMatch((name) -> name == null || name.isBlank())) {
 			throw new HyperlaneSettingException("hyperlane.deadline.headers", "must list at least one header name",
 					"Name the headers that carry a deadline, such as x-envoy-expected-rq-timeout-ms or grpc-timeout;"
 							+ " hyperlane.deadline.enabled=false switches deadlines off.");
 		}
-		Duration max = properties.getMaxBudget();
+		Duration max = properties.maxBudget();
 		if (max.isNegative() || max.isZero()) {
 			throw new HyperlaneSettingException("hyperlane.deadline.max-budget", "must be above 0, was " + max,
 					"Set hyperlane.deadline.max-budget to a positive duration such as 300s.");
 		}
-		Duration fallback = properties.getDefaultBudget();
+		Duration fallback = properties.defaultBudget();
 		if (fallback != null && (fallback.isNegative() || fallback.isZero() || fallback.compareTo(max) > 0)) {
 			throw new HyperlaneSettingException("hyperlane.deadline.default-budget",
 					"must be above 0 and at most hyperlane.deadline.max-budget (" + max + "), was " + fallback,

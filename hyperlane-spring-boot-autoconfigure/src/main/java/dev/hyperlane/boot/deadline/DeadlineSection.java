@@ -27,9 +27,9 @@ public record DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHe
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("headers", this.headers.names());
 		settings.put("outgoingHeader", this.headers.outgoing());
-		settings.put("maxBudget", this.properties.getMaxBudget().toString());
+		settings.put("maxBudget", this.properties.maxBudget().toString());
 		settings.put("defaultBudget",
-				(this.properties.getDefaultBudget() != null) ? this.properties.getDefaultBudget().toString() : "none");
+				(this.properties.defaultBudget() != null) ? this.properties.defaultBudget().toString() : "none");
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("settings", settings);
 		description.put("requestsWithDeadline", this.statistics.requestsWithDeadline());

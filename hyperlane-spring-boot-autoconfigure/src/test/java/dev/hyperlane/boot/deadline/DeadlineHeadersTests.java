@@ -1,13 +1,17 @@
 package dev.hyperlane.boot.deadline;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.hyperlane.boot.Deadline;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.HttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,10 +39,8 @@ class DeadlineHeadersTests {
 
 	@Test
 	void readsTheFirstValidHeaderCutToTheLargestBudget() {
-		HyperlaneDeadlineProperties properties = new HyperlaneDeadlineProperties();
-		properties.setHeaders(List.of("x-envoy-expected-rq-timeout-ms", "grpc-timeout"));
-		properties.setMaxBudget(Duration.ofSeconds(1));
-		DeadlineHeaders headers = new DeadlineHeaders(properties);
+		DeadlineHeaders headers = new DeadlineHeaders(
+				bind("headers=x-envoy-expected-rq-timeout-ms,grpc-timeout", "max-budget=1s"));
 		HttpHeaders request = new HttpHeaders();
 		assertThat(headers.read(request)).isNull();
 		request.set("grpc-timeout", "5S");
@@ -53,38 +55,54 @@ class DeadlineHeadersTests {
 
 	@Test
 	void defaultBudgetAppliesToRequestsWithoutAHeader() {
-		HyperlaneDeadlineProperties properties = new HyperlaneDeadlineProperties();
-		properties.setDefaultBudget(Duration.ofSeconds(2));
-		Deadline deadline = new DeadlineHeaders(properties).read(new HttpHeaders());
+		Deadline deadline = new DeadlineHeaders(bind("default-budget=2s")).read(new HttpHeaders());
 		assertThat(deadline).isNotNull();
 		assertThat(deadline.budget()).isEqualTo(Duration.ofSeconds(2));
 	}
 
 	@Test
 	void writesTheTimeLeftInTheFirstHeader() {
-		HyperlaneDeadlineProperties properties = new HyperlaneDeadlineProperties();
 		HttpHeaders outgoing = new HttpHeaders();
-		new DeadlineHeaders(properties).write(outgoing, TimeUnit.MILLISECONDS.toNanos(1234) + 500);
+		new DeadlineHeaders(bind()).write(outgoing, TimeUnit.MILLISECONDS.toNanos(1234) + 500);
 		assertThat(outgoing.getFirst("x-envoy-expected-rq-timeout-ms")).isEqualTo("1234");
-		properties.setHeaders(List.of("grpc-timeout"));
-		new DeadlineHeaders(properties).write(outgoing, TimeUnit.MILLISECONDS.toNanos(80));
+		new DeadlineHeaders(bind("headers=grpc-timeout")).write(outgoing, TimeUnit.MILLISECONDS.toNanos(80));
 		assertThat(outgoing.getFirst("grpc-timeout")).isEqualTo("80m");
 	}
 
 	@Test
 	void badSettingsFailNamingTheProperty() {
-		HyperlaneDeadlineProperties properties = new HyperlaneDeadlineProperties();
-		properties.setHeaders(List.of());
-		assertThatExceptionOfType(HyperlaneSettingException.class).isThrownBy(() -> new DeadlineHeaders(properties))
+		HyperlaneDeadlineProperties noHeader = new HyperlaneDeadlineProperties(true, List.of(), Duration.ofSeconds(1),
+				null);
+		assertThatExceptionOfType(HyperlaneSettingException.class).isThrownBy(() -> new DeadlineHeaders(noHeader))
 			.withMessageContaining("hyperlane.deadline.headers");
-		properties.setHeaders(List.of("grpc-timeout"));
-		properties.setMaxBudget(Duration.ZERO);
-		assertThatExceptionOfType(HyperlaneSettingException.class).isThrownBy(() -> new DeadlineHeaders(properties))
+		assertThatExceptionOfType(HyperlaneSettingException.class)
+			.isThrownBy(() -> new DeadlineHeaders(bind("headers=grpc-timeout", "max-budget=0s")))
 			.withMessageContaining("hyperlane.deadline.max-budget");
-		properties.setMaxBudget(Duration.ofSeconds(1));
-		properties.setDefaultBudget(Duration.ofSeconds(2));
-		assertThatExceptionOfType(HyperlaneSettingException.class).isThrownBy(() -> new DeadlineHeaders(properties))
+		assertThatExceptionOfType(HyperlaneSettingException.class)
+			.isThrownBy(() -> new DeadlineHeaders(bind("max-budget=1s", "default-budget=2s")))
 			.withMessageContaining("hyperlane.deadline.default-budget");
+	}
+
+	@Test
+	void unsetPropertiesTakeTheirDefaults() {
+		HyperlaneDeadlineProperties properties = bind();
+		assertThat(properties.enabled()).isTrue();
+		assertThat(properties.headers()).containsExactly("x-envoy-expected-rq-timeout-ms");
+		assertThat(properties.maxBudget()).isEqualTo(Duration.ofSeconds(300));
+		assertThat(properties.defaultBudget()).isNull();
+	}
+
+	/**
+	 * Bind {@code hyperlane.deadline.*} as the application does, from {@code name=value} pairs below the prefix.
+	 */
+	private static HyperlaneDeadlineProperties bind(String... pairs) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String pair : pairs) {
+			int equals = pair.indexOf('=');
+			values.put("hyperlane.deadline." + pair.substring(0, equals), pair.substring(equals + 1));
+		}
+		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("hyperlane.deadline",
+				HyperlaneDeadlineProperties.class);
 	}
 
 }

@@ -7,6 +7,7 @@ import dev.hyperlane.boot.deadline.HyperlaneDeadlineProperties;
 import dev.hyperlane.boot.observability.ObservationScopeWebFilter;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,9 @@ class WebFilterNameTests {
 	void defaultFiltersReturnTheSameNameOnEveryCall() {
 		for (WebFilter filter : new WebFilter[] { new AnsweredRequestFilter(new ServerStatistics()),
 				new ObservationScopeWebFilter(),
-				new DeadlineWebFilter(new DeadlineHeaders(new HyperlaneDeadlineProperties()), new DeadlineStatistics()) }) {
+				new DeadlineWebFilter(new DeadlineHeaders(
+						new Binder().bindOrCreate("hyperlane.deadline", HyperlaneDeadlineProperties.class)),
+						new DeadlineStatistics()) }) {
 			assertThat(filter.toString()).isSameAs(filter.toString()).isEqualTo(filter.getClass().getSimpleName());
 		}
 	}
