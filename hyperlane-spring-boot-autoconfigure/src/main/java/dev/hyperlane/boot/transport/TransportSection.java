@@ -25,10 +25,18 @@ import io.netty.util.internal.PlatformDependent;
  * caches), and each setting with its source. Advises when there are more event loops than CPUs, when the
  * direct-memory ceiling left the pooled allocator fewer direct arenas than event loops (contention), and when a
  * native transport failed to load on Linux.
- *
- * @param resources the transport resources in use
  */
-public record TransportSection(TransportResources resources) implements HyperlaneSection {
+public final class TransportSection implements HyperlaneSection {
+
+	private final TransportResources resources;
+
+	/**
+	 * Create the section.
+	 * @param resources the transport resources in use
+	 */
+	public TransportSection(TransportResources resources) {
+		this.resources = resources;
+	}
 
 	@Override
 	public String name() {
