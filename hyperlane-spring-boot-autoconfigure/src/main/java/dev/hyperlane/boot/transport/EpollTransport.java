@@ -1,10 +1,6 @@
 package dev.hyperlane.boot.transport;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -12,19 +8,18 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Linux epoll transport ({@code netty-transport-native-epoll}).
  */
-final class EpollTransport implements Transport {
+final class EpollTransport extends AbstractTransport {
 
 	static final EpollTransport INSTANCE = new EpollTransport();
 
 	private EpollTransport() {
+		super(TransportType.EPOLL, "epoll", EpollIoHandler::newFactory, EpollIoHandle.class, EpollSocketChannel.class,
+				EpollServerSocketChannel.class, EpollDatagramChannel.class);
 	}
 
 	static boolean isAvailable() {
@@ -33,40 +28,6 @@ final class EpollTransport implements Transport {
 
 	static Throwable unavailabilityCause() {
 		return Epoll.unavailabilityCause();
-	}
-
-	@Override
-	public TransportType type() {
-		return TransportType.EPOLL;
-	}
-
-	@Override
-	public String displayName() {
-		return "epoll";
-	}
-
-	@Override
-	public IoHandlerFactory ioHandlerFactory() {
-		return EpollIoHandler.newFactory();
-	}
-
-	@Override
-	public boolean supports(EventLoopGroup group) {
-		return group instanceof IoEventLoopGroup ioGroup && ioGroup.isCompatible(EpollIoHandle.class);
-	}
-
-	@Override
-	public Class<? extends Channel> channelClass(Class<? extends Channel> channelType) {
-		if (channelType == SocketChannel.class) {
-			return EpollSocketChannel.class;
-		}
-		if (channelType == ServerSocketChannel.class) {
-			return EpollServerSocketChannel.class;
-		}
-		if (channelType == DatagramChannel.class) {
-			return EpollDatagramChannel.class;
-		}
-		throw Transport.unsupportedChannel(channelType);
 	}
 
 	@Override

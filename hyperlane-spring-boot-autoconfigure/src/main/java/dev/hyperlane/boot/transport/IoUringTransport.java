@@ -1,13 +1,6 @@
 package dev.hyperlane.boot.transport;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
@@ -22,11 +15,13 @@ import org.jspecify.annotations.Nullable;
  * recognises the older incubator io_uring artifact, so {@link HyperlaneLoopResources} maps these channel classes
  * itself.
  */
-final class IoUringTransport implements Transport {
+final class IoUringTransport extends AbstractTransport {
 
 	static final IoUringTransport INSTANCE = new IoUringTransport();
 
 	private IoUringTransport() {
+		super(TransportType.IO_URING, "io_uring", IoUringIoHandler::newFactory, IoUringIoHandle.class,
+				IoUringSocketChannel.class, IoUringServerSocketChannel.class, IoUringDatagramChannel.class);
 	}
 
 	static boolean isAvailable() {
@@ -35,40 +30,6 @@ final class IoUringTransport implements Transport {
 
 	static Throwable unavailabilityCause() {
 		return IoUring.unavailabilityCause();
-	}
-
-	@Override
-	public TransportType type() {
-		return TransportType.IO_URING;
-	}
-
-	@Override
-	public String displayName() {
-		return "io_uring";
-	}
-
-	@Override
-	public IoHandlerFactory ioHandlerFactory() {
-		return IoUringIoHandler.newFactory();
-	}
-
-	@Override
-	public boolean supports(EventLoopGroup group) {
-		return group instanceof IoEventLoopGroup ioGroup && ioGroup.isCompatible(IoUringIoHandle.class);
-	}
-
-	@Override
-	public Class<? extends Channel> channelClass(Class<? extends Channel> channelType) {
-		if (channelType == SocketChannel.class) {
-			return IoUringSocketChannel.class;
-		}
-		if (channelType == ServerSocketChannel.class) {
-			return IoUringServerSocketChannel.class;
-		}
-		if (channelType == DatagramChannel.class) {
-			return IoUringDatagramChannel.class;
-		}
-		throw Transport.unsupportedChannel(channelType);
 	}
 
 	@Override

@@ -2,16 +2,9 @@ package dev.hyperlane.boot.transport;
 
 import java.net.StandardSocketOptions;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -23,45 +16,13 @@ import org.jspecify.annotations.Nullable;
  * The JDK NIO transport. Keep-alive idle, interval and count go through the JDK's {@code ExtendedSocketOptions}
  * (Linux and macOS); TCP Fast Open has no NIO equivalent and is reported as not applied.
  */
-final class NioTransport implements Transport {
+final class NioTransport extends AbstractTransport {
 
 	static final NioTransport INSTANCE = new NioTransport();
 
 	private NioTransport() {
-	}
-
-	@Override
-	public TransportType type() {
-		return TransportType.NIO;
-	}
-
-	@Override
-	public String displayName() {
-		return "nio";
-	}
-
-	@Override
-	public IoHandlerFactory ioHandlerFactory() {
-		return NioIoHandler.newFactory();
-	}
-
-	@Override
-	public boolean supports(EventLoopGroup group) {
-		return group instanceof IoEventLoopGroup ioGroup && ioGroup.isCompatible(NioIoHandle.class);
-	}
-
-	@Override
-	public Class<? extends Channel> channelClass(Class<? extends Channel> channelType) {
-		if (channelType == SocketChannel.class) {
-			return NioSocketChannel.class;
-		}
-		if (channelType == ServerSocketChannel.class) {
-			return NioServerSocketChannel.class;
-		}
-		if (channelType == DatagramChannel.class) {
-			return NioDatagramChannel.class;
-		}
-		throw Transport.unsupportedChannel(channelType);
+		super(TransportType.NIO, "nio", NioIoHandler::newFactory, NioIoHandle.class, NioSocketChannel.class,
+				NioServerSocketChannel.class, NioDatagramChannel.class);
 	}
 
 	@Override
