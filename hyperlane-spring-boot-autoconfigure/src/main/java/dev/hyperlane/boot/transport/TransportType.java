@@ -5,7 +5,10 @@ package dev.hyperlane.boot.transport;
  */
 public enum TransportType {
 
-	/** io_uring when its native library loads, else epoll, else NIO. */
+	/**
+	 * epoll when its native library loads, else NIO; io_uring first only when Netty's multishot accept is off
+	 * ({@code -Dio.netty.iouring.acceptMultiShotEnabled=false}; why: {@link TransportSelector}).
+	 */
 	AUTO,
 
 	/** Linux io_uring (kernel 5.14 or later); Netty's {@code netty-transport-native-io_uring}. */
