@@ -16,10 +16,10 @@ public class TransportProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Transport for every socket: auto takes epoll when its native library loads, else NIO, and io_uring first only
-	 * when Netty's multishot accept is off (-Dio.netty.iouring.acceptMultiShotEnabled=false): with it on, io_uring
-	 * accepted every waiting connection before reading them and refused normal clients under 550 attacking ones. An
-	 * explicit native choice that cannot load fails start-up.
+	 * Transport for every socket: auto takes io_uring when its native library loads, else epoll, else NIO. io_uring
+	 * runs with single accepts (Hyperlane sets -Dio.netty.iouring.acceptMultiShotEnabled=false when it is unset):
+	 * with multishot accept on, io_uring took every waiting connection at once and refused normal clients under 550
+	 * attacking ones, and auto then takes epoll. An explicit native choice that cannot load fails start-up.
 	 */
 	private TransportType type = TransportType.AUTO;
 

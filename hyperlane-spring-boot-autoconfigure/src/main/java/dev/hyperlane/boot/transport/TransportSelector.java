@@ -10,21 +10,25 @@ import dev.hyperlane.boot.HyperlaneSettingException;
 import org.springframework.util.ClassUtils;
 
 /**
- * Chooses the transport for {@code hyperlane.transport.type}. {@code auto} takes epoll when its native library
- * loads, and io_uring before it only when Netty's multishot accept is off
- * ({@code -Dio.netty.iouring.acceptMultiShotEnabled=false}); without a native transport, NIO. An explicit native
- * choice that cannot load fails start-up with Netty's reason.
+ * Chooses the transport for {@code hyperlane.transport.type}: {@code auto} takes io_uring when its native library
+ * loads, else epoll, else NIO; an explicit native choice that cannot load fails start-up with Netty's reason.
  * <p>
- * Why not io_uring first: with multishot accept (Netty 4.2's default, 4.2.15 and 4.2.18 alike) one armed accept takes
- * every connection waiting in the backlog, and the new connections then compete with the ones already streaming
- * data; epoll and io_uring with single accepts take connections in turns with reading them. Under 550 clients each
- * sending 1,000,000 bytes of a body and going silent ({@code benchmarks/hostile/soak.sh}: 64 MB of direct memory,
- * {@code max-connections} 256) io_uring with multishot accept had 222 connections open with only 147 requests read
- * and refused 215-276 connections on accept in each run, a normal request among them ({@code Connection reset}) in one
- * of two runs on Netty 4.2.15; epoll, NIO and io_uring with single accepts refused none on accept and passed every
- * round. Multishot accept also spins a core at the file-descriptor limit ({@code AcceptAtFileLimitTests}). The switch
- * is a JVM-wide system property read once when Netty's io_uring classes load, so the starter reads it and does not
- * set it. Figures and commands: {@code benchmarks/results/hostile-soak-2026-12-05.md}.
+ * io_uring runs with single accepts: when io_uring may be chosen ({@code auto} or {@code io-uring}) and
+ * {@code io.netty.iouring.acceptMultiShotEnabled} is unset, the selector sets it to {@code false} before Netty's
+ * io_uring classes load (they read it once). With Netty's default, multishot accept (4.2.15 and 4.2.18 alike), one
+ * armed accept takes every connection waiting in the backlog, and the new connections then compete with the ones
+ * already streaming data; epoll and io_uring with single accepts take connections in turns with reading them. Under
+ * 550 clients each sending 1,000,000 bytes of a body and going silent ({@code benchmarks/hostile/soak.sh}: 64 MB of
+ * direct memory, {@code max-connections} 256) io_uring with multishot accept had 222 connections open with only 147
+ * requests read and refused 215-276 connections on accept in each run, a normal request among them
+ * ({@code Connection reset}) in one of two runs on Netty 4.2.15; epoll, NIO and io_uring with single accepts refused
+ * none on accept and passed every round. Multishot accept also spins a core at the file-descriptor limit
+ * ({@code AcceptAtFileLimitTests}). Keep-alive traffic does not depend on the accept mode, and there io_uring served
+ * 1.45-1.59 times the requests of epoll per second at 0.55-0.64 times the server CPU per request (the benchmark
+ * target, GET /plaintext and /json at 64 and 256 connections, medians of three interleaved runs). When multishot accept stays on (set to {@code true}, or Netty's io_uring classes loaded
+ * before the selector ran), {@code auto} takes epoll instead and says why; {@code io-uring} asked for by name still
+ * runs, with a warning in the endpoint's advice. Figures and commands: {@code
+ * benchmarks/results/hostile-soak-2026-12-05.md}.
  */
 public final class TransportSelector {
 
@@ -74,6 +78,9 @@ public final class TransportSelector {
 	 * @throws HyperlaneSettingException when an explicitly requested native transport cannot load
 	 */
 	public TransportSelection select(TransportType requested) {
+		if (requested == TransportType.AUTO || requested == TransportType.IO_URING) {
+			singleAcceptsUnlessSet();
+		}
 		Map<String, String> unavailable = new LinkedHashMap<>();
 		String ioUringProblem = problem(IO_URING_CLASS, "netty-transport-native-io_uring",
 				() -> IoUringTransport.isAvailable(), () -> IoUringTransport.unavailabilityCause());
@@ -102,17 +109,33 @@ public final class TransportSelector {
 		};
 	}
 
+	/**
+	 * Set {@code io.netty.iouring.acceptMultiShotEnabled} to {@code false} unless the application set it. It takes
+	 * effect only if Netty's io_uring classes have not loaded yet; the selection then reads what Netty uses.
+	 * @return whether this call set it
+	 */
+	static boolean singleAcceptsUnlessSet() {
+		synchronized (System.getProperties()) {
+			if (System.getProperty(ACCEPT_MULTISHOT_PROPERTY) != null) {
+				return false;
+			}
+			System.setProperty(ACCEPT_MULTISHOT_PROPERTY, "false");
+			return true;
+		}
+	}
+
 	private TransportSelection auto(TransportType requested, String ioUringProblem, String epollProblem,
 			Map<String, String> unavailable) {
 		if (ioUringProblem == null && !this.acceptMultishot.getAsBoolean()) {
 			return new TransportSelection(requested, IoUringTransport.INSTANCE,
-					"auto: io_uring native library loaded, the kernel accepted an io_uring instance and multishot"
-							+ " accept is off (" + ACCEPT_MULTISHOT_PROPERTY + "=false)", unavailable);
+					"auto: io_uring native library loaded, the kernel accepted an io_uring instance, and Netty's"
+							+ " multishot accept is off (" + ACCEPT_MULTISHOT_PROPERTY + "=false, which Hyperlane sets"
+							+ " when it is unset), so connections are accepted in turns with reads", unavailable);
 		}
 		if (epollProblem == null) {
 			String why = (ioUringProblem != null) ? "io_uring unavailable (" + ioUringProblem + ")"
-					: "io_uring not chosen: " + MULTISHOT_ACCEPT_ON + "; start with -D" + ACCEPT_MULTISHOT_PROPERTY
-							+ "=false to let auto take io_uring";
+					: "io_uring not chosen: " + MULTISHOT_ACCEPT_ON + "; leave -D" + ACCEPT_MULTISHOT_PROPERTY
+							+ " unset (or false) to let auto take io_uring";
 			return new TransportSelection(requested, EpollTransport.INSTANCE,
 					"auto: epoll native library loaded; " + why, unavailable);
 		}

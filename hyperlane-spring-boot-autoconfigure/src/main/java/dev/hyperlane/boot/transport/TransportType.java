@@ -6,8 +6,9 @@ package dev.hyperlane.boot.transport;
 public enum TransportType {
 
 	/**
-	 * epoll when its native library loads, else NIO; io_uring first only when Netty's multishot accept is off
-	 * ({@code -Dio.netty.iouring.acceptMultiShotEnabled=false}; why: {@link TransportSelector}).
+	 * io_uring (with single accepts) when its native library loads, else epoll, else NIO; epoll before io_uring when
+	 * Netty's multishot accept is on ({@code -Dio.netty.iouring.acceptMultiShotEnabled=true}; why:
+	 * {@link TransportSelector}).
 	 */
 	AUTO,
 

@@ -28,6 +28,49 @@ class TransportSelectorTests {
 	}
 
 	@Test
+	void singleAcceptsAreSetOnlyWhenTheApplicationLeftTheSwitchUnset() {
+		String property = TransportSelector.ACCEPT_MULTISHOT_PROPERTY;
+		String before = System.getProperty(property);
+		try {
+			System.clearProperty(property);
+			assertThat(TransportSelector.singleAcceptsUnlessSet()).isTrue();
+			assertThat(System.getProperty(property)).isEqualTo("false");
+			System.setProperty(property, "true");
+			assertThat(TransportSelector.singleAcceptsUnlessSet()).isFalse();
+			assertThat(System.getProperty(property)).isEqualTo("true");
+		}
+		finally {
+			if (before != null) {
+				System.setProperty(property, before);
+			}
+			else {
+				System.clearProperty(property);
+			}
+		}
+	}
+
+	@Test
+	void epollOrNioChosenByNameLeaveTheSwitchAlone() {
+		String property = TransportSelector.ACCEPT_MULTISHOT_PROPERTY;
+		String before = System.getProperty(property);
+		try {
+			System.clearProperty(property);
+			new TransportSelector(this.classLoader, () -> true).select(TransportType.NIO);
+			assertThat(System.getProperty(property)).isNull();
+			new TransportSelector(this.classLoader, () -> false).select(TransportType.AUTO);
+			assertThat(System.getProperty(property)).isEqualTo("false");
+		}
+		finally {
+			if (before != null) {
+				System.setProperty(property, before);
+			}
+			else {
+				System.clearProperty(property);
+			}
+		}
+	}
+
+	@Test
 	void explicitIoUringRunsWhateverTheAcceptModeAndSaysSo() {
 		assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
 		TransportSelection multishot = new TransportSelector(this.classLoader, () -> true).select(TransportType.IO_URING);
