@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TransportSelectorTests {
 
+	private static final String SWITCH = TransportSelector.ACCEPT_MULTISHOT_PROPERTY;
+
 	private final ClassLoader classLoader = getClass().getClassLoader();
 
 	@Test
@@ -29,45 +31,26 @@ class TransportSelectorTests {
 
 	@Test
 	void singleAcceptsAreSetOnlyWhenTheApplicationLeftTheSwitchUnset() {
-		String property = TransportSelector.ACCEPT_MULTISHOT_PROPERTY;
-		String before = System.getProperty(property);
-		try {
-			System.clearProperty(property);
+		withSwitchCleared(() -> {
 			assertThat(TransportSelector.singleAcceptsUnlessSet()).isTrue();
-			assertThat(System.getProperty(property)).isEqualTo("false");
-			System.setProperty(property, "true");
+			assertThat(System.getProperty(SWITCH)).isEqualTo("false");
+			System.setProperty(SWITCH, "true");
 			assertThat(TransportSelector.singleAcceptsUnlessSet()).isFalse();
-			assertThat(System.getProperty(property)).isEqualTo("true");
-		}
-		finally {
-			if (before != null) {
-				System.setProperty(property, before);
-			}
-			else {
-				System.clearProperty(property);
-			}
-		}
+			assertThat(System.getProperty(SWITCH)).isEqualTo("true");
+		});
 	}
 
 	@Test
 	void epollOrNioChosenByNameLeaveTheSwitchAlone() {
-		String property = TransportSelector.ACCEPT_MULTISHOT_PROPERTY;
-		String before = System.getProperty(property);
-		try {
-			System.clearProperty(property);
+		withSwitchCleared(() -> {
 			new TransportSelector(this.classLoader, () -> true).select(TransportType.NIO);
-			assertThat(System.getProperty(property)).isNull();
+			if (Epoll.isAvailable()) {
+				new TransportSelector(this.classLoader, () -> true).select(TransportType.EPOLL);
+			}
+			assertThat(System.getProperty(SWITCH)).isNull();
 			new TransportSelector(this.classLoader, () -> false).select(TransportType.AUTO);
-			assertThat(System.getProperty(property)).isEqualTo("false");
-		}
-		finally {
-			if (before != null) {
-				System.setProperty(property, before);
-			}
-			else {
-				System.clearProperty(property);
-			}
-		}
+			assertThat(System.getProperty(SWITCH)).isEqualTo("false");
+		});
 	}
 
 	@Test
@@ -78,6 +61,22 @@ class TransportSelectorTests {
 		assertThat(multishot.reason()).startsWith("requested by hyperlane.transport.type; Netty's multishot accept is on");
 		TransportSelection single = new TransportSelector(this.classLoader, () -> false).select(TransportType.IO_URING);
 		assertThat(single.reason()).isEqualTo("requested by hyperlane.transport.type");
+	}
+
+	private static void withSwitchCleared(Runnable test) {
+		String before = System.getProperty(SWITCH);
+		try {
+			System.clearProperty(SWITCH);
+			test.run();
+		}
+		finally {
+			if (before != null) {
+				System.setProperty(SWITCH, before);
+			}
+			else {
+				System.clearProperty(SWITCH);
+			}
+		}
 	}
 
 }
