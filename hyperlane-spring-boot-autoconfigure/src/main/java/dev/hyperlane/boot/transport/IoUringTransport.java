@@ -28,6 +28,16 @@ final class IoUringTransport extends AbstractTransport {
 		return IoUring.isAvailable();
 	}
 
+	/**
+	 * Return whether Netty arms multishot accepts ({@code io.netty.iouring.acceptMultiShotEnabled}, on by default
+	 * where the kernel supports them). Loads Netty's io_uring classes: call only once {@link #isAvailable()} said
+	 * yes.
+	 * @return whether one accept takes every waiting connection
+	 */
+	static boolean acceptMultishotEnabled() {
+		return IoUring.isAcceptMultishotEnabled();
+	}
+
 	static Throwable unavailabilityCause() {
 		return IoUring.unavailabilityCause();
 	}

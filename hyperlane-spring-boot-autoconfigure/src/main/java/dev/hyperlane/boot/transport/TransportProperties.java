@@ -16,8 +16,10 @@ public class TransportProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Transport for every socket: auto takes io_uring when its native library loads, else epoll, else NIO. An
-	 * explicit native choice that cannot load fails start-up.
+	 * Transport for every socket: auto takes io_uring when its native library loads, else epoll, else NIO. io_uring
+	 * runs with single accepts (Hyperlane sets -Dio.netty.iouring.acceptMultiShotEnabled=false when it is unset):
+	 * with multishot accept on, io_uring took every waiting connection at once and refused normal clients under 550
+	 * attacking ones, and auto then takes epoll. An explicit native choice that cannot load fails start-up.
 	 */
 	private TransportType type = TransportType.AUTO;
 

@@ -24,7 +24,7 @@ import io.netty.util.internal.PlatformDependent;
  * with their pending tasks, the allocator with its live figures (used direct and heap memory, arenas, thread
  * caches), and each setting with its source. Advises when there are more event loops than CPUs, when the
  * direct-memory ceiling left the pooled allocator fewer direct arenas than event loops (contention), and when a
- * native transport failed to load on Linux.
+ * native transport failed to load on Linux, and when io_uring runs with Netty's multishot accept on.
  */
 public final class TransportSection implements HyperlaneSection {
 
@@ -135,6 +135,11 @@ public final class TransportSection implements HyperlaneSection {
 			advice.add(Advice.info("no native transport loaded on Linux: " + selection.unavailable(),
 					"hyperlane.transport.type", "add io.netty:netty-transport-native-epoll or -io_uring for this"
 							+ " CPU (the starter brings both for x86_64 and aarch_64)"));
+		}
+		if (selection.transport().type() == TransportType.IO_URING && IoUringTransport.acceptMultishotEnabled()) {
+			advice.add(Advice.warning(TransportSelector.MULTISHOT_ACCEPT_ON,
+					"-D" + TransportSelector.ACCEPT_MULTISHOT_PROPERTY,
+					"set it to false (accepts one connection at a time, in turns with reads), or run epoll"));
 		}
 		return advice;
 	}

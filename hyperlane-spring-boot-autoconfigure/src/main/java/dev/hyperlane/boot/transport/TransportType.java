@@ -5,7 +5,11 @@ package dev.hyperlane.boot.transport;
  */
 public enum TransportType {
 
-	/** io_uring when its native library loads, else epoll, else NIO. */
+	/**
+	 * io_uring (with single accepts) when its native library loads, else epoll, else NIO; epoll before io_uring when
+	 * Netty's multishot accept is on ({@code -Dio.netty.iouring.acceptMultiShotEnabled=true}; why:
+	 * {@link TransportSelector}).
+	 */
 	AUTO,
 
 	/** Linux io_uring (kernel 5.14 or later); Netty's {@code netty-transport-native-io_uring}. */
