@@ -13,7 +13,11 @@ import reactor.util.context.ContextView;
  * connection pool, settings and retry budget; and whether the connector wrote the request, so a failure before
  * anything was written is known to be safe to send to another instance whatever its exception type; and whether it
  * repeats a call already counted (a retry on another instance, a hedge), which the HTTP client then does not record
- * in the retry budget again. Thread-safe.
+ * in the retry budget again. It also keeps the attempt's round trip on its connection, from the moment the HTTP
+ * client began to write the request to the moment the response headers arrived ({@link #roundTripNanos()}): the
+ * instance's own latency, without the time the call waited in the caller before it reached a connection (pool
+ * acquire, a hand-over to the connection's event loop), which the load balancer's latency estimates must not count
+ * against the instance. Thread-safe.
  */
 public final class ServiceAttempt {
 
@@ -26,6 +30,10 @@ public final class ServiceAttempt {
 	private volatile boolean reachedConnector;
 
 	private volatile boolean written;
+
+	private volatile long writeNanos;
+
+	private volatile long headersNanos;
 
 	/**
 	 * Create the first attempt of a call.
@@ -88,10 +96,31 @@ public final class ServiceAttempt {
 	}
 
 	/**
-	 * Record that the HTTP client is writing the request.
+	 * Record that the HTTP client is writing the request (again, on a fresh connection, when it retries).
 	 */
 	public void writing() {
+		this.writeNanos = System.nanoTime();
+		this.headersNanos = 0;
 		this.written = true;
+	}
+
+	/**
+	 * Record that the response headers arrived.
+	 */
+	public void answered() {
+		if (this.written) {
+			this.headersNanos = System.nanoTime();
+		}
+	}
+
+	/**
+	 * Return the round trip of the request on its connection: from the start of its write to its response
+	 * headers, on the last connection it was written to.
+	 * @return nanoseconds, or -1 when the request was not written or no response headers arrived
+	 */
+	public long roundTripNanos() {
+		long headers = this.headersNanos;
+		return (this.written && headers != 0) ? Math.max(0, headers - this.writeNanos) : -1;
 	}
 
 	/**
