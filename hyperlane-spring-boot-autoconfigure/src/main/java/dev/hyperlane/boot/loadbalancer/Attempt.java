@@ -14,8 +14,8 @@ import org.springframework.cloud.client.loadbalancer.RequestDataContext;
  * {@link HyperlaneLoadBalancerExchangeFilterFunction} to {@link HyperlaneLoadBalancerLifecycle}: where it went, when
  * it started, and whether it has been accounted for. A call cancelled by its caller (a timeout, a client that went
  * away) never reaches Spring Cloud's completion callback; the filter then ends the attempt itself, so the
- * instance's requests in flight do not leak. Its latency, for the balancer, is the round trip on the connection its
- * {@link ServiceAttempt} saw, when the HTTP client reported one.
+ * instance's requests in flight do not leak. Its latency, for the balancer, is the round trip its {@link ServiceAttempt}
+ * saw in the HTTP client, when it reported one.
  */
 final class Attempt {
 
@@ -59,8 +59,8 @@ final class Attempt {
 	}
 
 	/**
-	 * Return the instance's latency for this attempt: the round trip on its connection, from the start of the
-	 * request's write to the response headers, when the HTTP client reported one, else the time since the choice.
+	 * Return the instance's latency for this attempt: the round trip from the HTTP client taking the request for the
+	 * instance's pool to the response headers, when the HTTP client reported one, else the time since the choice.
 	 * @param nowNanos the current time
 	 * @return nanoseconds
 	 */

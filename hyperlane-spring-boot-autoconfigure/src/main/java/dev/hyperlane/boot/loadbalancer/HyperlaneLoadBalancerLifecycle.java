@@ -21,8 +21,8 @@ import org.springframework.http.HttpStatusCode;
 /**
  * Feeds each {@link ServiceBalancer} with what happened to the requests it routed, through Spring Cloud
  * LoadBalancer's lifecycle callbacks: a request in flight from the choice to its completion, its duration (the
- * instance's latency is the request's round trip on its connection, from the start of its write to the response
- * headers, when the HTTP client reported it: under load the time from the choice to the completion also holds the
+ * instance's latency is the request's round trip from the HTTP client taking it for the instance's connection pool
+ * (waiting for a pooled connection counts) to the response headers, when the HTTP client reported it: under load the time from the choice to the completion also holds the
  * caller's own queueing, the same for every instance, which would hide how much slower one instance is), and
  * whether it failed (an error, a 5xx, a 429 or 503; a {@code Retry-After} longer than the failure penalty counts
  * as that latency). A 503 or 429 with {@code Retry-After} (seconds or an HTTP date, RFC 9110 section 10.2.3) also

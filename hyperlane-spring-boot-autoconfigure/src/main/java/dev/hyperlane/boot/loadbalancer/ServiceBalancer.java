@@ -133,7 +133,7 @@ public final class ServiceBalancer {
 	 * Record a finished request whose instance latency was measured apart from its duration.
 	 * @param instance the instance it ran on
 	 * @param elapsedNanos its duration, from the choice to the response headers (the hedging window's sample)
-	 * @param latencyNanos the instance's latency (its round trip on the connection; the peak-EWMA sample)
+	 * @param latencyNanos the instance's latency (its round trip from its connection pool; the peak-EWMA sample)
 	 * @param failed whether it failed
 	 * @param penalty the latency the failure counts as
 	 * @param retryAfter the {@code Retry-After} of a 503 or 429, during which the instance is not chosen (outside

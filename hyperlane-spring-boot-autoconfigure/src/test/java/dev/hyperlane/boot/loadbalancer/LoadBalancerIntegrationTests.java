@@ -98,7 +98,7 @@ class LoadBalancerIntegrationTests {
 	}
 
 	@Test
-	void instanceLatencyIsTheRoundTripOnTheConnectionNotTheCallersQueueing() {
+	void instanceLatencyIsTheRoundTripFromItsPoolNotTheCallersQueueing() {
 		try (ConfigurableApplicationContext context = start("hyperlane.loadbalancer.strategy=peak-ewma")) {
 			// every call waits 300 ms in the caller between the choice of its instance and its connection, as calls
 			// do in a saturated caller; the instances answer within milliseconds (the slow one within 50 ms)
