@@ -34,7 +34,8 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * {@link ConnectionPoolExhaustedException}.
  * <p>
  * It tells the load balancer's attempt whether the request was written, so the balancer can retry a request that
- * never left on another instance whatever the exception type. It also serves as the services'
+ * never left on another instance whatever the exception type, and when it was written and answered (the instance's
+ * latency, without the caller's own queueing). It also serves as the services'
  * {@link RetryPolicies}, so the balancer's retries take from the same budgets, and releases the pools of an instance
  * that left its service's list ({@link InstanceDepartures}).
  */
@@ -136,8 +137,10 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 		SameInstanceRetry retry = new SameInstanceRetry(client,
 				() -> RetryPolicy.isReplayable(method, idempotencyKey.get()), written::get,
 				() -> deadline != null && deadline.expired());
-		return retry.run((number) -> ((number == 0) ? client.pooled() : client.fresh()).connect(method, uri, observed),
-				null);
+		Mono<ClientHttpResponse> response = retry
+			.run((number) -> ((number == 0) ? client.pooled() : client.fresh()).connect(method, uri, observed), null);
+		// the balancer's latency sample ends here: the response headers of the request written last
+		return (attempt != null) ? response.doOnNext((answer) -> attempt.answered()) : response;
 	}
 
 	void dispose() {

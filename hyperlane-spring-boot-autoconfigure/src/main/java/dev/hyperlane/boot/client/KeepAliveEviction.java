@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.function.BiPredicate;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
@@ -22,20 +23,35 @@ final class KeepAliveEviction {
 	static final AttributeKey<Long> ADVERTISED_IDLE_MILLIS = AttributeKey
 		.valueOf("hyperlane.keepAlive.advertisedIdleMillis");
 
+	private static final AttributeKey<Advertised> LAST_HEADER = AttributeKey
+		.valueOf("hyperlane.keepAlive.lastHeader");
+
 	private KeepAliveEviction() {
 	}
 
 	/**
-	 * Record the idle timeout a response advertises on its connection's channel.
+	 * Record the idle timeout a response advertises on its connection's channel. A peer sends the same header on
+	 * every response of a connection, so the header last parsed on the channel is kept with its value and a
+	 * repeated one is not parsed again: per response this is one header lookup and one string comparison.
 	 * @param response the response
 	 * @param connection the connection it came on
 	 */
 	static void record(HttpClientResponse response, Connection connection) {
-		Long timeout = parseTimeoutMillis(response.responseHeaders().get("Keep-Alive"));
+		String header = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
+		if (header == null) {
+			return;
+		}
+		Channel channel = connection.channel();
+		Channel parent = channel.parent();
+		Channel owner = (parent != null) ? parent : channel;
+		Advertised last = owner.attr(LAST_HEADER).get();
+		if (last != null && last.header().equals(header)) {
+			return;
+		}
+		Long timeout = parseTimeoutMillis(header);
+		owner.attr(LAST_HEADER).set(new Advertised(header, timeout));
 		if (timeout != null) {
-			Channel channel = connection.channel();
-			Channel parent = channel.parent();
-			(parent != null ? parent : channel).attr(ADVERTISED_IDLE_MILLIS).set(timeout);
+			owner.attr(ADVERTISED_IDLE_MILLIS).set(timeout);
 		}
 	}
 
@@ -61,6 +77,12 @@ final class KeepAliveEviction {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The {@code Keep-Alive} header last parsed on a connection, and its timeout.
+	 */
+	private record Advertised(String header, @Nullable Long timeoutMillis) {
 	}
 
 	/**

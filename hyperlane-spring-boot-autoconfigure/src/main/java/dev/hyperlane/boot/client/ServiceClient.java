@@ -104,10 +104,13 @@ public final class ServiceClient {
 
 	private HttpClient httpClient(HttpClient client, TransportResources transport) {
 		ClientSettings settings = this.settings;
+		boolean bootReadTimeout = bootReadTimeout(this.effective);
+		// on HTTP/1.1, until the headers and with no read idle timeout, one handler and timer per connection
+		boolean perConnection = !bootReadTimeout && settings.readIdleTimeout == null
+				&& settings.protocol == ClientProtocol.HTTP11;
 		HttpClient tuned = client.runOn(transport.loopResources())
 			.option(ChannelOption.ALLOCATOR, transport.allocator())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
-			.responseTimeout(settings.responseTimeout)
 			.compress(settings.compression)
 			.resolver((dns) -> dns.cacheMaxTimeToLive(settings.dnsCacheMaxTimeToLive)
 				.queryTimeout(settings.dnsQueryTimeout));
@@ -121,10 +124,22 @@ public final class ServiceClient {
 			case H2C -> tuned.protocol(HttpProtocol.H2C);
 			case H2 -> tuned.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		};
-		if (!bootReadTimeout(this.effective)) {
-			// the response timeout ends at the response headers; Boot's read-timeout keeps Reactor Netty's meaning
-			tuned = tuned.doOnResponse(new ResponseTimeoutEnd(settings.readIdleTimeout,
-					new StreamingMediaTypes(settings.streamingMediaTypes)));
+		if (perConnection) {
+			long timeoutNanos = settings.responseTimeout.toNanos();
+			tuned = tuned
+				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+					.addFirst(ResponseHeaderTimeout.NAME, new ResponseHeaderTimeout(timeoutNanos)))
+				.doOnRequest((request, connection) -> ResponseHeaderTimeout.requestStarting(connection))
+				.doAfterRequest((request, connection) -> ResponseHeaderTimeout.requestSent(connection))
+				.doOnResponse((response, connection) -> ResponseHeaderTimeout.responseReceived(connection));
+		}
+		else {
+			tuned = tuned.responseTimeout(settings.responseTimeout);
+			if (!bootReadTimeout) {
+				// the response timeout ends at the response headers; Boot's read-timeout keeps Reactor Netty's meaning
+				tuned = tuned.doOnResponse(new ResponseTimeoutEnd(settings.readIdleTimeout,
+						new StreamingMediaTypes(settings.streamingMediaTypes)));
+			}
 		}
 		if (settings.writeIdleTimeout != null) {
 			long write = settings.writeIdleTimeout.toMillis();

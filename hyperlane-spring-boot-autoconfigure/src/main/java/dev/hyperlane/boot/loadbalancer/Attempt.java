@@ -2,6 +2,7 @@ package dev.hyperlane.boot.loadbalancer;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.hyperlane.boot.retry.ServiceAttempt;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -13,7 +14,8 @@ import org.springframework.cloud.client.loadbalancer.RequestDataContext;
  * {@link HyperlaneLoadBalancerExchangeFilterFunction} to {@link HyperlaneLoadBalancerLifecycle}: where it went, when
  * it started, and whether it has been accounted for. A call cancelled by its caller (a timeout, a client that went
  * away) never reaches Spring Cloud's completion callback; the filter then ends the attempt itself, so the
- * instance's requests in flight do not leak.
+ * instance's requests in flight do not leak. Its latency, for the balancer, is the round trip its {@link ServiceAttempt}
+ * saw in the HTTP client, when it reported one.
  */
 final class Attempt {
 
@@ -21,9 +23,19 @@ final class Attempt {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
+	private final @Nullable ServiceAttempt serviceAttempt;
+
 	private volatile @Nullable ServiceInstance instance;
 
 	private volatile long startNanos;
+
+	/**
+	 * Create an attempt.
+	 * @param serviceAttempt what the HTTP client reports of the same attempt, or {@code null}
+	 */
+	Attempt(@Nullable ServiceAttempt serviceAttempt) {
+		this.serviceAttempt = serviceAttempt;
+	}
 
 	void started(ServiceInstance instance, long nowNanos) {
 		this.startNanos = nowNanos;
@@ -44,6 +56,17 @@ final class Attempt {
 
 	long startNanos() {
 		return this.startNanos;
+	}
+
+	/**
+	 * Return the instance's latency for this attempt: the round trip from the HTTP client taking the request for the
+	 * instance's pool to the response headers, when the HTTP client reported one, else the time since the choice.
+	 * @param nowNanos the current time
+	 * @return nanoseconds
+	 */
+	long latencyNanos(long nowNanos) {
+		long roundTrip = (this.serviceAttempt != null) ? this.serviceAttempt.roundTripNanos() : -1;
+		return (roundTrip >= 0) ? roundTrip : nowNanos - this.startNanos;
 	}
 
 	@SuppressWarnings("rawtypes")

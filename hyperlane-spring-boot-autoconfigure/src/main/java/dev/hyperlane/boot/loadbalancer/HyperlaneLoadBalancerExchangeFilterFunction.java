@@ -135,8 +135,8 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 			}
 			return next.exchange(sent);
 		};
-		Attempt attempt = new Attempt();
 		ServiceAttempt serviceAttempt = new ServiceAttempt(serviceId, repeat || retries > 0);
+		Attempt attempt = new Attempt(serviceAttempt);
 		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, attempt);
 		if (!excluded.isEmpty()) {
 			builder.attribute(EXCLUDED_INSTANCES, excluded);

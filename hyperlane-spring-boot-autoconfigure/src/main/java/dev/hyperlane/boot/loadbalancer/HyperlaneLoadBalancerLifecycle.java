@@ -20,7 +20,10 @@ import org.springframework.http.HttpStatusCode;
 
 /**
  * Feeds each {@link ServiceBalancer} with what happened to the requests it routed, through Spring Cloud
- * LoadBalancer's lifecycle callbacks: a request in flight from the choice to its completion, its duration, and
+ * LoadBalancer's lifecycle callbacks: a request in flight from the choice to its completion, its duration (the
+ * instance's latency is the request's round trip from the HTTP client taking it for the instance's connection pool
+ * (waiting for a pooled connection counts) to the response headers, when the HTTP client reported it: under load the time from the choice to the completion also holds the
+ * caller's own queueing, the same for every instance, which would hide how much slower one instance is), and
  * whether it failed (an error, a 5xx, a 429 or 503; a {@code Retry-After} longer than the failure penalty counts
  * as that latency). A 503 or 429 with {@code Retry-After} (seconds or an HTTP date, RFC 9110 section 10.2.3) also
  * keeps the instance out of the choice for that long, outside panic mode.
@@ -71,7 +74,9 @@ public final class HyperlaneLoadBalancerLifecycle implements InstanceLifecycle {
 		if (start == null || instance == null) {
 			return;
 		}
-		long elapsed = System.nanoTime() - start;
+		long now = System.nanoTime();
+		long elapsed = now - start;
+		long latency = (attempt != null) ? attempt.latencyNanos(now) : elapsed;
 		Duration penalty = this.balancers.settings().failurePenalty();
 		boolean failed = completion.status() == CompletionContext.Status.FAILED;
 		Duration retryAfter = Duration.ZERO;
@@ -85,7 +90,8 @@ public final class HyperlaneLoadBalancerLifecycle implements InstanceLifecycle {
 				penalty = (retryAfter.compareTo(penalty) > 0) ? retryAfter : penalty;
 			}
 		}
-		this.balancers.service(instance.getServiceId()).finished(instance, elapsed, failed, penalty, retryAfter);
+		this.balancers.service(instance.getServiceId())
+			.finished(instance, elapsed, latency, failed, penalty, retryAfter);
 	}
 
 	/**

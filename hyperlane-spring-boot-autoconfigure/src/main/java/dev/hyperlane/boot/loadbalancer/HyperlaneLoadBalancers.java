@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 import dev.hyperlane.boot.InstanceDepartures;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every service's {@link ServiceBalancer}, created on a service's first call. Shared by the balancers in Spring
@@ -48,6 +49,31 @@ public final class HyperlaneLoadBalancers {
 	public ServiceBalancer service(String serviceId) {
 		return this.services.computeIfAbsent(serviceId,
 				(id) -> new ServiceBalancer(id, this.settings, this.chooser, System::nanoTime, this.departures));
+	}
+
+	/**
+	 * Return the service whose balancer keeps state for an instance, without copying any balancer's instances.
+	 * @param instance the instance's host:port
+	 * @return the service id, or {@code null} when no balancer knows the instance
+	 */
+	public @Nullable String serviceOf(String instance) {
+		for (ServiceBalancer balancer : this.services.values()) {
+			if (balancer.serviceInstances().find(instance) != null) {
+				return balancer.serviceId();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Return whether a service's balancer keeps state for an instance (never creates the balancer).
+	 * @param serviceId the service id
+	 * @param instance the instance's host:port
+	 * @return {@code true} when the service has a balancer that knows the instance
+	 */
+	public boolean knows(String serviceId, String instance) {
+		ServiceBalancer balancer = this.services.get(serviceId);
+		return balancer != null && balancer.serviceInstances().find(instance) != null;
 	}
 
 	/**

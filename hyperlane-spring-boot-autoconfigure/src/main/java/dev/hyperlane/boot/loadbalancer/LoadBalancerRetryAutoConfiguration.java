@@ -51,6 +51,8 @@ public final class LoadBalancerRetryAutoConfiguration {
 			ObjectProvider<List<LoadBalancerClientRequestTransformer>> transformers, HyperlaneLoadBalancers balancers,
 			ObjectProvider<RetryPolicies> policies, Hedges hedges) {
 		LoadBalancerSettings settings = balancers.settings();
+		// the filter looks the service's balancer and lifecycle beans up on every call: once per service here
+		ReactiveLoadBalancer.Factory<ServiceInstance> factory = new CachedLoadBalancerFactory(loadBalancerFactory);
 		RetryPolicies clientPolicies = policies.getIfUnique();
 		RetryPolicies retryPolicies = (clientPolicies != null) ? clientPolicies : (serviceId) -> RetryPolicy.unbudgeted();
 		int maxRetries = settings.require(LoadBalancerSettings.RETRY_ENABLED)
@@ -64,11 +66,11 @@ public final class LoadBalancerRetryAutoConfiguration {
 								+ "false, or the application declares its own ClientHttpConnector)",
 						"Turn Hyperlane's HTTP client on, or set hyperlane.loadbalancer.hedging.enabled=false.");
 			}
-			return new HedgingLoadBalancerExchangeFilterFunction(loadBalancerFactory,
+			return new HedgingLoadBalancerExchangeFilterFunction(factory,
 					transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
 					statusCodes, hedges);
 		}
-		return new HyperlaneLoadBalancerExchangeFilterFunction(loadBalancerFactory,
+		return new HyperlaneLoadBalancerExchangeFilterFunction(factory,
 				transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
 				statusCodes);
 	}

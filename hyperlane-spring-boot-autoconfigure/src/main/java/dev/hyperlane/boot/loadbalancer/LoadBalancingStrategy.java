@@ -13,10 +13,13 @@ public enum LoadBalancingStrategy {
 	ROUND_ROBIN((chooser) -> new RoundRobinSelector()),
 
 	/** Power of two choices over requests in flight. */
-	LEAST_REQUEST((chooser) -> new TwoChoicesSelector(chooser, (state, now) -> state.inFlight())),
+	LEAST_REQUEST((chooser) -> new TwoChoicesSelector(chooser, (state, now) -> state.inFlight(), false)),
 
-	/** Power of two choices over peak-EWMA latency times requests in flight plus one (Finagle, Linkerd). */
-	PEAK_EWMA((chooser) -> new TwoChoicesSelector(chooser, InstanceState::cost));
+	/**
+	 * Power of two choices over peak-EWMA latency times requests in flight plus one (Finagle, Linkerd); a latency
+	 * outlier next to the other instance drawn loses whatever the costs.
+	 */
+	PEAK_EWMA((chooser) -> new TwoChoicesSelector(chooser, InstanceState::cost, true));
 
 	private final Function<PowerOfTwoChoices, InstanceSelector> selectors;
 

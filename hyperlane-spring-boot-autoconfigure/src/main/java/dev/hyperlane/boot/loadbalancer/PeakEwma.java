@@ -9,13 +9,24 @@ import java.time.Duration;
  * towards zero, as if an idle instance answered instantly (Finagle's and Linkerd's estimators read the same way):
  * an instance shunned after a failure or a slow spell is tried again after a few time constants instead of never
  * (a 1 s failure penalty falls to 1 ms in about 70 s with the default). The balancing cost is the average times
- * the requests in flight plus one. Thread-safe.
+ * the requests in flight plus one.
+ * <p>
+ * It also keeps the plain moving average of the same samples (no jump to a peak, the same decay) and how many samples
+ * it has seen: a caller that stalls (a GC pause, a starved CPU) delays every instance's answers at once, and with
+ * a 10 s decay those peaks, common to every instance, hold each peak average near the longest stall of the last
+ * seconds, which hides how much slower one instance is; the plain average is moved by a stall only in proportion to
+ * its length, so {@link #meanNanos(long)} tells instances apart where the peak average does not (see
+ * {@link InstanceState#isLatencyOutlier}). Thread-safe.
  */
 public final class PeakEwma {
 
 	private final double decayNanos;
 
 	private double averageNanos;
+
+	private double meanNanos;
+
+	private long samples;
 
 	private long lastUpdateNanos;
 
@@ -28,6 +39,7 @@ public final class PeakEwma {
 	public PeakEwma(Duration initial, Duration decay, long nowNanos) {
 		this.decayNanos = Math.max(1, decay.toNanos());
 		this.averageNanos = initial.toNanos();
+		this.meanNanos = this.averageNanos;
 		this.lastUpdateNanos = nowNanos;
 	}
 
@@ -41,6 +53,8 @@ public final class PeakEwma {
 		double weight = weight(nowNanos);
 		double decayed = this.averageNanos * weight;
 		this.averageNanos = (sample > decayed) ? sample : decayed + sample * (1 - weight);
+		this.meanNanos = this.meanNanos * weight + sample * (1 - weight);
+		this.samples++;
 		this.lastUpdateNanos = Math.max(this.lastUpdateNanos, nowNanos);
 	}
 
@@ -64,6 +78,24 @@ public final class PeakEwma {
 	 */
 	public synchronized double averageNanos(long nowNanos) {
 		return this.averageNanos * weight(nowNanos);
+	}
+
+	/**
+	 * Return the plain moving average now (no jump to peaks), decayed towards zero for the time since the last
+	 * sample as the peak average is.
+	 * @param nowNanos the current time
+	 * @return the average round-trip time in nanoseconds
+	 */
+	public synchronized double meanNanos(long nowNanos) {
+		return this.meanNanos * weight(nowNanos);
+	}
+
+	/**
+	 * Return how many samples the estimator has seen.
+	 * @return the count
+	 */
+	public synchronized long samples() {
+		return this.samples;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.loadbalancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
@@ -38,6 +39,21 @@ public final class PowerOfTwoChoices {
 	 */
 	public @Nullable InstanceState choose(List<InstanceState> instances, ToDoubleFunction<InstanceState> cost,
 			ToDoubleFunction<InstanceState> weight, Predicate<InstanceState> healthy) {
+		return choose(instances, (candidate, incumbent) -> cost.applyAsDouble(candidate) < cost.applyAsDouble(incumbent),
+				weight, healthy);
+	}
+
+	/**
+	 * Choose an instance, the second one drawn replacing the first when preferred.
+	 * @param instances the service's instances
+	 * @param prefers whether the second instance drawn (first argument) is preferred to the first (second argument)
+	 * @param weight the effective weight of each instance, above 0
+	 * @param healthy whether an instance may be chosen outside panic mode
+	 * @return the chosen instance, or {@code null} when there is none
+	 */
+	public @Nullable InstanceState choose(List<InstanceState> instances,
+			BiPredicate<InstanceState, InstanceState> prefers, ToDoubleFunction<InstanceState> weight,
+			Predicate<InstanceState> healthy) {
 		List<InstanceState> candidates = new ArrayList<>(instances.size());
 		for (InstanceState instance : instances) {
 			if (healthy.test(instance)) {
@@ -55,7 +71,7 @@ public final class PowerOfTwoChoices {
 		}
 		InstanceState first = draw(candidates, weight, null);
 		InstanceState second = draw(candidates, weight, first);
-		return (cost.applyAsDouble(second) < cost.applyAsDouble(first)) ? second : first;
+		return prefers.test(second, first) ? second : first;
 	}
 
 	/**

@@ -126,7 +126,22 @@ public final class ServiceBalancer {
 	 */
 	public void finished(ServiceInstance instance, long elapsedNanos, boolean failed, Duration penalty,
 			Duration retryAfter) {
-		this.outcomes.finished(instance, elapsedNanos, failed, penalty, retryAfter, this.clock.getAsLong());
+		finished(instance, elapsedNanos, elapsedNanos, failed, penalty, retryAfter);
+	}
+
+	/**
+	 * Record a finished request whose instance latency was measured apart from its duration.
+	 * @param instance the instance it ran on
+	 * @param elapsedNanos its duration, from the choice to the response headers (the hedging window's sample)
+	 * @param latencyNanos the instance's latency (its round trip from its connection pool; the peak-EWMA sample)
+	 * @param failed whether it failed
+	 * @param penalty the latency the failure counts as
+	 * @param retryAfter the {@code Retry-After} of a 503 or 429, during which the instance is not chosen (outside
+	 * panic mode); zero for none
+	 */
+	public void finished(ServiceInstance instance, long elapsedNanos, long latencyNanos, boolean failed,
+			Duration penalty, Duration retryAfter) {
+		this.outcomes.finished(instance, latencyNanos, failed, penalty, retryAfter, this.clock.getAsLong());
 		LatencyWindow recent = this.recentLatencies;
 		if (recent != null && !failed) {
 			recent.record(elapsedNanos);

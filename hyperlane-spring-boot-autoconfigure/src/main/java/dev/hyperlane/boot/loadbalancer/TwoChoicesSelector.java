@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Power of two choices over a cost: two instances drawn in proportion to their effective weight, the cheaper one
  * wins. With requests in flight as the cost it is least request (Envoy's {@code LEAST_REQUEST}); with peak-EWMA
- * latency times requests in flight plus one it is Finagle's and Linkerd's balancer.
+ * latency times requests in flight plus one it is Finagle's and Linkerd's balancer, where an instance whose average
+ * latency makes it an outlier next to the other one drawn loses whatever the costs
+ * ({@link InstanceState#isLatencyOutlier}).
  * <p>
  * On a long list it draws without reading the whole list ({@link #sample}): an index at random, kept when the
  * instance is available and with a probability of its effective weight over the largest weight (rejection
@@ -31,9 +33,13 @@ final class TwoChoicesSelector implements InstanceSelector {
 	/** The largest weight (before slow start) of the instances seen: the bound of the rejection sampling. */
 	private volatile double weightBound;
 
-	TwoChoicesSelector(PowerOfTwoChoices chooser, Cost cost) {
+	/** Whether a latency outlier loses to the other instance drawn whatever the costs. */
+	private final boolean latencyOutliers;
+
+	TwoChoicesSelector(PowerOfTwoChoices chooser, Cost cost, boolean latencyOutliers) {
 		this.chooser = chooser;
 		this.cost = cost;
+		this.latencyOutliers = latencyOutliers;
 	}
 
 	@Override
@@ -45,7 +51,8 @@ final class TwoChoicesSelector implements InstanceSelector {
 			bound = Math.max(bound, candidate.weight());
 		}
 		this.weightBound = bound;
-		return this.chooser.choose(candidates, (state) -> this.cost.of(state, nowNanos), weight, (state) -> true);
+		return this.chooser.choose(candidates, (candidate, incumbent) -> prefers(candidate, incumbent, nowNanos), weight,
+				(state) -> true);
 	}
 
 	@Override
@@ -72,9 +79,21 @@ final class TwoChoicesSelector implements InstanceSelector {
 				firstState = state;
 				continue;
 			}
-			return (this.cost.of(state, nowNanos) < this.cost.of(firstState, nowNanos)) ? index : first;
+			return prefers(state, firstState, nowNanos) ? index : first;
 		}
 		return -1;
+	}
+
+	private boolean prefers(InstanceState candidate, InstanceState incumbent, long nowNanos) {
+		if (this.latencyOutliers) {
+			if (candidate.isLatencyOutlier(incumbent, nowNanos)) {
+				return false;
+			}
+			if (incumbent.isLatencyOutlier(candidate, nowNanos)) {
+				return true;
+			}
+		}
+		return this.cost.of(candidate, nowNanos) < this.cost.of(incumbent, nowNanos);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.observability;
 import java.net.URI;
 
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
+import dev.hyperlane.boot.retry.ServiceAttempt;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -25,8 +26,10 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * An {@link ExchangeFilterFunction} added to every {@code WebClient} after Spring Cloud's load-balancing filter (it
  * comes with the builder customizers, which run after Spring Cloud has added its filter), so it sees the request
  * rewritten to the chosen instance, while the client observation (in the Reactor context under
- * {@link ObservationThreadLocalAccessor#KEY}) still holds the request as the application wrote it. The instance is
- * recognized by the request's host:port being one a service's balancer knows.
+ * {@link ObservationThreadLocalAccessor#KEY}) still holds the request as the application wrote it. The service is
+ * the one the balancer's attempt in the Reactor context names ({@link ServiceAttempt}); without one (Spring Cloud's
+ * own retrying filter) the instance is recognized by the request's host:port being one a service's balancer knows,
+ * looked up in each balancer's instance map without copying it.
  */
 public final class LoadBalancerInstanceTag implements ExchangeFilterFunction {
 
@@ -52,28 +55,19 @@ public final class LoadBalancerInstanceTag implements ExchangeFilterFunction {
 		if (url.getHost() == null) {
 			return next.exchange(request);
 		}
-		String instance = url.getHost() + ":" + url.getPort();
-		String service = serviceOf(instance);
-		if (service == null) {
-			return next.exchange(request);
-		}
 		return Mono.deferContextual((context) -> {
 			Object current = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
 			if (current instanceof Observation observation) {
-				observation.highCardinalityKeyValue(KeyValue.of(KEY, instance));
-				observation.highCardinalityKeyValue(KeyValue.of(SERVICE_KEY, service));
+				String instance = url.getHost() + ":" + url.getPort();
+				ServiceAttempt attempt = ServiceAttempt.from(context);
+				@Nullable String service = (attempt != null) ? attempt.serviceId() : this.balancers.serviceOf(instance);
+				if (service != null && (attempt == null || this.balancers.knows(service, instance))) {
+					observation.highCardinalityKeyValue(KeyValue.of(KEY, instance));
+					observation.highCardinalityKeyValue(KeyValue.of(SERVICE_KEY, service));
+				}
 			}
 			return next.exchange(request);
 		});
-	}
-
-	private @Nullable String serviceOf(String instance) {
-		for (var entry : this.balancers.services().entrySet()) {
-			if (entry.getValue().instances().containsKey(instance)) {
-				return entry.getKey();
-			}
-		}
-		return null;
 	}
 
 }

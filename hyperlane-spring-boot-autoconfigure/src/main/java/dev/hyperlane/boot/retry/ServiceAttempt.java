@@ -13,7 +13,12 @@ import reactor.util.context.ContextView;
  * connection pool, settings and retry budget; and whether the connector wrote the request, so a failure before
  * anything was written is known to be safe to send to another instance whatever its exception type; and whether it
  * repeats a call already counted (a retry on another instance, a hedge), which the HTTP client then does not record
- * in the retry budget again. Thread-safe.
+ * in the retry budget again. It also keeps the attempt's round trip, from the moment the HTTP client took the request
+ * for the instance's connection pool to the moment the response headers arrived ({@link #roundTripNanos()}): the
+ * instance's latency, without the time the call spent in the caller before (the choice, the exchange filters),
+ * which the load balancer's latency estimates must not count
+ * against the instance; the wait for one of the instance's pooled connections is counted, as that queue is the
+ * instance's. Thread-safe.
  */
 public final class ServiceAttempt {
 
@@ -26,6 +31,10 @@ public final class ServiceAttempt {
 	private volatile boolean reachedConnector;
 
 	private volatile boolean written;
+
+	private volatile long startNanos;
+
+	private volatile long headersNanos;
 
 	/**
 	 * Create the first attempt of a call.
@@ -84,14 +93,35 @@ public final class ServiceAttempt {
 	 * Record that the HTTP client started the attempt (it reports {@link #written()} from now on).
 	 */
 	public void connecting() {
+		this.startNanos = System.nanoTime();
 		this.reachedConnector = true;
 	}
 
 	/**
-	 * Record that the HTTP client is writing the request.
+	 * Record that the HTTP client is writing the request (again, on a fresh connection, when it retries).
 	 */
 	public void writing() {
+		this.headersNanos = 0;
 		this.written = true;
+	}
+
+	/**
+	 * Record that the response headers arrived.
+	 */
+	public void answered() {
+		if (this.written) {
+			this.headersNanos = System.nanoTime();
+		}
+	}
+
+	/**
+	 * Return the round trip of the request: from the HTTP client taking it for the instance's connection pool to its
+	 * response headers.
+	 * @return nanoseconds, or -1 when the request was not written or no response headers arrived
+	 */
+	public long roundTripNanos() {
+		long headers = this.headersNanos;
+		return (this.reachedConnector && this.written && headers != 0) ? Math.max(0, headers - this.startNanos) : -1;
 	}
 
 	/**

@@ -38,7 +38,9 @@ class ClientAutoConfigurationTests {
 		this.runner.run((context) -> {
 			ServiceClient client = context.getBean(HyperlaneClientHttpConnector.class).clientFor("any");
 			HttpClientConfig config = client.httpClient().configuration();
-			assertThat(config.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
+			// on HTTP/1.1 the response timeout is one handler per connection, not Reactor Netty's per request
+			assertThat(config.responseTimeout()).isNull();
+			assertThat(client.settings().responseTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(Map.<ChannelOption<?>, Object>copyOf(config.options()))
 				.containsEntry(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
 				.containsEntry(ChannelOption.SO_KEEPALIVE, true)
@@ -75,8 +77,9 @@ class ClientAutoConfigurationTests {
 				assertThat(payments.effective().get("connect-timeout").property())
 					.isEqualTo("hyperlane.client.defaults.connect-timeout");
 				assertThat(payments.effective().get("pending-acquire-max-count").value()).isEqualTo(32);
-				assertThat(connector.clientFor("other").httpClient().configuration().responseTimeout())
-					.isEqualTo(Duration.ofSeconds(4));
+				// h2c keeps Reactor Netty's per-request handler; HTTP/1.1 has one per connection
+				assertThat(connector.clientFor("other").httpClient().configuration().responseTimeout()).isNull();
+				assertThat(connector.clientFor("other").settings().responseTimeout()).isEqualTo(Duration.ofSeconds(4));
 			});
 	}
 

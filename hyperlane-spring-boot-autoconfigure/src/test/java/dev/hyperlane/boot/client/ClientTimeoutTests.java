@@ -2,6 +2,7 @@ package dev.hyperlane.boot.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hyperlane.boot.SettingSource;
 import dev.hyperlane.boot.testsupport.NodePeer;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The client's timeouts against a real Node.js server whose responses pause mid-body: the response timeout (here
  * 300 ms) ends when the response headers arrive, so a chunked body or a server-sent-event stream that pauses for
  * 1 s is read whole, as plain Spring Boot reads it, through Boot's {@code WebClient.Builder}, through a
- * {@code @LoadBalanced} one and through Boot's {@code RestClient.Builder}; it still fails a request whose headers never come; a read idle timeout, when set, cuts
+ * {@code @LoadBalanced} one and through Boot's {@code RestClient.Builder}; it still fails a request whose headers never come,
+ * with one handler per pooled connection that an idle gap longer than the timeout leaves alone; a read idle timeout, when set, cuts
  * a paused body but never a stream; Spring Boot's own {@code spring.http.clients.read-timeout} keeps Boot's meaning.
  * Bounded: about 20 s, most of it starting the load-balanced application.
  */
@@ -119,6 +123,41 @@ class ClientTimeoutTests {
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(4))).hasRootCauseInstanceOf(ReadTimeoutException.class);
+	}
+
+	@Test
+	void responseTimeoutIsOneHandlerPerConnectionThatOutlivesIdleGapsAndStillFires() {
+		this.runner.run((context) -> {
+			ServiceClient service = context.getBean(HyperlaneClientHttpConnector.class).clientFor("127.0.0.1");
+			List<List<String>> pipelines = new CopyOnWriteArrayList<>();
+			List<Object> channels = new CopyOnWriteArrayList<>();
+			// what the pipeline holds while each request waits 100 ms for its headers (read on the event loop once the
+			// request is sent, after Reactor Netty has added its per-request handler when it does), and which
+			// connection it ran on
+			HttpClient client = service.httpClient()
+				.doAfterRequest((request, connection) -> connection.channel()
+					.eventLoop()
+					.execute(() -> pipelines.add(connection.channel().pipeline().names())))
+				.doOnResponse((response, connection) -> channels.add(connection.channel().id()));
+			assertThat(get(client, "/slow?ms=100")).isEqualTo("slept 100");
+			// idle for longer than the timeout: the timer set by the first request finds nothing to time out
+			Thread.sleep(700);
+			assertThat(get(client, "/slow?ms=100")).isEqualTo("slept 100");
+			assertThat(pipelines).hasSize(2);
+			assertThat(channels).hasSize(2);
+			assertThat(channels.get(1)).as("the pooled connection survived the idle gap").isEqualTo(channels.get(0));
+			assertThat(pipelines).allSatisfy((names) -> assertThat(names).contains(ResponseHeaderTimeout.NAME)
+				.doesNotContain(NettyPipeline.ResponseTimeoutHandler));
+			// and on the same connection a request whose headers never come still times out
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> get(client, "/slow?ms=5000")).isInstanceOf(ReadTimeoutException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		});
+	}
+
+	private static String get(HttpClient client, String path) {
+		return client.get().uri(node.baseUrl() + path).responseContent().aggregate().asString()
+			.block(Duration.ofSeconds(5));
 	}
 
 	@Test

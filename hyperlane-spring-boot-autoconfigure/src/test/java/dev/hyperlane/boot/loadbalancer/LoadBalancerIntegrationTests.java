@@ -97,19 +97,58 @@ class LoadBalancerIntegrationTests {
 		assertThat(peakEwma.throughput()).isGreaterThan(roundRobin.throughput());
 	}
 
-	private Result run(String strategy) {
-		served.clear();
-		List<String> properties = new ArrayList<>(List.of("hyperlane.loadbalancer.strategy=" + strategy,
-				"hyperlane.loadbalancer.slow-start.window=0s", "spring.reactor.netty.shutdown-quiet-period=0s",
-				"spring.cloud.loadbalancer.cache.enabled=false", "hyperlane.client.services.payments.max-connections=7"));
+	@Test
+	void instanceLatencyIsTheRoundTripFromItsPoolNotTheCallersQueueing() {
+		try (ConfigurableApplicationContext context = start("hyperlane.loadbalancer.strategy=peak-ewma")) {
+			// every call waits 300 ms in the caller between the choice of its instance and its connection, as calls
+			// do in a saturated caller; the instances answer within milliseconds (the slow one within 50 ms)
+			WebClient client = context.getBean(WebClient.Builder.class)
+				.clone()
+				.filter((request, next) -> Mono.delay(Duration.ofMillis(300)).then(next.exchange(request)))
+				.build();
+			long start = System.nanoTime();
+			Flux.range(0, 12)
+				.flatMap((i) -> client.get().uri("http://payments/").retrieve().bodyToMono(String.class), 4)
+				.blockLast(Duration.ofSeconds(30));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+			ServiceBalancer balancer = context.getBean(HyperlaneLoadBalancers.class).service("payments");
+			long now = balancer.nowNanos();
+			Map<String, InstanceState> states = balancer.instances();
+			assertThat(states).hasSize(3);
+			states.values().stream().filter((state) -> state.successes() > 0).forEach((state) -> {
+				double millis = state.latencyNanos(now) / 1e6;
+				boolean slow = state.id().endsWith(":" + slowPort);
+				// what the balancer learnt is each instance's own latency, and the slow one is still seen as slow
+				assertThat(millis).as(state.id()).isLessThan(slow ? 200 : 100);
+				if (slow) {
+					assertThat(millis).as(state.id()).isGreaterThanOrEqualTo(40);
+				}
+			});
+		}
+	}
+
+	/**
+	 * Start the load-balanced application over the three instances.
+	 * @param extra more properties
+	 * @return the running context
+	 */
+	private static ConfigurableApplicationContext start(String... extra) {
+		List<String> properties = new ArrayList<>(List.of("hyperlane.loadbalancer.slow-start.window=0s",
+				"spring.reactor.netty.shutdown-quiet-period=0s", "spring.cloud.loadbalancer.cache.enabled=false"));
+		properties.addAll(List.of(extra));
 		for (int i = 0; i < instances.size(); i++) {
 			properties.add("spring.cloud.discovery.client.simple.instances.payments[" + i + "].uri=http://127.0.0.1:"
 					+ instances.get(i).port());
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LoadBalancedApp.class)
-			.web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(LoadBalancedApp.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(new String[0]))
-			.run()) {
+			.run();
+	}
+
+	private Result run(String strategy) {
+		served.clear();
+		try (ConfigurableApplicationContext context = start("hyperlane.loadbalancer.strategy=" + strategy,
+				"hyperlane.client.services.payments.max-connections=7")) {
 			WebClient client = context.getBean(WebClient.Builder.class).build();
 			// warm up the JIT and the connections, then count from a clean slate
 			Flux.range(0, WARM_UP)

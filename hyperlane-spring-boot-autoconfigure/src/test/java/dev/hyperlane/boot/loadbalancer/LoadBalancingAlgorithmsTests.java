@@ -56,6 +56,54 @@ class LoadBalancingAlgorithmsTests {
 	}
 
 	@Test
+	void peakEwmaKeepsThePlainAverageOfTheSameSamplesBesideItsPeak() {
+		PeakEwma ewma = new PeakEwma(Duration.ofMillis(10), Duration.ofSeconds(10), 0);
+		for (int i = 1; i <= 1000; i++) {
+			// 2 ms answers, and a 100 ms stall every 100th
+			ewma.observe(((i % 100) == 0) ? 100 * MS : 2 * MS, i * 10 * MS);
+		}
+		assertThat(ewma.samples()).isEqualTo(1000);
+		assertThat(ewma.averageNanos()).isGreaterThan(90 * MS);
+		assertThat(ewma.meanNanos(10_000 * MS)).isLessThan(10 * MS);
+	}
+
+	@Test
+	void anInstanceTwiceAsSlowOnAverageLosesToTheOtherWhateverThePeaksAndRequestsInFlight() {
+		InstanceState fast = new InstanceState("fast", 1, Duration.ofMillis(30), Duration.ofSeconds(10), 0);
+		InstanceState slow = new InstanceState("slow", 1, Duration.ofMillis(30), Duration.ofSeconds(10), 0);
+		// new instances are left to slow start: no outlier before ten answers each
+		assertThat(slow.isLatencyOutlier(fast, 0)).isFalse();
+		long now = 0;
+		for (int i = 0; i < 500; i++) {
+			now += 100 * MS;
+			fast.start();
+			slow.start();
+			// the caller stalls now and then: every instance sees the same 100 ms peaks
+			fast.finish(((i % 10) == 9) ? 100 * MS : 2 * MS, false, 0, EJECTION, true, now);
+			slow.finish(((i % 10) == 9) ? 150 * MS : 52 * MS, false, 0, EJECTION, true, now);
+		}
+		for (int i = 0; i < 40; i++) {
+			fast.start();
+		}
+		long at = now;
+		// peak EWMA times requests in flight alone would prefer the slow one now
+		assertThat(slow.cost(at)).isLessThan(fast.cost(at));
+		assertThat(slow.isLatencyOutlier(fast, at)).isTrue();
+		assertThat(fast.isLatencyOutlier(slow, at)).isFalse();
+		TwoChoicesSelector selector = new TwoChoicesSelector(new PowerOfTwoChoices(new SplittableRandom(7)),
+				InstanceState::cost, true);
+		for (int i = 0; i < 20; i++) {
+			assertThat(selector.select(List.of(fast, slow), (state) -> 1.0, at)).isSameAs(fast);
+		}
+		// least request has no such rule
+		TwoChoicesSelector leastRequest = new TwoChoicesSelector(new PowerOfTwoChoices(new SplittableRandom(7)),
+				(state, time) -> state.inFlight(), false);
+		assertThat(leastRequest.select(List.of(fast, slow), (state) -> 1.0, at)).isSameAs(slow);
+		// without requests the outlier's average decays towards zero, and it is tried again
+		assertThat(slow.isLatencyOutlier(fast, at + 60_000 * MS)).isFalse();
+	}
+
+	@Test
 	void slowStartFollowsEnvoysFormula() {
 		SlowStart slowStart = new SlowStart(Duration.ofSeconds(30), 1.0, 0.1);
 		assertThat(slowStart.factor(Duration.ZERO)).isEqualTo(0.1);

@@ -1,0 +1,156 @@
+package dev.hyperlane.boot.client;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+
+/**
+ * The response timeout of an HTTP/1.1 connection, as one handler and one lazy timer for the connection's whole
+ * life: a request that has been sent and whose response headers have not arrived within the timeout fails with
+ * Netty's {@link ReadTimeoutException} (the exception Reactor Netty's own response timeout raises) and its
+ * connection is closed.
+ * <p>
+ * Reactor Netty applies {@code HttpClient.responseTimeout} by adding a {@link ReadTimeoutHandler} to the pipeline
+ * when a request is sent and removing it when the response ends (here, when its headers arrive: see
+ * {@link ResponseTimeoutEnd}), which costs two pipeline changes, a handler and a scheduled timer task (added to and
+ * then cancelled from the event loop's timer queue) per call. Here the handler is added once, when the connection
+ * is opened, and a call only writes its deadline when its request is sent and clears it when its headers arrive.
+ * The timer is not cancelled when headers arrive in time: it fires at most once per timeout, finds the deadline it
+ * was set for cleared or moved by later calls, and is set again for the deadline left, if any (the lazy timer of
+ * Netty's {@code IdleStateHandler}, as the server's {@code RequestHeaderTimeout} does for request headers). Per call
+ * that leaves two reads of {@link System#nanoTime()}.
+ * <p>
+ * Confined to the connection's event loop, where Reactor Netty calls {@link #requestStarting}, {@link #requestSent}
+ * and {@link #responseReceived}. A response whose headers arrive before its request was sent whole (an early
+ * answer to an upload) leaves no deadline behind. HTTP/2 streams and Spring Boot's
+ * {@code spring.http.clients.read-timeout} keep Reactor Netty's handler.
+ */
+final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
+
+	/** The handler's name in the pipeline. */
+	static final String NAME = "hyperlane.responseHeaderTimeout";
+
+	private final long timeoutNanos;
+
+	private @Nullable ChannelHandlerContext context;
+
+	private @Nullable ScheduledFuture<?> timer;
+
+	private long deadlineNanos;
+
+	private boolean waiting;
+
+	private boolean answered;
+
+	/**
+	 * Create the handler of one connection.
+	 * @param timeoutNanos the response timeout, above 0
+	 */
+	ResponseHeaderTimeout(long timeoutNanos) {
+		this.timeoutNanos = Math.max(1, timeoutNanos);
+	}
+
+	/**
+	 * A request is about to be written on the connection: it has no answer yet.
+	 * @param connection the connection
+	 */
+	static void requestStarting(Connection connection) {
+		ResponseHeaderTimeout handler = of(connection);
+		if (handler != null) {
+			handler.answered = false;
+		}
+	}
+
+	/**
+	 * The request was sent whole: its response timeout starts, unless its headers have already arrived.
+	 * @param connection the connection
+	 */
+	static void requestSent(Connection connection) {
+		ResponseHeaderTimeout handler = of(connection);
+		if (handler != null && !handler.answered) {
+			handler.start();
+		}
+	}
+
+	/**
+	 * The response headers arrived: the response timeout ends.
+	 * @param connection the connection
+	 */
+	static void responseReceived(Connection connection) {
+		ResponseHeaderTimeout handler = of(connection);
+		if (handler != null) {
+			handler.answered = true;
+			handler.waiting = false;
+		}
+		// a per-request response timeout (HttpClientRequest#responseTimeout) still comes as Reactor Netty's handler
+		connection.removeHandler(NettyPipeline.ResponseTimeoutHandler);
+	}
+
+	private static @Nullable ResponseHeaderTimeout of(Connection connection) {
+		Channel channel = connection.channel();
+		return (channel.pipeline().get(NAME) instanceof ResponseHeaderTimeout handler) ? handler : null;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		stopTimer();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.waiting = false;
+		stopTimer();
+		super.channelInactive(ctx);
+	}
+
+	private void start() {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx == null) {
+			return;
+		}
+		this.deadlineNanos = System.nanoTime() + this.timeoutNanos;
+		this.waiting = true;
+		if (this.timer == null) {
+			// no deadline set later is nearer than this timer: every one is a full timeout away
+			this.timer = ctx.executor().schedule(this::fired, this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void fired() {
+		this.timer = null;
+		ChannelHandlerContext ctx = this.context;
+		if (!this.waiting || ctx == null || !ctx.channel().isActive()) {
+			return;
+		}
+		long left = this.deadlineNanos - System.nanoTime();
+		if (left > 0) {
+			this.timer = ctx.executor().schedule(this::fired, left, TimeUnit.NANOSECONDS);
+			return;
+		}
+		this.waiting = false;
+		ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+		ctx.close();
+	}
+
+	private void stopTimer() {
+		ScheduledFuture<?> pending = this.timer;
+		if (pending != null) {
+			pending.cancel(false);
+			this.timer = null;
+		}
+	}
+
+}
