@@ -59,6 +59,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile @Nullable ServerSocket listener;
 
+	private volatile @Nullable Thread acceptor;
+
 	private volatile boolean closed;
 
 	private TcpProxy(String targetHost, int targetPort, @Nullable Duration idleLimit) {
@@ -146,6 +148,17 @@ public final class TcpProxy implements AutoCloseable {
 		this.listener = null;
 		if (current != null) {
 			closeQuietly(current);
+			// a thread blocked in accept holds the listening socket open until it wakes up: until then the port
+			// would still accept connections and could not be bound again
+			Thread thread = this.acceptor;
+			if (thread != null && thread != Thread.currentThread()) {
+				try {
+					thread.join(2000);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 		for (Flow flow : this.flows) {
 			flow.closeBoth();
@@ -189,7 +202,7 @@ public final class TcpProxy implements AutoCloseable {
 
 	private void accept(ServerSocket socket) {
 		this.listener = socket;
-		startDaemon("tcp-proxy-accept-" + this.port, () -> acceptLoop(socket));
+		this.acceptor = startDaemon("tcp-proxy-accept-" + this.port, () -> acceptLoop(socket));
 	}
 
 	private void acceptLoop(ServerSocket socket) {
@@ -244,10 +257,11 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
-	private static void startDaemon(String name, Runnable task) {
+	private static Thread startDaemon(String name, Runnable task) {
 		Thread thread = new Thread(null, task, name, 256 * 1024);
 		thread.setDaemon(true);
 		thread.start();
+		return thread;
 	}
 
 	private static void closeQuietly(AutoCloseable closeable) {
