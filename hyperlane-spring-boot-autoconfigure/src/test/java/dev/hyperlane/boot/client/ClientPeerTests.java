@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.hyperlane.boot.testsupport.NginxPeer;
 import dev.hyperlane.boot.testsupport.NodePeer;
-import dev.hyperlane.boot.testsupport.SilentDropProxy;
+import dev.hyperlane.boot.testsupport.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
@@ -58,7 +58,7 @@ class ClientPeerTests {
 
 	@Test
 	void middleboxThatForgetsIdleFlowsSilently() {
-		try (NodePeer node = NodePeer.start(); SilentDropProxy proxy = new SilentDropProxy(node.port(),
+		try (NodePeer node = NodePeer.start(); TcpProxy proxy = TcpProxy.forgettingIdleFlows(node.port(),
 				Duration.ofSeconds(3))) {
 			List<Double> gaps = List.of(3.3, 4.0, 3.6, 4.2, 3.5);
 			int[] tuned = new int[2];

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hyperlane.boot.SettingSource;
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import dev.hyperlane.boot.testsupport.NodePeer;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -17,17 +18,13 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.client.ResourceAccessException;
@@ -240,18 +237,6 @@ class ClientTimeoutTests {
 			.map(ServerSentEvent::data)
 			.collectList()
 			.block(Duration.ofSeconds(10));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class LoadBalancedApp {
-
-		@Bean
-		@LoadBalanced
-		WebClient.Builder loadBalancedWebClientBuilder() {
-			return WebClient.builder();
-		}
-
 	}
 
 }

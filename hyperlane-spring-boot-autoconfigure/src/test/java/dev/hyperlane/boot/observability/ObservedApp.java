@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,13 +19,13 @@ import reactor.core.publisher.Mono;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,7 +38,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code payments} service through a {@code @LoadBalanced WebClient} and logs on both sides.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableAutoConfiguration
+@Import(LoadBalancedApp.class)
 class ObservedApp {
 
 	static final Log storefrontLog = LogFactory.getLog("storefront");
@@ -93,12 +94,6 @@ class ObservedApp {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	@Bean
-	@LoadBalanced
-	WebClient.Builder loadBalancedWebClientBuilder() {
-		return WebClient.builder();
 	}
 
 	@Bean

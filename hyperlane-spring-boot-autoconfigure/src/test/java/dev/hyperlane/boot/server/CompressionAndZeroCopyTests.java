@@ -16,7 +16,6 @@ import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import com.github.luben.zstd.Zstd;
-import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -26,15 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
-import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
-import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -58,14 +50,9 @@ class CompressionAndZeroCopyTests {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
-	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner(
-			AnnotationConfigReactiveWebServerApplicationContext::new)
-		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
-				HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class, TransportAutoConfiguration.class,
-				ServerAutoConfiguration.class))
+	private final ReactiveWebApplicationContextRunner runner = TestServers.runner()
 		.withUserConfiguration(Routes.class)
-		.withPropertyValues("server.port=0", "spring.reactor.netty.shutdown-quiet-period=0s",
-				"spring.web.resources.static-locations=file:" + staticFiles + "/");
+		.withPropertyValues("spring.web.resources.static-locations=file:" + staticFiles + "/");
 
 	@BeforeAll
 	static void writeStaticFiles() throws IOException {
@@ -78,7 +65,7 @@ class CompressionAndZeroCopyTests {
 	@Test
 	void algorithmFollowsAcceptEncoding() {
 		this.runner.run((context) -> {
-			int port = port(context);
+			int port = TestServers.port(context);
 			HttpResponse<byte[]> zstd = get(port, "/text", "zstd, gzip;q=0.5");
 			assertThat(zstd.headers().firstValue("content-encoding")).hasValue("zstd");
 			assertThat(new String(Zstd.decompress(zstd.body(), TEXT.length()), StandardCharsets.UTF_8))
@@ -105,7 +92,7 @@ class CompressionAndZeroCopyTests {
 				.headers((headers) -> headers.set("Accept-Encoding", "br"))
 				.compress(true)
 				.get()
-				.uri("http://127.0.0.1:" + port(context) + "/text")
+				.uri("http://127.0.0.1:" + TestServers.port(context) + "/text")
 				.responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8))
 				.block(java.time.Duration.ofSeconds(10));
 			assertThat(body).isEqualTo(TEXT);
@@ -115,7 +102,7 @@ class CompressionAndZeroCopyTests {
 	@Test
 	void zstdLevelIsConfigurable() {
 		this.runner.withPropertyValues("hyperlane.server.compression.zstd-level=19").run((context) -> {
-			HttpResponse<byte[]> fast = get(port(context), "/text", "zstd");
+			HttpResponse<byte[]> fast = get(TestServers.port(context), "/text", "zstd");
 			assertThat(fast.headers().firstValue("content-encoding")).hasValue("zstd");
 			assertThat(context.getBean(ServerSettings.class).get(ServerSettings.COMPRESSION_ZSTD_LEVEL))
 				.isEqualTo(19);
@@ -125,7 +112,7 @@ class CompressionAndZeroCopyTests {
 	@Test
 	void staticFilesKeepZeroCopyUnlessCompressed() {
 		this.runner.withUserConfiguration(WriteRecorder.class).run((context) -> {
-			int port = port(context);
+			int port = TestServers.port(context);
 			HttpResponse<byte[]> picture = get(port, "/picture.png", "gzip");
 			assertThat(picture.statusCode()).isEqualTo(200);
 			assertThat(picture.headers().firstValue("content-encoding")).isEmpty();
@@ -152,10 +139,6 @@ class CompressionAndZeroCopyTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static int port(AssertableReactiveWebApplicationContext context) {
-		return ((ReactiveWebServerApplicationContext) context.getSourceApplicationContext()).getWebServer().getPort();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.testsupport;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
@@ -77,7 +75,7 @@ public final class HeadlessChromium implements AutoCloseable {
 				userDataDir.toString());
 		PeerProcess process;
 		try {
-			process = PeerProcess.start("chromium", command, () -> deleteRecursively(userDataDir));
+			process = PeerProcess.start("chromium", command, () -> PeerProcess.deleteRecursively(userDataDir));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start " + command, ex);
@@ -190,7 +188,7 @@ public final class HeadlessChromium implements AutoCloseable {
 	@Override
 	public void close() {
 		this.process.stop();
-		deleteRecursively(this.userDataDir);
+		PeerProcess.deleteRecursively(this.userDataDir);
 	}
 
 	private static Path installPlaywright() {
@@ -237,18 +235,12 @@ public final class HeadlessChromium implements AutoCloseable {
 	}
 
 	private static String executable(String name) {
-		String path = System.getenv("PATH");
-		if (path != null) {
-			for (String directory : path.split(File.pathSeparator)) {
-				Path candidate = directory.isEmpty() ? null : Path.of(directory, name);
-				if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-					return candidate.toString();
-				}
-			}
+		Optional<Path> found = PeerProcess.onPath(name);
+		if (found.isEmpty()) {
+			missing("'" + name + "' is required for the live view browser tests and is not on the PATH: install"
+					+ " Node.js (Debian: nodejs, npm)");
 		}
-		missing("'" + name + "' is required for the live view browser tests and is not on the PATH: install"
-				+ " Node.js (Debian: nodejs, npm)");
-		throw new IllegalStateException("unreachable");
+		return found.orElseThrow().toString();
 	}
 
 	private static void missing(String message) {
@@ -256,18 +248,6 @@ public final class HeadlessChromium implements AutoCloseable {
 			throw new AssertionError(message);
 		}
 		Assumptions.abort(message + " (the test is skipped outside CI, and fails in CI)");
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException | UncheckedIOException ex) {
-			// a leftover temporary directory is harmless
-		}
 	}
 
 }

@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A real nginx on {@code 127.0.0.1}, for client tests that need the keep-alive behaviour of the most common reverse
@@ -83,7 +81,7 @@ public final class NginxPeer implements AutoCloseable {
 				process = PeerProcess.start("nginx-peer",
 						List.of(nginx, "-p", prefix + File.separator, "-c", conf.toString(), "-e",
 								prefix.resolve("logs/error.log").toString(), "-g", "daemon off;"),
-						() -> deleteRecursively(prefix));
+						() -> PeerProcess.deleteRecursively(prefix));
 				if (awaitPort(process, port)) {
 					return new NginxPeer(process, prefix, port, keepaliveTimeout);
 				}
@@ -97,11 +95,11 @@ public final class NginxPeer implements AutoCloseable {
 				if (process != null) {
 					process.stop();
 				}
-				deleteRecursively(prefix);
+				PeerProcess.deleteRecursively(prefix);
 				throw new IllegalStateException("Could not start nginx", ex);
 			}
 		}
-		deleteRecursively(prefix);
+		PeerProcess.deleteRecursively(prefix);
 		throw new IllegalStateException("nginx exited or did not answer within " + STARTUP_TIMEOUT.toSeconds()
 				+ " s; its output and error log:\n" + failure);
 	}
@@ -245,18 +243,7 @@ public final class NginxPeer implements AutoCloseable {
 		if (Files.isExecutable(sbin)) {
 			return sbin.toString();
 		}
-		String path = System.getenv("PATH");
-		if (path != null) {
-			for (String directory : path.split(File.pathSeparator)) {
-				if (!directory.isEmpty()) {
-					Path candidate = Path.of(directory, "nginx");
-					if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-						return candidate.toString();
-					}
-				}
-			}
-		}
-		throw new IllegalStateException(MISSING);
+		return PeerProcess.onPath("nginx").orElseThrow(() -> new IllegalStateException(MISSING)).toString();
 	}
 
 	private static String readErrorLog(Path prefix) {
@@ -266,18 +253,6 @@ public final class NginxPeer implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return "(error log unreadable: " + ex.getMessage() + ")";
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			// a temporary directory left behind is harmless
 		}
 	}
 

@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.testsupport;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -202,20 +201,10 @@ public final class NodePeer implements AutoCloseable {
 	}
 
 	private static String findNode() {
-		String path = System.getenv("PATH");
-		if (path != null) {
-			for (String directory : path.split(File.pathSeparator)) {
-				if (directory.isEmpty()) {
-					continue;
-				}
-				Path candidate = Path.of(directory, "node");
-				if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-					return candidate.toString();
-				}
-			}
-		}
-		throw new IllegalStateException(
-				"Node.js is required for the client peer tests: install nodejs (no 'node' executable on the PATH)");
+		return PeerProcess.onPath("node")
+			.orElseThrow(() -> new IllegalStateException(
+					"Node.js is required for the client peer tests: install nodejs (no 'node' executable on the PATH)"))
+			.toString();
 	}
 
 }

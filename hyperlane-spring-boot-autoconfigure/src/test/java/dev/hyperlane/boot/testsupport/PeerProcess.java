@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.testsupport;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.InputStream;
@@ -14,25 +15,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * An external program started by a test peer, stopped with its whole process tree by {@link #stop()} and, as a
- * safety net, by a JVM shutdown hook when a test forgets to close its peer.
+ * An external program a test starts (a peer such as Node.js or nginx, or a service in a JVM of its own), stopped
+ * with its whole process tree by {@link #stop()} and, as a safety net, by a JVM shutdown hook when a test forgets to
+ * close it. A test can also end it as an operating system would: {@link #kill()} sends {@code SIGKILL} (nothing in
+ * the program runs), {@link #terminate()} sends {@code SIGTERM} (the program's shutdown hooks run).
  * <p>
- * Standard error is merged into standard output, which a daemon thread drains line by line so that the program never
- * blocks on a full pipe. The lines are handed to {@link #nextLine(Duration)} (for programs that announce something,
- * such as the port they listen on) and the last few are kept for error messages.
+ * Standard error is merged into standard output. Started with {@link #start(String, List, Runnable)}, a daemon thread
+ * drains it line by line so that the program never blocks on a full pipe; the lines are handed to
+ * {@link #nextLine(Duration)} (for programs that announce something, such as the port they listen on) and the last
+ * {@value #KEPT_LINES} are kept for error messages. Started with {@link #startLogged(String, List, Path)}, the output
+ * is appended to a log file instead (across restarts), and the last lines are read back from it.
  */
-final class PeerProcess {
+public final class PeerProcess implements AutoCloseable {
 
-	private static final int KEPT_LINES = 50;
+	private static final int KEPT_LINES = 60;
 
 	private static final int QUEUED_LINES = 1000;
 
@@ -46,22 +54,27 @@ final class PeerProcess {
 
 	private final Thread shutdownHook;
 
+	private final @Nullable Path log;
+
 	private final BlockingQueue<String> lines = new LinkedBlockingQueue<>(QUEUED_LINES);
 
 	private final Deque<String> lastLines = new ArrayDeque<>();
 
-	private PeerProcess(String name, Process process, Runnable afterStop) {
+	private PeerProcess(String name, Process process, Runnable afterStop, @Nullable Path log) {
 		this.name = name;
 		this.process = process;
 		this.afterStop = afterStop;
+		this.log = log;
 		this.shutdownHook = new Thread(() -> {
-			terminate(Duration.ofSeconds(2));
+			stop(Duration.ofSeconds(2));
 			afterStop.run();
 		}, name + "-shutdown");
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
-		Thread reader = new Thread(this::drainOutput, name + "-output");
-		reader.setDaemon(true);
-		reader.start();
+		if (log == null) {
+			Thread reader = new Thread(this::drainOutput, name + "-output");
+			reader.setDaemon(true);
+			reader.start();
+		}
 	}
 
 	/**
@@ -71,7 +84,7 @@ final class PeerProcess {
 	 * @return the running program
 	 * @throws IOException when the program cannot be started
 	 */
-	static PeerProcess start(String name, List<String> command) throws IOException {
+	public static PeerProcess start(String name, List<String> command) throws IOException {
 		return start(name, command, () -> {
 		});
 	}
@@ -85,9 +98,29 @@ final class PeerProcess {
 	 * @return the running program
 	 * @throws IOException when the program cannot be started
 	 */
-	static PeerProcess start(String name, List<String> command, Runnable afterStop) throws IOException {
+	public static PeerProcess start(String name, List<String> command, Runnable afterStop) throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-		return new PeerProcess(name, builder.start(), afterStop);
+		return new PeerProcess(name, builder.start(), afterStop, null);
+	}
+
+	/**
+	 * Start a program whose output is appended to a log file, for programs that log a lot and whose log a test
+	 * reads afterwards (a service in a JVM of its own). {@link #nextLine(Duration)} has nothing to return then.
+	 * @param name a short name for threads and messages
+	 * @param command the program and its arguments
+	 * @param log the file the output is appended to (created with its directories when missing)
+	 * @return the running program
+	 * @throws IOException when the log cannot be written or the program cannot be started
+	 */
+	public static PeerProcess startLogged(String name, List<String> command, Path log) throws IOException {
+		Path directory = log.toAbsolutePath().getParent();
+		if (directory != null) {
+			Files.createDirectories(directory);
+		}
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+		return new PeerProcess(name, builder.start(), () -> {
+		}, log);
 	}
 
 	/**
@@ -96,7 +129,7 @@ final class PeerProcess {
 	 * @return the line, or {@code null} when none came in time
 	 * @throws InterruptedException when interrupted while waiting
 	 */
-	@Nullable String nextLine(Duration timeout) throws InterruptedException {
+	public @Nullable String nextLine(Duration timeout) throws InterruptedException {
 		return this.lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
@@ -105,7 +138,7 @@ final class PeerProcess {
 	 * @param line the line, without its line break
 	 * @throws IOException when the program no longer reads its input
 	 */
-	void writeLine(String line) throws IOException {
+	public void writeLine(String line) throws IOException {
 		OutputStream input = this.process.getOutputStream();
 		input.write((line + "\n").getBytes(StandardCharsets.UTF_8));
 		input.flush();
@@ -115,7 +148,7 @@ final class PeerProcess {
 	 * Return whether the program is still running.
 	 * @return {@code true} while it runs
 	 */
-	boolean isAlive() {
+	public boolean isAlive() {
 		return this.process.isAlive();
 	}
 
@@ -123,26 +156,85 @@ final class PeerProcess {
 	 * Return the program's process handle.
 	 * @return the handle
 	 */
-	ProcessHandle handle() {
+	public ProcessHandle handle() {
 		return this.process.toHandle();
 	}
 
 	/**
 	 * Return the last lines the program printed, for error messages.
-	 * @return the lines joined by new lines
+	 * @return up to {@value #KEPT_LINES} lines joined by new lines
 	 */
-	String recentOutput() {
+	public String recentOutput() {
+		if (this.log != null) {
+			try {
+				List<String> all = Files.readAllLines(this.log, StandardCharsets.UTF_8);
+				return String.join("\n", all.subList(Math.max(0, all.size() - KEPT_LINES), all.size()));
+			}
+			catch (IOException | UncheckedIOException ex) {
+				return "(no log at " + this.log + ": " + ex + ")";
+			}
+		}
 		synchronized (this.lastLines) {
 			return String.join("\n", this.lastLines);
 		}
 	}
 
 	/**
+	 * Send {@code SIGKILL} to the program and every process it started, and wait until they are gone (30 s at
+	 * most).
+	 */
+	public void kill() {
+		List<ProcessHandle> descendants = this.process.descendants().toList();
+		this.process.destroyForcibly();
+		descendants.forEach(ProcessHandle::destroyForcibly);
+		awaitExit(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Send {@code SIGTERM} to the program and return at once; the program shuts down as it does when asked to.
+	 */
+	public void terminate() {
+		this.process.destroy();
+	}
+
+	/**
+	 * Wait for the program to end.
+	 * @param timeout the longest wait
+	 * @return whether it ended
+	 */
+	public boolean awaitExit(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Return the program's exit value.
+	 * @return the exit value
+	 * @throws IllegalThreadStateException when it is still running
+	 */
+	public int exitValue() {
+		return this.process.exitValue();
+	}
+
+	/**
+	 * {@link #stop() Stop} the program.
+	 */
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/**
 	 * Stop the program and every process it started: ask politely ({@code SIGTERM}), wait, then kill
 	 * ({@code SIGKILL}) whatever is left; then run the clean-up given at start. Stopping twice does nothing more.
 	 */
-	void stop() {
-		terminate(GRACE);
+	public void stop() {
+		stop(GRACE);
 		this.afterStop.run();
 		try {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
@@ -152,7 +244,7 @@ final class PeerProcess {
 		}
 	}
 
-	private void terminate(Duration grace) {
+	private void stop(Duration grace) {
 		// Snapshot the children first: once the parent is gone they are re-parented and no longer its descendants.
 		List<ProcessHandle> descendants = this.process.descendants().toList();
 		this.process.destroy();
@@ -203,13 +295,48 @@ final class PeerProcess {
 	}
 
 	/**
+	 * Find a program on the {@code PATH}.
+	 * @param name the program's file name
+	 * @return the first regular, executable file of that name in a {@code PATH} directory, or empty
+	 */
+	public static Optional<Path> onPath(String name) {
+		String path = System.getenv("PATH");
+		if (path != null) {
+			for (String directory : path.split(File.pathSeparator)) {
+				Path candidate = directory.isEmpty() ? null : Path.of(directory, name);
+				if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+					return Optional.of(candidate);
+				}
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * Delete a directory a program worked in, with everything in it; a directory that cannot be deleted is left
+	 * behind (a leftover temporary directory is harmless).
+	 * @param directory the directory
+	 */
+	public static void deleteRecursively(Path directory) {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// left behind
+		}
+	}
+
+	/**
 	 * Return a script on the test class path as a file a child process can run: the file itself, or a temporary
 	 * copy when the class path entry is a jar.
 	 * @param resource the script's class path location
 	 * @param tempPrefix the prefix of a temporary copy's name
 	 * @return the file
 	 */
-	static Path scriptFile(String resource, String tempPrefix) {
+	public static Path scriptFile(String resource, String tempPrefix) {
 		URL url = PeerProcess.class.getClassLoader().getResource(resource);
 		if (url == null) {
 			throw new IllegalStateException(resource + " is not on the test class path");

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Proves that the test peers behave as their documentation says, over real sockets: {@link NodePeer},
- * {@link NginxPeer} and {@link SilentDropProxy}. Every read has a timeout and every test a time limit.
+ * {@link NginxPeer} and {@link TcpProxy}. Every read has a timeout and every test a time limit.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class TestPeersTests {
@@ -146,8 +146,8 @@ class TestPeersTests {
 	}
 
 	@Test
-	void silentDropProxyForgetsIdleFlowWithoutFinOrRst() throws IOException, InterruptedException {
-		try (SilentDropProxy proxy = new SilentDropProxy(node.port(), Duration.ofSeconds(1));
+	void tcpProxyForgetsIdleFlowWithoutFinOrRst() throws IOException, InterruptedException {
+		try (TcpProxy proxy = TcpProxy.forgettingIdleFlows(node.port(), Duration.ofSeconds(1));
 				RawConnection connection = new RawConnection(proxy.port())) {
 			int hellos = node.requestCount("/hello");
 			assertThat(connection.get("/hello").status()).isEqualTo(200);
@@ -165,9 +165,9 @@ class TestPeersTests {
 	}
 
 	@Test
-	void silentDropProxyClosesTheClientOfAForgottenFlowOnlyOnceTheTargetCloses() throws IOException {
+	void tcpProxyClosesTheClientOfAForgottenFlowOnlyOnceTheTargetCloses() throws IOException {
 		try (NodePeer shortLived = NodePeer.start(Duration.ofSeconds(1));
-				SilentDropProxy proxy = new SilentDropProxy(shortLived.port(), Duration.ofMillis(300));
+				TcpProxy proxy = TcpProxy.forgettingIdleFlows(shortLived.port(), Duration.ofMillis(300));
 				RawConnection connection = new RawConnection(proxy.port())) {
 			assertThat(connection.get("/echo-me-not").status()).isEqualTo(404);
 			long idleSince = System.nanoTime();
@@ -183,9 +183,42 @@ class TestPeersTests {
 	}
 
 	@Test
-	void silentDropProxyRelaysManyConcurrentConnectionsAndClosesThemWhenClosed() throws Exception {
+	void tcpProxyCutClosesEveryConnectionAndRefusesNewOnesUntilRestoredOnTheSamePort() throws IOException {
+		try (TcpProxy proxy = TcpProxy.start("127.0.0.1", node.port())) {
+			int port = proxy.port();
+			RawConnection connection = new RawConnection(port);
+			try {
+				assertThat(connection.get("/hello").status()).isEqualTo(200);
+				proxy.cut();
+				assertThat(proxy.isListening()).isFalse();
+				assertThat(connection.closedWithin(Duration.ofSeconds(2))).isTrue();
+				// refused, unless the shared machine handed the free port to another program meanwhile: either way
+				// the proxy accepts nothing while cut
+				try (RawConnection refused = new RawConnection(port)) {
+					// another listener took the port
+				}
+				catch (IOException ex) {
+					// refused
+				}
+				assertThat(proxy.connectionsAccepted()).isEqualTo(1);
+			}
+			finally {
+				connection.close();
+			}
+			proxy.restore();
+			assertThat(proxy.port()).isEqualTo(port);
+			try (RawConnection again = new RawConnection(port)) {
+				assertThat(again.get("/hello").status()).isEqualTo(200);
+			}
+			assertThat(proxy.connectionsAccepted()).isEqualTo(2);
+			assertThat(proxy.flowsForgotten()).isZero();
+		}
+	}
+
+	@Test
+	void tcpProxyRelaysManyConcurrentConnectionsAndClosesThemWhenClosed() throws Exception {
 		int connections = 64;
-		SilentDropProxy proxy = new SilentDropProxy(node.port(), Duration.ofSeconds(10));
+		TcpProxy proxy = TcpProxy.forgettingIdleFlows(node.port(), Duration.ofSeconds(10));
 		ExecutorService executor = Executors.newFixedThreadPool(connections);
 		List<RawConnection> open = new ArrayList<>();
 		try {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.hyperlane.boot.testsupport.FreePort;
 import dev.hyperlane.samples.payments.PaymentsApplication;
 import dev.hyperlane.samples.payments.payment.PaymentRequest;
 import dev.hyperlane.samples.testsupport.PostgresAddress;
@@ -105,9 +106,9 @@ class PaymentsProcessFaultTests {
 
 	private static final String paymentsSchema = SampleInfrastructure.schema("faults_payments");
 
-	private static final int portA = ServiceProcess.freePort();
+	private static final int portA = FreePort.find();
 
-	private static final int portB = ServiceProcess.freePort();
+	private static final int portB = FreePort.find();
 
 	private static ServiceProcess paymentsA;
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
+import dev.hyperlane.boot.testsupport.FreePort;
 import dev.hyperlane.samples.payments.PaymentsApplication;
 import dev.hyperlane.samples.testsupport.PostgresAddress;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
@@ -95,7 +96,7 @@ class RegistryChurnIT {
 		String jar = System.getProperty("registry.exec-jar");
 		assertThat(jar).as("system property registry.exec-jar (set by the failsafe configuration)").isNotNull();
 		assertThat(Path.of(jar)).as("sample-registry's executable jar; build it with mvn verify").exists();
-		registry = track(ServiceProcess.startJar("registry", Path.of(jar), List.of(), ServiceProcess.freePort(), LOGS,
+		registry = track(ServiceProcess.startJar("registry", Path.of(jar), List.of(), FreePort.find(), LOGS,
 				List.of("--spring.main.banner-mode=off")));
 		// migrated once, before any instance starts, so that they do not race to create it
 		Flyway payments = Flyway.configure().locations("classpath:db/payments").schemas(paymentsSchema)
@@ -108,7 +109,7 @@ class RegistryChurnIT {
 				"--hyperlane.loadbalancer.ejection.base-time=1s", "--hyperlane.loadbalancer.ejection.max-time=4s",
 				"--hyperlane.loadbalancer.slow-start.window=10s", "--hyperlane.loadbalancer.decay=2s"));
 		arguments.addAll(postgres.springArguments(storefrontSchema));
-		storefront = track(ServiceProcess.start("storefront", EcommerceApplication.class, ServiceProcess.freePort(),
+		storefront = track(ServiceProcess.start("storefront", EcommerceApplication.class, FreePort.find(),
 				LOGS, arguments));
 		registry.awaitReady(START);
 	}
@@ -122,8 +123,8 @@ class RegistryChurnIT {
 
 	@Test
 	void ordersThroughAScaleOutASigtermAndASigkillAreEachPaidExactlyOnce() throws Exception {
-		ServiceProcess a = startPayments("payments-a", ServiceProcess.freePort());
-		ServiceProcess b = startPayments("payments-b", ServiceProcess.freePort());
+		ServiceProcess a = startPayments("payments-a", FreePort.find());
+		ServiceProcess b = startPayments("payments-b", FreePort.find());
 		for (ServiceProcess process : List.of(a, b, storefront)) {
 			process.awaitReady(START);
 		}
@@ -140,7 +141,7 @@ class RegistryChurnIT {
 
 			// scale out: c registers and is chosen within seconds
 			int phase = this.answers.size();
-			ServiceProcess c = startPayments("payments-c", ServiceProcess.freePort());
+			ServiceProcess c = startPayments("payments-c", FreePort.find());
 			String cKey = "127.0.0.1:" + c.port();
 			awaitTrue("c listed by the storefront's balancer", START.plusSeconds(30),
 					() -> balancerInstances().containsKey(cKey));

@@ -6,9 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.hyperlane.boot.testsupport.TcpProxy;
 import dev.hyperlane.samples.testsupport.PostgresAddress;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
-import dev.hyperlane.samples.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.hyperlane.boot.testsupport.TcpProxy;
 import dev.hyperlane.samples.testsupport.PostgresAddress;
 import dev.hyperlane.samples.testsupport.SampleInfrastructure;
-import dev.hyperlane.samples.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

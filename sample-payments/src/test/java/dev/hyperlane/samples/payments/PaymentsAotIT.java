@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.hyperlane.boot.testsupport.FreePort;
 import dev.hyperlane.samples.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,9 +51,9 @@ class PaymentsAotIT {
 		Path jar = Path.of(System.getProperty("payments.exec-jar"));
 		assertThat(jar).as("the executable jar built by this module").exists();
 		payments = ServiceProcess.startJar("payments-aot", jar, List.of("-Dspring.aot.enabled=true"),
-				ServiceProcess.freePort(), LOGS, List.of("--spring.main.banner-mode=off"));
+				FreePort.find(), LOGS, List.of("--spring.main.banner-mode=off"));
 		switchedOff = ServiceProcess.startJar("payments-aot-switched-off", jar, List.of("-Dspring.aot.enabled=true"),
-				ServiceProcess.freePort(), LOGS, List.of("--spring.main.banner-mode=off", "--hyperlane.enabled=false"));
+				FreePort.find(), LOGS, List.of("--spring.main.banner-mode=off", "--hyperlane.enabled=false"));
 		payments.awaitReady(Duration.ofSeconds(90));
 		switchedOff.awaitReady(Duration.ofSeconds(90));
 	}

@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.hyperlane.boot.testsupport.TcpProxy;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.test.context.DynamicPropertyRegistry;

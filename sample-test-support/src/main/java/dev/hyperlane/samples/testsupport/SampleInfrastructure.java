@@ -99,7 +99,7 @@ public class SampleInfrastructure {
 
 	/**
 	 * The PostgreSQL the contexts of this JVM use, for a service the test runs outside a context with this
-	 * configuration (another JVM, or through a {@link TcpProxy}): the shared container when a Docker engine answers
+	 * configuration (another JVM, or through a {@code TcpProxy}): the shared container when a Docker engine answers
 	 * (started on first use), otherwise the local service of {@value #POSTGRES_URL_VARIABLE}.
 	 * @return the address
 	 * @throws IllegalStateException when neither is there, saying what to start

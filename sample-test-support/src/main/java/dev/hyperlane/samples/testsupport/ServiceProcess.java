@@ -2,9 +2,6 @@ package dev.hyperlane.samples.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,26 +13,19 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+
+import dev.hyperlane.boot.testsupport.FreePort;
+import dev.hyperlane.boot.testsupport.PeerProcess;
 
 /**
  * A Spring Boot service run as a separate JVM (on this JVM's class path, or from its executable jar), so a test can
- * end it as an operating system would: {@link #kill()} sends SIGKILL ({@link Process#destroyForcibly()} on Linux), nothing in the service runs;
- * {@link #terminate()} sends SIGTERM ({@link Process#destroy()}), Spring's shutdown hook runs its graceful
- * shutdown. The JVM is kept small ({@code -Xmx256m}, the C1 compiler only, the serial collector) and writes its
- * output to a log file the test names. Every process still running when this JVM ends is killed by a shutdown
- * hook, in case the test could not.
+ * end it as an operating system would: {@link #kill()} sends SIGKILL, nothing in the service runs;
+ * {@link #terminate()} sends SIGTERM, Spring's shutdown hook runs its graceful shutdown. The JVM is kept small
+ * ({@code -Xmx256m}, the C1 compiler only, the serial collector) and writes its output to a log file the test names.
+ * The process itself is the starter's shared test {@link PeerProcess} (killed by a shutdown hook when this JVM ends
+ * first); this class adds the JVM's command line and the service's readiness.
  */
 public final class ServiceProcess implements AutoCloseable {
-
-	private static final Set<Process> running = ConcurrentHashMap.newKeySet();
-
-	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(Process::destroyForcibly),
-				"kill-service-processes"));
-	}
 
 	private static final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -46,14 +36,11 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
-	private final Path log;
+	private final PeerProcess process;
 
-	private final Process process;
-
-	private ServiceProcess(String name, int port, Path log, Process process) {
+	private ServiceProcess(String name, int port, PeerProcess process) {
 		this.name = name;
 		this.port = port;
-		this.log = log;
 		this.process = process;
 	}
 
@@ -61,7 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * Start a service's main class in a new JVM with {@code --server.port=<port>} and the given arguments.
 	 * @param name the name in messages and in the log file's name
 	 * @param mainClass the class with the {@code main} method
-	 * @param port the HTTP port, such as one from {@link #freePort()}
+	 * @param port the HTTP port, such as one from {@link FreePort#find()}
 	 * @param logDirectory where {@code <name>.log} is written (appended to, across restarts)
 	 * @param arguments further command-line arguments, {@code --name=value}
 	 * @return the started process; wait for it with {@link #awaitReady(Duration)}
@@ -80,7 +67,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @param name the name in messages and in the log file's name
 	 * @param jar the jar to run with {@code java -jar}
 	 * @param systemProperties JVM options placed before {@code -jar}, such as {@code -Dspring.aot.enabled=true}
-	 * @param port the HTTP port, such as one from {@link #freePort()}
+	 * @param port the HTTP port, such as one from {@link FreePort#find()}
 	 * @param logDirectory where {@code <name>.log} is written (appended to, across restarts)
 	 * @param arguments further command-line arguments, {@code --name=value}
 	 * @return the started process; wait for it with {@link #awaitReady(Duration)}
@@ -107,28 +94,10 @@ public final class ServiceProcess implements AutoCloseable {
 			Files.writeString(log, "\n=== " + String.join(" ", command.subList(command.size() - arguments.size() - 2,
 					command.size())) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
 					StandardOpenOption.APPEND);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-				.start();
-			running.add(process);
-			process.onExit().thenRun(() -> running.remove(process));
-			return new ServiceProcess(name, port, log, process);
+			return new ServiceProcess(name, port, PeerProcess.startLogged(name, command, log));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + name, ex);
-		}
-	}
-
-	/**
-	 * A TCP port that was free a moment ago on 127.0.0.1.
-	 * @return the port
-	 */
-	public static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 
@@ -162,9 +131,6 @@ public final class ServiceProcess implements AutoCloseable {
 						HttpResponse.BodyHandlers.discarding())
 				.statusCode();
 		}
-		catch (ConnectException ex) {
-			return -1;
-		}
 		catch (IOException ex) {
 			return -1;
 		}
@@ -187,15 +153,14 @@ public final class ServiceProcess implements AutoCloseable {
 	 * Send SIGKILL and wait until the process is gone.
 	 */
 	public void kill() {
-		this.process.destroyForcibly();
-		awaitExit(Duration.ofSeconds(30));
+		this.process.kill();
 	}
 
 	/**
 	 * Send SIGTERM and return at once; the service shuts down gracefully.
 	 */
 	public void terminate() {
-		this.process.destroy();
+		this.process.terminate();
 	}
 
 	/**
@@ -204,20 +169,14 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @return whether it ended
 	 */
 	public boolean awaitExit(Duration timeout) {
-		try {
-			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return this.process.awaitExit(timeout);
 	}
 
 	/**
 	 * The operating system process.
 	 * @return the process
 	 */
-	public Process process() {
+	public PeerProcess process() {
 		return this.process;
 	}
 
@@ -234,13 +193,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * @return up to 60 lines
 	 */
 	public String logTail() {
-		try {
-			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-		}
-		catch (IOException | UncheckedIOException ex) {
-			return "(no log at " + this.log + ": " + ex + ")";
-		}
+		return this.process.recentOutput();
 	}
 
 	/**
