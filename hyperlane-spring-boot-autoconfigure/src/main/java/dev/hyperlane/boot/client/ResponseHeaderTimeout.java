@@ -32,6 +32,12 @@ import reactor.netty.NettyPipeline;
  * and {@link #responseReceived}. A response whose headers arrive before its request was sent whole (an early
  * answer to an upload) leaves no deadline behind. HTTP/2 streams and Spring Boot's
  * {@code spring.http.clients.read-timeout} keep Reactor Netty's handler.
+ * <p>
+ * A request that carries its own response timeout ({@code HttpClientRequest#responseTimeout}, for example set
+ * through {@code WebClient}'s {@code httpRequest}) gets it, longer or shorter than the connection's: Reactor Netty
+ * then adds its own {@link ReadTimeoutHandler} (named {@link NettyPipeline#ResponseTimeoutHandler}) right after
+ * the request is sent, and this handler, finding it in the pipeline when its timer fires, leaves that request to
+ * it. A shorter per-request timeout fails the call first; a longer one is no longer cut at the connection's.
  */
 final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 
@@ -133,6 +139,11 @@ final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 		this.timer = null;
 		ChannelHandlerContext ctx = this.context;
 		if (!this.waiting || ctx == null || !ctx.channel().isActive()) {
+			return;
+		}
+		if (ctx.pipeline().get(NettyPipeline.ResponseTimeoutHandler) != null) {
+			// the request waiting carries its own response timeout: Reactor Netty's handler times it
+			this.waiting = false;
 			return;
 		}
 		long left = this.deadlineNanos - System.nanoTime();

@@ -9,12 +9,14 @@ import dev.hyperlane.boot.testsupport.LoadBalancedApp;
 import dev.hyperlane.boot.testsupport.NodePeer;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.netty.handler.timeout.ReadTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * 300 ms) ends when the response headers arrive, so a chunked body or a server-sent-event stream that pauses for
  * 1 s is read whole, as plain Spring Boot reads it, through Boot's {@code WebClient.Builder}, through a
  * {@code @LoadBalanced} one and through Boot's {@code RestClient.Builder}; it still fails a request whose headers never come,
- * with one handler per pooled connection that an idle gap longer than the timeout leaves alone; a read idle timeout, when set, cuts
+ * with one handler per pooled connection that an idle gap longer than the timeout leaves alone, and a request's own
+ * response timeout wins over it, longer or shorter; a read idle timeout, when set, cuts
  * a paused body but never a stream; Spring Boot's own {@code spring.http.clients.read-timeout} keeps Boot's meaning.
  * Bounded: about 20 s, most of it starting the load-balanced application.
  */
@@ -150,6 +153,29 @@ class ClientTimeoutTests {
 			assertThatThrownBy(() -> get(client, "/slow?ms=5000")).isInstanceOf(ReadTimeoutException.class);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 		});
+	}
+
+	@Test
+	void perRequestResponseTimeoutWinsInBothDirections() {
+		// longer than the connection's: the connection's timer (500 ms) stands aside for a 3 s per-request timeout
+		this.runner.withPropertyValues("hyperlane.client.defaults.response-timeout=500ms")
+			.run((context) -> assertThat(slow(client(context), 1500, Duration.ofSeconds(3))).isEqualTo("slept 1500"));
+		// shorter than the connection's: 300 ms cuts the call long before the connection's 5 s
+		this.runner.withPropertyValues("hyperlane.client.defaults.response-timeout=5s").run((context) -> {
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> slow(client(context), 1500, Duration.ofMillis(300)))
+				.hasRootCauseInstanceOf(ReadTimeoutException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+		});
+	}
+
+	private static @Nullable String slow(WebClient client, int millis, Duration responseTimeout) {
+		return client.get()
+			.uri(node.baseUrl() + "/slow?ms={ms}", millis)
+			.httpRequest((request) -> ((HttpClientRequest) request.getNativeRequest()).responseTimeout(responseTimeout))
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
 	}
 
 	private static String get(HttpClient client, String path) {
