@@ -67,8 +67,8 @@ public final class LiveViewPage {
 	 * minute to 1 hour or shorter than ten poll intervals
 	 */
 	public LiveViewPage(LiveViewProperties properties) {
-		this.pollInterval = properties.getPollInterval();
-		this.history = properties.getHistory();
+		this.pollInterval = properties.pollInterval();
+		this.history = properties.history();
 		if (this.pollInterval.compareTo(MIN_POLL_INTERVAL) < 0 || this.pollInterval.compareTo(MAX_POLL_INTERVAL) > 0) {
 			throw new HyperlaneSettingException("hyperlane.live-view.poll-interval",
 					this.pollInterval.toMillis() + " ms is outside 250 ms to 60 s",

@@ -33,19 +33,19 @@ public final class MeterGroupSwitches implements MeterFilter {
 	 */
 	public MeterGroupSwitches(HyperlaneObservabilityProperties.Metrics metrics) {
 		List<String> denied = new ArrayList<>();
-		if (!metrics.isPools()) {
+		if (!metrics.pools()) {
 			denied.add("reactor.netty.connection.provider.");
 		}
-		if (!metrics.isAllocator()) {
+		if (!metrics.allocator()) {
 			denied.add("reactor.netty.bytebuf.allocator.");
 			denied.add("hyperlane.direct.memory.");
 		}
-		if (!metrics.isEventLoop()) {
+		if (!metrics.eventLoop()) {
 			denied.add("reactor.netty.eventloop.");
 			denied.add("hyperlane.eventloop.");
 		}
 		this.deniedPrefixes = List.copyOf(denied);
-		this.latencyBucketsNanos = metrics.getLatencyBuckets().stream().mapToDouble(Duration::toNanos).sorted()
+		this.latencyBucketsNanos = metrics.latencyBuckets().stream().mapToDouble(Duration::toNanos).sorted()
 			.toArray();
 	}
 

@@ -80,7 +80,7 @@ public final class ObservabilityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	UriTagCap hyperlaneUriTagCap(HyperlaneObservabilityProperties properties) {
-		int cap = properties.getUriTagCap();
+		int cap = properties.uriTagCap();
 		if (cap < 2 || cap > MAX_URI_TAG_CAP) {
 			throw new HyperlaneSettingException("hyperlane.observability.uri-tag-cap",
 					"hyperlane.observability.uri-tag-cap must be from 2 to " + MAX_URI_TAG_CAP + ", was " + cap,
@@ -93,7 +93,7 @@ public final class ObservabilityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeterGroupSwitches hyperlaneMeterGroupSwitches(HyperlaneObservabilityProperties properties) {
-		return new MeterGroupSwitches(properties.getMetrics());
+		return new MeterGroupSwitches(properties.metrics());
 	}
 
 	@Bean

@@ -65,18 +65,18 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	@Override
 	public Map<String, Object> describe() {
-		HyperlaneObservabilityProperties.Metrics metrics = this.properties.getMetrics();
+		HyperlaneObservabilityProperties.Metrics metrics = this.properties.metrics();
 		Map<String, Object> description = new LinkedHashMap<>();
 		Map<String, Object> groups = new LinkedHashMap<>();
 		// server meters need a Reactor Netty server: a servlet application's server is not measured here
 		groups.put("server", this.routes != null);
-		groups.put("client", metrics.isClient());
-		groups.put("pools", metrics.isPools());
-		groups.put("allocator", metrics.isAllocator());
-		groups.put("eventLoop", metrics.isEventLoop());
-		groups.put("loadBalancer", metrics.isLoadBalancer());
-		groups.put("retries", metrics.isRetries());
-		groups.put("exemplars", metrics.isExemplars());
+		groups.put("client", metrics.client());
+		groups.put("pools", metrics.pools());
+		groups.put("allocator", metrics.allocator());
+		groups.put("eventLoop", metrics.eventLoop());
+		groups.put("loadBalancer", metrics.loadBalancer());
+		groups.put("retries", metrics.retries());
+		groups.put("exemplars", metrics.exemplars());
 		description.put("metrics", groups);
 		Map<String, Object> uriTags = new LinkedHashMap<>();
 		uriTags.put("cap", this.cap.cap());
@@ -92,7 +92,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		tracing.put("samplingProbability", this.environment.getProperty("management.tracing.sampling.probability", "0.1"));
 		tracing.put("otlpEndpoint",
 				this.environment.getProperty("management.opentelemetry.tracing.export.otlp.endpoint", "(not set)"));
-		tracing.put("loadBalancerInstanceKey", this.properties.getTracing().isLoadBalancerInstance());
+		tracing.put("loadBalancerInstanceKey", this.properties.tracing().loadBalancerInstance());
 		tracing.put("connectionSpans", this.connectionSpans);
 		description.put("tracing", tracing);
 		description.put("settings", EffectiveSetting.describeAll(this.settings.values()));
@@ -106,7 +106,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		if (this.routes != null) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.server", "true"));
 		}
-		if (this.properties.getMetrics().isClient()) {
+		if (this.properties.metrics().client()) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
 		}
 		return changes;

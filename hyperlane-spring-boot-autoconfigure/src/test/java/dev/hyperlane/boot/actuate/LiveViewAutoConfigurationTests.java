@@ -21,6 +21,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -172,7 +173,7 @@ class LiveViewAutoConfigurationTests {
 
 		@Bean
 		LiveViewPage ownPage() {
-			return new LiveViewPage(new LiveViewProperties());
+			return new LiveViewPage(new Binder().bindOrCreate("hyperlane.live-view", LiveViewProperties.class));
 		}
 
 	}

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.Metrics;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -161,8 +163,10 @@ class ObservabilityAutoConfigurationTests {
 
 	@Test
 	void switchedOffGroupsAreDeniedAndResponseTimersGetLatencyBuckets() {
-		HyperlaneObservabilityProperties.Metrics metrics = new HyperlaneObservabilityProperties.Metrics();
-		metrics.setPools(false);
+		HyperlaneObservabilityProperties.Metrics metrics = new Binder(
+				new MapConfigurationPropertySource(Map.of("hyperlane.observability.metrics.pools", "false")))
+			.bindOrCreate("hyperlane.observability", HyperlaneObservabilityProperties.class)
+			.metrics();
 		MeterRegistry registry = new SimpleMeterRegistry();
 		registry.config().meterFilter(new MeterGroupSwitches(metrics));
 		Gauge.builder("reactor.netty.connection.provider.active.connections", () -> 1).register(registry);
