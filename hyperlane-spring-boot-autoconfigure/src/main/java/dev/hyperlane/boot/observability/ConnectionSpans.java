@@ -25,6 +25,13 @@ import org.springframework.beans.factory.InitializingBean;
  */
 public final class ConnectionSpans implements InitializingBean, DisposableBean {
 
+	/**
+	 * Takes every observation that is not connection-level and does nothing with it, so that only the connection-level
+	 * ones reach the tracing handler that comes after it (the first handler that supports a context gets it).
+	 */
+	private static final ObservationHandler<Observation.Context> REQUEST_LEVEL_UNTRACED =
+			(context) -> !isConnectionLevel(context.getName());
+
 	private final ObservationRegistry registry;
 
 	private ObservationRegistry previous = ObservationRegistry.NOOP;
@@ -41,7 +48,8 @@ public final class ConnectionSpans implements InitializingBean, DisposableBean {
 			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
 					new ReactorNettyTimerObservationHandler(Metrics.REGISTRY),
 					new DefaultMeterObservationHandler(Metrics.REGISTRY)))
-			.observationHandler(new ConnectionLevelOnly(new ReactorNettyTracingObservationHandler(tracer)));
+			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
+					REQUEST_LEVEL_UNTRACED, new ReactorNettyTracingObservationHandler(tracer)));
 	}
 
 	@Override
@@ -74,56 +82,6 @@ public final class ConnectionSpans implements InitializingBean, DisposableBean {
 	static boolean isConnectionLevelName(String spanName) {
 		return spanName.equals("connect") || spanName.equals("hostname resolution")
 				|| spanName.equals("tls handshake");
-	}
-
-	private static final class ConnectionLevelOnly implements ObservationHandler<Observation.Context> {
-
-		private final ReactorNettyTracingObservationHandler delegate;
-
-		ConnectionLevelOnly(ReactorNettyTracingObservationHandler delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public boolean supportsContext(Observation.Context context) {
-			return this.delegate.supportsContext(context) && isConnectionLevel(context.getName());
-		}
-
-		@Override
-		public void onStart(Observation.Context context) {
-			this.delegate.onStart(context);
-		}
-
-		@Override
-		public void onError(Observation.Context context) {
-			this.delegate.onError(context);
-		}
-
-		@Override
-		public void onEvent(Observation.Event event, Observation.Context context) {
-			this.delegate.onEvent(event, context);
-		}
-
-		@Override
-		public void onScopeOpened(Observation.Context context) {
-			this.delegate.onScopeOpened(context);
-		}
-
-		@Override
-		public void onScopeClosed(Observation.Context context) {
-			this.delegate.onScopeClosed(context);
-		}
-
-		@Override
-		public void onScopeReset(Observation.Context context) {
-			this.delegate.onScopeReset(context);
-		}
-
-		@Override
-		public void onStop(Observation.Context context) {
-			this.delegate.onStop(context);
-		}
-
 	}
 
 }
