@@ -17,8 +17,7 @@ import org.springframework.context.annotation.Bean;
 		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration" })
 @ConditionalOnClass(SpanContext.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.observability.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = { "hyperlane.enabled", "hyperlane.observability.enabled" }, matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.exemplars", havingValue = false)
 public final class ExemplarsAutoConfiguration {
 

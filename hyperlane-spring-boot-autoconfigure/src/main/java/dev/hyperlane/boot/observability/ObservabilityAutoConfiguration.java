@@ -70,8 +70,7 @@ import org.springframework.web.server.WebFilter;
 				"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
 				"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @ConditionalOnClass({ MeterFilter.class, HttpServer.class })
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.observability.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = { "hyperlane.enabled", "hyperlane.observability.enabled" }, matchIfMissing = true)
 @EnableConfigurationProperties(HyperlaneObservabilityProperties.class)
 public final class ObservabilityAutoConfiguration {
 
