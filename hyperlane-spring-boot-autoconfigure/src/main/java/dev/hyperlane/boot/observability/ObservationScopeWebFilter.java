@@ -132,8 +132,7 @@ public final class ObservationScopeWebFilter implements WebFilter, Ordered {
 
 		@Override
 		public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
-			Observation observation = observation(actual.currentContext());
-			this.source.subscribe((observation != null) ? new ScopedSubscriber(actual, observation) : actual);
+			this.source.subscribe(ScopedSubscriber.of(actual));
 		}
 
 	}
@@ -144,9 +143,19 @@ public final class ObservationScopeWebFilter implements WebFilter, Ordered {
 
 		private final Observation observation;
 
-		ScopedSubscriber(CoreSubscriber<? super DataBuffer> actual, Observation observation) {
+		private ScopedSubscriber(CoreSubscriber<? super DataBuffer> actual, Observation observation) {
 			this.actual = actual;
 			this.observation = observation;
+		}
+
+		/**
+		 * Return the subscriber that receives the body's signals with the request's observation in scope.
+		 * @param actual the handler's subscriber
+		 * @return a scoped subscriber, or {@code actual} itself when the request has no observation
+		 */
+		static CoreSubscriber<? super DataBuffer> of(CoreSubscriber<? super DataBuffer> actual) {
+			Observation observation = observation(actual.currentContext());
+			return (observation != null) ? new ScopedSubscriber(actual, observation) : actual;
 		}
 
 		@Override
