@@ -229,7 +229,7 @@ public final class HyperlaneServerTuner {
 				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {
-			statistics.requestReceived();
+			statistics.increment(ServerStatistics.Count.REQUESTS);
 			if (http2) {
 				Http2RequestBodyGuard.install(connection, bodyLimits, statistics);
 			}

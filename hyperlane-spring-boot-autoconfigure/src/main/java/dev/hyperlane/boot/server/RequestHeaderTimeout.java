@@ -286,7 +286,7 @@ final class RequestHeaderTimeout {
 			}
 			else {
 				this.headerPending = false;
-				this.statistics.requestHeaderTimedOut();
+				this.statistics.increment(ServerStatistics.Count.REQUEST_HEADER_TIMEOUTS);
 				// the partial request the codec holds is dropped, so closing does not log a decoding failure
 				this.expired = true;
 				ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
@@ -338,7 +338,7 @@ final class RequestHeaderTimeout {
 			return;
 		}
 		if ((this.mode == Mode.HTTP_2 || this.mode == Mode.DETECT) && this.frames.midHeaders()) {
-			this.statistics.requestHeaderTimedOut();
+			this.statistics.increment(ServerStatistics.Count.REQUEST_HEADER_TIMEOUTS);
 			ctx.close();
 		}
 	}
