@@ -1,13 +1,11 @@
 package dev.hyperlane.boot.client;
 
-import java.util.concurrent.TimeUnit;
-
+import dev.hyperlane.boot.transport.LazyDeadlineTimer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -23,10 +21,10 @@ import reactor.netty.NettyPipeline;
  * {@link ResponseTimeoutEnd}), which costs two pipeline changes, a handler and a scheduled timer task (added to and
  * then cancelled from the event loop's timer queue) per call. Here the handler is added once, when the connection
  * is opened, and a call only writes its deadline when its request is sent and clears it when its headers arrive.
- * The timer is not cancelled when headers arrive in time: it fires at most once per timeout, finds the deadline it
- * was set for cleared or moved by later calls, and is set again for the deadline left, if any (the lazy timer of
- * Netty's {@code IdleStateHandler}, as the server's {@code RequestHeaderTimeout} does for request headers). Per call
- * that leaves two reads of {@link System#nanoTime()}.
+ * The timer ({@link LazyDeadlineTimer}, as the server's {@code RequestHeaderTimeout} uses for request headers) is
+ * not cancelled when headers arrive in time: it fires at most once per timeout, finds the deadline it was set for
+ * cleared or moved by later calls, and is set again for the deadline left, if any. Per call that leaves two reads
+ * of {@link System#nanoTime()}.
  * <p>
  * Confined to the connection's event loop, where Reactor Netty calls {@link #requestStarting}, {@link #requestSent}
  * and {@link #responseReceived}. A response whose headers arrive before its request was sent whole (an early
@@ -46,9 +44,10 @@ final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 
 	private final long timeoutNanos;
 
-	private @Nullable ChannelHandlerContext context;
+	/** Never set for longer than the timeout: every deadline is a full timeout away when it is set. */
+	private final LazyDeadlineTimer timer;
 
-	private @Nullable ScheduledFuture<?> timer;
+	private @Nullable ChannelHandlerContext context;
 
 	private long deadlineNanos;
 
@@ -62,6 +61,7 @@ final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 	 */
 	ResponseHeaderTimeout(long timeoutNanos) {
 		this.timeoutNanos = Math.max(1, timeoutNanos);
+		this.timer = new LazyDeadlineTimer(this.timeoutNanos, this::expire);
 	}
 
 	/**
@@ -112,13 +112,13 @@ final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
-		stopTimer();
+		this.timer.cancel();
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.waiting = false;
-		stopTimer();
+		this.timer.cancel();
 		super.channelInactive(ctx);
 	}
 
@@ -129,39 +129,28 @@ final class ResponseHeaderTimeout extends ChannelInboundHandlerAdapter {
 		}
 		this.deadlineNanos = System.nanoTime() + this.timeoutNanos;
 		this.waiting = true;
-		if (this.timer == null) {
-			// no deadline set later is nearer than this timer: every one is a full timeout away
-			this.timer = ctx.executor().schedule(this::fired, this.timeoutNanos, TimeUnit.NANOSECONDS);
-		}
+		this.timer.arm(ctx.executor());
 	}
 
-	private void fired() {
-		this.timer = null;
+	/** The timer fired: fail the call waiting, if its deadline passed. */
+	private long expire(long now) {
 		ChannelHandlerContext ctx = this.context;
 		if (!this.waiting || ctx == null || !ctx.channel().isActive()) {
-			return;
+			return LazyDeadlineTimer.NONE;
 		}
 		if (ctx.pipeline().get(NettyPipeline.ResponseTimeoutHandler) != null) {
 			// the request waiting carries its own response timeout: Reactor Netty's handler times it
 			this.waiting = false;
-			return;
+			return LazyDeadlineTimer.NONE;
 		}
-		long left = this.deadlineNanos - System.nanoTime();
+		long left = this.deadlineNanos - now;
 		if (left > 0) {
-			this.timer = ctx.executor().schedule(this::fired, left, TimeUnit.NANOSECONDS);
-			return;
+			return left;
 		}
 		this.waiting = false;
 		ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);
 		ctx.close();
-	}
-
-	private void stopTimer() {
-		ScheduledFuture<?> pending = this.timer;
-		if (pending != null) {
-			pending.cancel(false);
-			this.timer = null;
-		}
+		return LazyDeadlineTimer.NONE;
 	}
 
 }

@@ -136,7 +136,7 @@ final class Http2RequestBodyGuard extends ChannelDuplexHandler {
 			}
 			else if (!take(content.content().readableBytes())) {
 				ReferenceCountUtil.release(msg);
-				this.statistics.requestBodyShed();
+				this.statistics.increment(ServerStatistics.Count.REQUEST_BODIES_SHED);
 				answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "request body memory full ("
 						+ this.limits.memory().used() + " of " + this.limits.memory().limit() + " bytes)");
 				return;
@@ -211,7 +211,7 @@ final class Http2RequestBodyGuard extends ChannelDuplexHandler {
 			schedule(ctx, deadline - now);
 			return;
 		}
-		this.statistics.requestBodyTimedOut();
+		this.statistics.increment(ServerStatistics.Count.REQUEST_BODY_TIMEOUTS);
 		answer(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "timed out");
 	}
 

@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.server;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,9 +152,10 @@ public final class HyperlaneServerTuner {
 		});
 		// request bodies are timed by RequestBodyGuard (HTTP/1.1: 408 and a quiet close) and Http2RequestBodyGuard
 		// (HTTP/2: 408 and a reset stream); Reactor Netty's own body timeouts raise an error into the application
-		tuned = tuned.idleTimeout(Objects.requireNonNull(settings.get(ServerSettings.IDLE_TIMEOUT)))
-			.readTimeout(null)
-			.requestTimeout(null);
+		tuned = tuned.readTimeout(null).requestTimeout(null);
+		if (reactorNettyIdleTimeout(server, settings)) {
+			tuned = tuned.idleTimeout(settings.require(ServerSettings.IDLE_TIMEOUT));
+		}
 		Integer maxKeepAliveRequests = settings.get(ServerSettings.MAX_KEEP_ALIVE_REQUESTS);
 		if (maxKeepAliveRequests != null) {
 			tuned = tuned.maxKeepAliveRequests(maxKeepAliveRequests);
@@ -204,13 +204,10 @@ public final class HyperlaneServerTuner {
 		statistics.guardsApplied(guards);
 		Integer maxConnections = settings.get(ServerSettings.MAX_CONNECTIONS);
 		int connectionLimit = (maxConnections != null) ? maxConnections : -1;
-		// HTTP/1.1 only: the header guard applies the idle timeout with one timer per connection instead of Reactor
-		// Netty's handler added and removed on every request (see RequestHeaderTimeout); with HTTP/2 on, Reactor
-		// Netty keeps it, as its HTTP/2 connections need
-		@Nullable HttpServer withoutIdle = http2 ? null : withoutReactorNettyIdleTimeout(server);
-		@Nullable Duration idleTimeout = (withoutIdle != null) ? server.configuration().idleTimeout() : null;
-		HttpServer tuned = (withoutIdle != null) ? withoutIdle : server;
-		return tuned.doOnChannelInit((observer, channel, remoteAddress) -> {
+		// the header guard applies the idle timeout when Reactor Netty does not (see reactorNettyIdleTimeout)
+		@Nullable Duration idleTimeout = (server.configuration().idleTimeout() == null)
+				? settings.require(ServerSettings.IDLE_TIMEOUT) : null;
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			if (channel instanceof SocketChannel) {
 				// max-connections here rather than Reactor Netty's maxConnections, which logs a WARN with a stack
 				// trace for each connection it refuses: above the limit a connection is closed before anything is
@@ -232,7 +229,7 @@ public final class HyperlaneServerTuner {
 				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {
-			statistics.requestReceived();
+			statistics.increment(ServerStatistics.Count.REQUESTS);
 			if (http2) {
 				Http2RequestBodyGuard.install(connection, bodyLimits, statistics);
 			}
@@ -243,26 +240,19 @@ public final class HyperlaneServerTuner {
 	}
 
 	/**
-	 * Return a copy of the server without Reactor Netty's idle timeout. Its builder takes no {@code null}, so the
-	 * copy's configuration field is cleared directly.
-	 * @param server the server, its idle timeout set
-	 * @return the copy, or {@code null} when this Reactor Netty's configuration has no such field (then Reactor
-	 * Netty keeps applying the idle timeout)
+	 * Return whether Reactor Netty applies the idle timeout. On HTTP/1.1 alone {@link RequestHeaderTimeout} applies
+	 * it with the one timer per connection it already has, instead of the handler Reactor Netty adds after every
+	 * response and removes on the next request. Reactor Netty applies it when HTTP/2 is on (its HTTP/2 connections
+	 * need it), and when the server already carries one ({@code server.netty.idle-timeout}, a
+	 * {@code NettyServerCustomizer}): {@code HttpServer.idleTimeout} takes no {@code null} and its configuration is
+	 * read-only, so a value once set can only be replaced, never removed.
+	 * @param server the server as Spring Boot and the application's customizers left it
+	 * @param settings the settings being applied
+	 * @return whether the idle timeout goes to Reactor Netty
 	 */
-	private static @Nullable HttpServer withoutReactorNettyIdleTimeout(HttpServer server) {
-		if (server.configuration().idleTimeout() == null) {
-			return null;
-		}
-		HttpServer copy = server.idleTimeout(Objects.requireNonNull(server.configuration().idleTimeout()));
-		try {
-			Field field = HttpServerConfig.class.getDeclaredField("idleTimeout");
-			field.setAccessible(true);
-			field.set(copy.configuration(), null);
-			return copy;
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return null;
-		}
+	private static boolean reactorNettyIdleTimeout(HttpServer server, ServerSettings settings) {
+		return server.configuration().idleTimeout() != null
+				|| Boolean.TRUE.equals(settings.get(ServerSettings.HTTP2_ENABLED));
 	}
 
 	private RequestBodyGuard.Limits bodyLimits(ServerSettings settings) {

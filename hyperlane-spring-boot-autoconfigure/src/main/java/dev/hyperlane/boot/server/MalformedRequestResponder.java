@@ -80,7 +80,7 @@ final class MalformedRequestResponder extends ChannelDuplexHandler {
 			ReferenceCountUtil.release(msg);
 			this.answered = true;
 			ctx.channel().attr(ANSWERED).set(true);
-			this.statistics.malformedRequest();
+			this.statistics.increment(ServerStatistics.Count.MALFORMED_REQUESTS);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Malformed request from " + ctx.channel().remoteAddress() + ": " + cause);
 			}

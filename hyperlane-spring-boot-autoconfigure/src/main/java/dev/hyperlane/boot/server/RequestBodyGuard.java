@@ -172,7 +172,7 @@ final class RequestBodyGuard {
 			schedule(ctx, deadline - now);
 			return;
 		}
-		this.statistics.requestBodyTimedOut();
+		this.statistics.increment(ServerStatistics.Count.REQUEST_BODY_TIMEOUTS);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Request body from " + ctx.channel().remoteAddress() + " timed out after " + this.bodyBytes
 					+ " bytes: 408 and close");
@@ -181,7 +181,7 @@ final class RequestBodyGuard {
 	}
 
 	private void shed(ChannelHandlerContext ctx) {
-		this.statistics.requestBodyShed();
+		this.statistics.increment(ServerStatistics.Count.REQUEST_BODIES_SHED);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Request body from " + ctx.channel().remoteAddress() + " refused after " + this.bodyBytes
 					+ " bytes: request body memory full (" + this.limits.memory().used() + " of "
@@ -204,7 +204,7 @@ final class RequestBodyGuard {
 
 	private void pause(ChannelHandlerContext ctx) {
 		this.paused = true;
-		this.statistics.pipeliningPaused();
+		this.statistics.increment(ServerStatistics.Count.PIPELINING_PAUSES);
 		ChannelConfig config = ctx.channel().config();
 		if (config.isAutoRead()) {
 			this.autoReadCleared = true;

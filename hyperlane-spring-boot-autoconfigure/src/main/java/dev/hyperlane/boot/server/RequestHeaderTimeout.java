@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.hyperlane.boot.transport.LazyDeadlineTimer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -44,10 +45,10 @@ import reactor.netty.NettyPipeline;
  * with no request in progress (none yet, or its last response written and no byte of the next request received) is
  * closed once it has been idle that long, as Reactor Netty's {@code idleTimeout} does. Reactor Netty adds an
  * {@code IdleTimeoutHandler} to the pipeline after every response and removes it on the next request, which costs a
- * pipeline change, a handler and a timer task per request; here both timeouts share one timer per connection that
- * is not cancelled when a request arrives in time: it fires at most every {@code min(header timeout, idle timeout)},
- * finds the deadline it was set for moved or gone, and is set again for the nearest deadline left (the lazy timer of
- * Netty's {@code IdleStateHandler}). Per request that leaves two reads of {@link System#nanoTime()}.
+ * pipeline change, a handler and a timer task per request; here both timeouts share one {@link LazyDeadlineTimer}
+ * per connection that is not cancelled when a request arrives in time: it fires at most every
+ * {@code min(header timeout, idle timeout)}, finds the deadline it was set for moved or gone, and is set again for
+ * the nearest deadline left. Per request that leaves two reads of {@link System#nanoTime()}.
  */
 final class RequestHeaderTimeout {
 
@@ -105,11 +106,8 @@ final class RequestHeaderTimeout {
 	/** 0 when Reactor Netty applies the idle timeout (HTTP/2 on), else the idle timeout. */
 	private final long idleNanos;
 
-	/** The longest delay of the HTTP/1.1 timer: no deadline set later is nearer than the timer. */
-	private final long stepNanos;
-
-	/** The HTTP/1.1 timer of both deadlines; {@code null} while neither is set. */
-	private @Nullable ScheduledFuture<?> http1Timer;
+	/** The HTTP/1.1 timer of both deadlines, never set for longer than the shorter timeout. */
+	private final LazyDeadlineTimer http1Timer;
 
 	private boolean headerPending;
 
@@ -129,7 +127,9 @@ final class RequestHeaderTimeout {
 			boolean http2, boolean secure, Consumer<ChannelHandlerContext> http1Guards) {
 		this.timeoutNanos = timeout.toNanos();
 		this.idleNanos = (idleTimeout != null) ? idleTimeout.toNanos() : 0;
-		this.stepNanos = (this.idleNanos > 0) ? Math.min(this.timeoutNanos, this.idleNanos) : this.timeoutNanos;
+		this.http1Timer = new LazyDeadlineTimer(
+				(this.idleNanos > 0) ? Math.min(this.timeoutNanos, this.idleNanos) : this.timeoutNanos,
+				this::http1Expire);
 		this.statistics = statistics;
 		this.http2 = http2;
 		this.secure = secure;
@@ -143,7 +143,7 @@ final class RequestHeaderTimeout {
 	 * @param timeout the time allowed for a request's line and headers (HTTP/1.1), or for a preface, frame or header
 	 * block (HTTP/2)
 	 * @param idleTimeout how long an HTTP/1.1 connection may wait for its next request, or {@code null} when Reactor
-	 * Netty's idle timeout applies (HTTP/2 on)
+	 * Netty applies the idle timeout (HTTP/2 on, or one set before Hyperlane's tuning)
 	 * @param statistics where timeouts and guarded connections are counted
 	 * @param http2 whether the server speaks HTTP/2 on this connection (h2c or h2)
 	 * @param http1Guards installs the other HTTP/1.1 guards, given the HTTP/1.1 codec's context
@@ -260,7 +260,7 @@ final class RequestHeaderTimeout {
 			long now = System.nanoTime();
 			this.headerPending = true;
 			this.headerDeadline = now + this.timeoutNanos;
-			armHttp1Timer(ctx);
+			this.http1Timer.arm(ctx.executor());
 		}
 	}
 
@@ -269,24 +269,16 @@ final class RequestHeaderTimeout {
 		if (this.idleNanos > 0 && !this.idlePending) {
 			this.idlePending = true;
 			this.idleDeadline = System.nanoTime() + this.idleNanos;
-			armHttp1Timer(ctx);
+			this.http1Timer.arm(ctx.executor());
 		}
 	}
 
-	private void armHttp1Timer(ChannelHandlerContext ctx) {
-		if (this.http1Timer == null) {
-			// never later than stepNanos from now, so no deadline set before it fires is nearer than it
-			this.http1Timer = ctx.executor().schedule(this::http1TimerFired, this.stepNanos, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private void http1TimerFired() {
-		this.http1Timer = null;
+	/** The HTTP/1.1 timer fired: time out the request headers or close the idle connection, if due. */
+	private long http1Expire(long now) {
 		ChannelHandlerContext ctx = this.rawContext;
 		if (ctx == null || !ctx.channel().isActive()) {
-			return;
+			return LazyDeadlineTimer.NONE;
 		}
-		long now = System.nanoTime();
 		if (this.headerPending && now - this.headerDeadline >= 0) {
 			if (this.responsesPending > 0) {
 				// the previous response is still being written: check again once it had time to finish
@@ -294,17 +286,17 @@ final class RequestHeaderTimeout {
 			}
 			else {
 				this.headerPending = false;
-				this.statistics.requestHeaderTimedOut();
+				this.statistics.increment(ServerStatistics.Count.REQUEST_HEADER_TIMEOUTS);
 				// the partial request the codec holds is dropped, so closing does not log a decoding failure
 				this.expired = true;
 				ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
-				return;
+				return LazyDeadlineTimer.NONE;
 			}
 		}
 		if (this.idlePending && now - this.idleDeadline >= 0) {
 			this.idlePending = false;
 			ctx.channel().close();
-			return;
+			return LazyDeadlineTimer.NONE;
 		}
 		long next = Long.MAX_VALUE;
 		if (this.headerPending) {
@@ -313,10 +305,7 @@ final class RequestHeaderTimeout {
 		if (this.idlePending) {
 			next = Math.min(next, this.idleDeadline - now);
 		}
-		if (next != Long.MAX_VALUE) {
-			this.http1Timer = ctx.executor()
-				.schedule(this::http1TimerFired, Math.min(next, this.stepNanos), TimeUnit.NANOSECONDS);
-		}
+		return (next != Long.MAX_VALUE) ? next : LazyDeadlineTimer.NONE;
 	}
 
 	private void updateHttp2Timer(ChannelHandlerContext ctx) {
@@ -338,10 +327,7 @@ final class RequestHeaderTimeout {
 	private void stopHttp1Timer() {
 		this.headerPending = false;
 		this.idlePending = false;
-		if (this.http1Timer != null) {
-			this.http1Timer.cancel(false);
-			this.http1Timer = null;
-		}
+		this.http1Timer.cancel();
 	}
 
 	/** The HTTP/2 timer fired (also while h2c is being detected): a frame or header block came too slowly. */
@@ -352,7 +338,7 @@ final class RequestHeaderTimeout {
 			return;
 		}
 		if ((this.mode == Mode.HTTP_2 || this.mode == Mode.DETECT) && this.frames.midHeaders()) {
-			this.statistics.requestHeaderTimedOut();
+			this.statistics.increment(ServerStatistics.Count.REQUEST_HEADER_TIMEOUTS);
 			ctx.close();
 		}
 	}

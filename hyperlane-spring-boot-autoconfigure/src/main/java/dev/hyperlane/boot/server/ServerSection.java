@@ -93,18 +93,8 @@ public record ServerSection(HyperlaneServerTuner tuner,
 		description.put("compressionAlgorithms", algorithms);
 		Map<String, Object> live = new LinkedHashMap<>();
 		live.put("openConnections", statistics.openConnections());
-		live.put("acceptedConnections", statistics.acceptedConnections());
-		live.put("connectionsRefused", statistics.connectionsRefused());
-		live.put("requests", statistics.requests());
-		live.put("requestHeaderTimeouts", statistics.requestHeaderTimeouts());
-		live.put("malformedRequests", statistics.malformedRequests());
-		live.put("answeredByServer", statistics.answeredByServer());
-		live.put("closedByClient", statistics.closedByClient());
-		live.put("requestBodyTimeouts", statistics.requestBodyTimeouts());
-		live.put("requestBodiesShed", statistics.requestBodiesShed());
+		live.putAll(statistics.counts());
 		live.put("requestBodyMemoryUsedBytes", this.tuner.requestBodyMemoryUsed());
-		live.put("pipeliningPauses", statistics.pipeliningPauses());
-		live.put("directMemoryExhausted", statistics.directMemoryExhausted());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
 		description.put("statistics", live);

@@ -25,29 +25,9 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final AtomicLong openConnections = new AtomicLong();
 
-	private final LongAdder acceptedConnections = new LongAdder();
-
-	private final LongAdder connectionsRefused = new LongAdder();
-
-	private final LongAdder requests = new LongAdder();
-
-	private final LongAdder requestHeaderTimeouts = new LongAdder();
-
-	private final LongAdder answeredByServer = new LongAdder();
-
-	private final LongAdder closedByClient = new LongAdder();
-
-	private final LongAdder malformedRequests = new LongAdder();
+	private final LongAdder[] counts = new LongAdder[Count.values().length];
 
 	private final LongAdder tlsHandshakeFailures = new LongAdder();
-
-	private final LongAdder requestBodyTimeouts = new LongAdder();
-
-	private final LongAdder requestBodiesShed = new LongAdder();
-
-	private final LongAdder pipeliningPauses = new LongAdder();
-
-	private final LongAdder directMemoryExhausted = new LongAdder();
 
 	private volatile Map<String, Object> listenerOptions = Map.of();
 
@@ -60,6 +40,15 @@ public final class ServerStatistics implements CallerDeadlines {
 	private final Map<String, LongAdder> guardedConnections = new ConcurrentHashMap<>();
 
 	/**
+	 * Create statistics with every count at 0.
+	 */
+	public ServerStatistics() {
+		for (int i = 0; i < this.counts.length; i++) {
+			this.counts[i] = new LongAdder();
+		}
+	}
+
+	/**
 	 * Count a connection in if fewer than {@code limit} are open; otherwise count it refused.
 	 * @param limit {@code max-connections}, or -1 for no limit
 	 * @return whether the connection may stay open (then {@link #connectionClosed()} must follow its close)
@@ -68,7 +57,7 @@ public final class ServerStatistics implements CallerDeadlines {
 		while (true) {
 			long open = this.openConnections.get();
 			if (limit > 0 && open >= limit) {
-				this.connectionsRefused.increment();
+				increment(Count.CONNECTIONS_REFUSED);
 				return false;
 			}
 			if (this.openConnections.compareAndSet(open, open + 1)) {
@@ -78,8 +67,9 @@ public final class ServerStatistics implements CallerDeadlines {
 	}
 
 	void connectionOpened(Channel channel, SocketOptionPlan plan) {
-		this.acceptedConnections.increment();
-		if (this.connectionOptions.isEmpty() || this.acceptedConnections.sum() % 64 == 1) {
+		LongAdder accepted = this.counts[Count.ACCEPTED_CONNECTIONS.ordinal()];
+		accepted.increment();
+		if (this.connectionOptions.isEmpty() || accepted.sum() % 64 == 1) {
 			this.connectionOptions = readBack(channel, plan, false);
 			this.channelType = channel.getClass().getSimpleName();
 		}
@@ -89,8 +79,12 @@ public final class ServerStatistics implements CallerDeadlines {
 		this.openConnections.decrementAndGet();
 	}
 
-	void requestReceived() {
-		this.requests.increment();
+	/**
+	 * Count one more of something.
+	 * @param count what happened
+	 */
+	void increment(Count count) {
+		this.counts[count.ordinal()].increment();
 	}
 
 	void callerTimeout(@Nullable String header) {
@@ -114,40 +108,16 @@ public final class ServerStatistics implements CallerDeadlines {
 		return (shortest != Long.MAX_VALUE) ? OptionalLong.of(shortest) : OptionalLong.empty();
 	}
 
-	void requestHeaderTimedOut() {
-		this.requestHeaderTimeouts.increment();
+	void requestAnsweredByServer() {
+		increment(Count.ANSWERED_BY_SERVER);
 	}
 
-	void requestAnsweredByServer() {
-		this.answeredByServer.increment();
+	void requestClosedByClient() {
+		increment(Count.CLOSED_BY_CLIENT);
 	}
 
 	void tlsHandshakeFailed() {
 		this.tlsHandshakeFailures.increment();
-	}
-
-	void malformedRequest() {
-		this.malformedRequests.increment();
-	}
-
-	void requestClosedByClient() {
-		this.closedByClient.increment();
-	}
-
-	void requestBodyTimedOut() {
-		this.requestBodyTimeouts.increment();
-	}
-
-	void requestBodyShed() {
-		this.requestBodiesShed.increment();
-	}
-
-	void pipeliningPaused() {
-		this.pipeliningPauses.increment();
-	}
-
-	void directAllocationFailed() {
-		this.directMemoryExhausted.increment();
 	}
 
 	void guardsApplied(ProtocolGuards guards) {
@@ -188,102 +158,33 @@ public final class ServerStatistics implements CallerDeadlines {
 	}
 
 	/**
-	 * Return the number of connections closed as they were accepted because {@code max-connections} were open.
-	 * @return the refused connections since start
+	 * Return how many times something happened since start.
+	 * @param count what happened
+	 * @return the count
 	 */
-	public long connectionsRefused() {
-		return this.connectionsRefused.sum();
+	public long get(Count count) {
+		return this.counts[count.ordinal()].sum();
 	}
 
 	/**
-	 * Return the number of connections accepted since start.
-	 * @return the accepted connections
+	 * Return every count, by name, in the order of {@link Count}.
+	 * @return the counts since start
 	 */
-	public long acceptedConnections() {
-		return this.acceptedConnections.sum();
+	public Map<String, Long> counts() {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		for (Count count : Count.values()) {
+			counts.put(count.key(), get(count));
+		}
+		return counts;
 	}
 
 	/**
-	 * Return the number of requests received since start (HTTP/1.1 requests and HTTP/2 streams, counted when Reactor Netty configures each one).
-	 * @return the requests
-	 */
-	public long requests() {
-		return this.requests.sum();
-	}
-
-	/**
-	 * Return the number of connections closed because their request headers took too long.
-	 * @return the request-header timeouts
-	 */
-	public long requestHeaderTimeouts() {
-		return this.requestHeaderTimeouts.sum();
-	}
-
-	/**
-	 * Return the number of requests Reactor Netty answered itself (400 for a malformed body) while the application
-	 * was still reading them; their errors were dropped instead of logged.
-	 * @return the requests answered by the server
-	 */
-	public long answeredByServer() {
-		return this.answeredByServer.sum();
-	}
-
-	/**
-	 * Return the number of connections whose TLS handshake failed.
+	 * Return the number of connections whose TLS handshake failed (shown with the server's TLS, not with the
+	 * counts).
 	 * @return the failed handshakes
 	 */
 	public long tlsHandshakeFailures() {
 		return this.tlsHandshakeFailures.sum();
-	}
-
-	/**
-	 * Return the number of requests whose line or headers could not be decoded (answered 400, 414 or 431).
-	 * @return the malformed requests
-	 */
-	public long malformedRequests() {
-		return this.malformedRequests.sum();
-	}
-
-	/**
-	 * Return the number of requests whose client closed the connection before the request body was complete; their
-	 * errors were dropped instead of logged.
-	 * @return the requests closed by the client
-	 */
-	public long closedByClient() {
-		return this.closedByClient.sum();
-	}
-
-	/**
-	 * Return the number of request bodies that did not arrive whole within the body timeouts (answered 408).
-	 * @return the request body timeouts
-	 */
-	public long requestBodyTimeouts() {
-		return this.requestBodyTimeouts.sum();
-	}
-
-	/**
-	 * Return the number of request bodies refused because request body memory was full (answered 503).
-	 * @return the refused bodies
-	 */
-	public long requestBodiesShed() {
-		return this.requestBodiesShed.sum();
-	}
-
-	/**
-	 * Return how often a connection stopped being read because too many pipelined responses were pending.
-	 * @return the pauses
-	 */
-	public long pipeliningPauses() {
-		return this.pipeliningPauses.sum();
-	}
-
-	/**
-	 * Return the number of direct buffer allocations that failed for lack of direct memory; each closed its
-	 * connection.
-	 * @return the failed allocations
-	 */
-	public long directMemoryExhausted() {
-		return this.directMemoryExhausted.sum();
 	}
 
 	/**
@@ -319,6 +220,68 @@ public final class ServerStatistics implements CallerDeadlines {
 	 */
 	public @Nullable String channelType() {
 		return this.channelType;
+	}
+
+	/**
+	 * What the server counts, in the order the endpoint's {@code server} section shows it.
+	 */
+	public enum Count {
+
+		/** Connections accepted. */
+		ACCEPTED_CONNECTIONS("acceptedConnections"),
+
+		/** Connections closed as they were accepted because {@code max-connections} were open. */
+		CONNECTIONS_REFUSED("connectionsRefused"),
+
+		/**
+		 * Requests received: HTTP/1.1 requests and HTTP/2 streams, counted when Reactor Netty configures each one.
+		 */
+		REQUESTS("requests"),
+
+		/** Connections closed because their request headers took too long. */
+		REQUEST_HEADER_TIMEOUTS("requestHeaderTimeouts"),
+
+		/** Requests whose line or headers could not be decoded (answered 400, 414 or 431). */
+		MALFORMED_REQUESTS("malformedRequests"),
+
+		/**
+		 * Requests Reactor Netty answered itself (400 for a malformed body) while the application was still reading
+		 * them; their errors were dropped instead of logged.
+		 */
+		ANSWERED_BY_SERVER("answeredByServer"),
+
+		/**
+		 * Requests whose client closed the connection before the request body was complete; their errors were
+		 * dropped instead of logged.
+		 */
+		CLOSED_BY_CLIENT("closedByClient"),
+
+		/** Request bodies that did not arrive whole within the body timeouts (answered 408). */
+		REQUEST_BODY_TIMEOUTS("requestBodyTimeouts"),
+
+		/** Request bodies refused because request body memory was full (answered 503). */
+		REQUEST_BODIES_SHED("requestBodiesShed"),
+
+		/** Times a connection stopped being read because too many pipelined responses were pending. */
+		PIPELINING_PAUSES("pipeliningPauses"),
+
+		/** Direct buffer allocations that failed for lack of direct memory; each closed its connection. */
+		DIRECT_MEMORY_EXHAUSTED("directMemoryExhausted");
+
+		private final String key;
+
+		Count(String key) {
+			this.key = key;
+		}
+
+		/**
+		 * Return the name the endpoint shows the count under.
+		 * @return the name, such as {@code requestHeaderTimeouts}
+		 */
+		public String key() {
+			return this.key;
+		}
+
 	}
 
 }

@@ -60,7 +60,7 @@ final class SheddingAllocator implements ByteBufAllocator {
 	}
 
 	private void exhausted(OutOfMemoryError error) {
-		this.statistics.directAllocationFailed();
+		this.statistics.increment(ServerStatistics.Count.DIRECT_MEMORY_EXHAUSTED);
 		long now = System.nanoTime();
 		long last = lastLogged.get();
 		if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
