@@ -30,17 +30,17 @@ public final class TransportResources implements DisposableBean {
 	private static final String PREFIX = "hyperlane.transport";
 
 	static final Setting<TransportProperties, Integer> EVENT_LOOP_THREADS = Setting
-		.of("event-loop-threads", Integer.class, TransportProperties::getEventLoopThreads, null,
+		.of("event-loop-threads", Integer.class, TransportProperties::eventLoopThreads, null,
 				"one event loop per CPU the JVM sees")
 		.withCheck((threads) -> threads >= 1 && threads <= 4096, "1 to 4096, or remove it to use one per CPU");
 
 	static final Setting<TransportProperties, AllocatorType> ALLOCATOR = Setting.of("allocator", AllocatorType.class,
-			TransportProperties::getAllocator, AllocatorType.ADAPTIVE,
+			TransportProperties::allocator, AllocatorType.ADAPTIVE,
 			"Netty 4.2's own; measured against pooled (benchmarks/allocator): same throughput and p99 within the"
 					+ " spread, about 8x less direct memory; pooled if netty #15850 bites");
 
 	static final Setting<TransportProperties, Boolean> PREFER_DIRECT = Setting.of("prefer-direct", Boolean.class,
-			TransportProperties::isPreferDirect, true,
+			TransportProperties::preferDirect, true,
 			"direct buffers are written to sockets without a copy into native memory");
 
 	/** The transport settings resolved from descriptors; the configuration metadata is checked against them. */
@@ -82,7 +82,7 @@ public final class TransportResources implements DisposableBean {
 	 */
 	public static TransportResources create(TransportProperties properties, ExplicitProperties explicit,
 			ClassLoader classLoader, Duration quietPeriod) {
-		TransportSelection selection = new TransportSelector(classLoader).select(properties.getType());
+		TransportSelection selection = new TransportSelector(classLoader).select(properties.type());
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
 		String typeProperty = PREFIX + ".type";
 		effective.put(typeProperty, new EffectiveSetting(typeProperty, selection.transport().displayName(),
