@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
@@ -70,62 +71,49 @@ public final class ServerSettings {
 
 	static final String H2C_MAX_CONTENT_LENGTH = "server.netty.h2c-max-content-length";
 
-	private static final String SIZE_UP_TO_2GB = " to 2GB";
-
 	private static final String POSITIVE_DURATION = "a positive duration such as 30s";
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_INITIAL_LINE_LENGTH = Setting
-		.of("max-initial-line-length", DataSize.class, HyperlaneServerProperties::maxInitialLineLength,
-				DataSize.ofKilobytes(4), "Reactor Netty's default; a longer request line gets 414")
-		.withBootProperty("server.netty.max-initial-line-length")
-		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_INITIAL_LINE_LENGTH = size("max-initial-line-length",
+			HyperlaneServerProperties::maxInitialLineLength, DataSize.ofKilobytes(4), 64,
+			"Reactor Netty's default; a longer request line gets 414")
+		.withBootProperty("server.netty.max-initial-line-length");
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_HEADER_SIZE = Setting
-		.of("max-header-size", DataSize.class, HyperlaneServerProperties::maxHeaderSize, DataSize.ofKilobytes(16),
-				"Node.js's limit, room for large JWT and cookie headers; a larger block gets 431")
-		.withBootProperty("server.max-http-request-header-size")
-		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_HEADER_SIZE = size("max-header-size",
+			HyperlaneServerProperties::maxHeaderSize, DataSize.ofKilobytes(16), 64,
+			"Node.js's limit, room for large JWT and cookie headers; a larger block gets 431")
+		.withBootProperty("server.max-http-request-header-size");
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_IN_MEMORY_SIZE = Setting
-		.of("max-in-memory-size", DataSize.class, HyperlaneServerProperties::maxInMemorySize,
-				DataSize.ofMegabytes(1), "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON"
-						+ " payloads; a larger body gets 413")
-		.withBootProperty("spring.http.codecs.max-in-memory-size")
-		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_IN_MEMORY_SIZE = size("max-in-memory-size",
+			HyperlaneServerProperties::maxInMemorySize, DataSize.ofMegabytes(1), 1,
+			"nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON payloads; a larger body gets 413")
+		.withBootProperty("spring.http.codecs.max-in-memory-size");
 
-	static final Setting<HyperlaneServerProperties, DataSize> INITIAL_BUFFER_SIZE = Setting
-		.of("initial-buffer-size", DataSize.class, HyperlaneServerProperties::initialBufferSize,
-				DataSize.ofBytes(128), "Reactor Netty's default")
-		.withBootProperty("server.netty.initial-buffer-size")
-		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> INITIAL_BUFFER_SIZE = size("initial-buffer-size",
+			HyperlaneServerProperties::initialBufferSize, DataSize.ofBytes(128), 1, "Reactor Netty's default")
+		.withBootProperty("server.netty.initial-buffer-size");
 
 	static final Setting<HyperlaneServerProperties, Boolean> VALIDATE_HEADERS = Setting
 		.of("validate-headers", Boolean.class, HyperlaneServerProperties::validateHeaders, true,
 				"illegal header names or values get 400 (response splitting protection)")
 		.withBootProperty("server.netty.validate-headers");
 
-	static final Setting<HyperlaneServerProperties, Duration> IDLE_TIMEOUT = Setting
-		.of("idle-timeout", Duration.class, HyperlaneServerProperties::idleTimeout, Duration.ofSeconds(75),
-				"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
-						+ " idle connections first")
-		.withBootProperty("server.netty.idle-timeout")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> IDLE_TIMEOUT = timeout("idle-timeout",
+			HyperlaneServerProperties::idleTimeout, Duration.ofSeconds(75),
+			"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
+					+ " idle connections first")
+		.withBootProperty("server.netty.idle-timeout");
 
-	static final Setting<HyperlaneServerProperties, Duration> REQUEST_HEADER_TIMEOUT = Setting
-		.of("request-header-timeout", Duration.class, HyperlaneServerProperties::requestHeaderTimeout,
-				Duration.ofSeconds(20),
-				"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_HEADER_TIMEOUT = timeout(
+			"request-header-timeout", HyperlaneServerProperties::requestHeaderTimeout, Duration.ofSeconds(20),
+			"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)");
 
-	static final Setting<HyperlaneServerProperties, Duration> READ_TIMEOUT = Setting
-		.of("read-timeout", Duration.class, HyperlaneServerProperties::readTimeout, Duration.ofSeconds(60),
-				"nginx's client_body_timeout (longest gap between two reads of a body)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> READ_TIMEOUT = timeout("read-timeout",
+			HyperlaneServerProperties::readTimeout, Duration.ofSeconds(60),
+			"nginx's client_body_timeout (longest gap between two reads of a body)");
 
-	static final Setting<HyperlaneServerProperties, Duration> REQUEST_TIMEOUT = Setting
-		.of("request-timeout", Duration.class, HyperlaneServerProperties::requestTimeout, Duration.ofMinutes(5),
-				"Node.js's server.requestTimeout (whole request body)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_TIMEOUT = timeout("request-timeout",
+			HyperlaneServerProperties::requestTimeout, Duration.ofMinutes(5),
+			"Node.js's server.requestTimeout (whole request body)");
 
 	static final Setting<HyperlaneServerProperties, Integer> MAX_KEEP_ALIVE_REQUESTS = Setting
 		.of("max-keep-alive-requests", Integer.class, HyperlaneServerProperties::maxKeepAliveRequests, 1000,
@@ -276,6 +264,25 @@ public final class ServerSettings {
 		this.h2cMaxContentLength = h2cMaxContentLength;
 		this.socket = socket;
 		this.socketPlan = socketPlan;
+	}
+
+	/**
+	 * Declare a size setting, checked to lie between a smallest size and 2GB (the largest an int counts).
+	 */
+	private static Setting<HyperlaneServerProperties, DataSize> size(String name,
+			Function<HyperlaneServerProperties, @Nullable DataSize> read, DataSize defaultValue, long minBytes,
+			String reason) {
+		return Setting.of(name, DataSize.class, read, defaultValue, reason)
+			.withCheck((size) -> Setting.between(size, minBytes, Integer.MAX_VALUE), "from " + minBytes + "B to 2GB");
+	}
+
+	/**
+	 * Declare a timeout, checked to be positive.
+	 */
+	private static Setting<HyperlaneServerProperties, Duration> timeout(String name,
+			Function<HyperlaneServerProperties, @Nullable Duration> read, Duration defaultValue, String reason) {
+		return Setting.of(name, Duration.class, read, defaultValue, reason)
+			.withCheck(Setting::positive, POSITIVE_DURATION);
 	}
 
 	/**
