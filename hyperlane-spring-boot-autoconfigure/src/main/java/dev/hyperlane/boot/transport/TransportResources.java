@@ -22,8 +22,17 @@ import org.springframework.beans.factory.DisposableBean;
  * event loops and the buffer allocator, with every effective value and its source. The event loops are owned
  * here and shut down gracefully when the application context closes (quiet period
  * {@code spring.reactor.netty.shutdown-quiet-period}, default 2 s as in Reactor Netty, at most 15 s).
+ *
+ * @param selection the transport selection
+ * @param loopResources the event loops shared by the server and the clients
+ * @param allocator the buffer allocator for every channel
+ * @param allocatorType the configured allocator type
+ * @param quietPeriod the graceful shutdown quiet period of the event loops
+ * @param effective each transport setting with its source and reason, keyed by property name
  */
-public final class TransportResources implements DisposableBean {
+public record TransportResources(TransportSelection selection, HyperlaneLoopResources loopResources,
+		ByteBufAllocator allocator, AllocatorType allocatorType, Duration quietPeriod,
+		Map<String, EffectiveSetting> effective) implements DisposableBean {
 
 	static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
 
@@ -49,26 +58,11 @@ public final class TransportResources implements DisposableBean {
 
 	static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
 
-	private final TransportSelection selection;
-
-	private final HyperlaneLoopResources loopResources;
-
-	private final ByteBufAllocator allocator;
-
-	private final AllocatorType allocatorType;
-
-	private final Duration quietPeriod;
-
-	private final Map<String, EffectiveSetting> effective;
-
-	TransportResources(TransportSelection selection, HyperlaneLoopResources loopResources, ByteBufAllocator allocator,
-			AllocatorType allocatorType, Duration quietPeriod, Map<String, EffectiveSetting> effective) {
-		this.selection = selection;
-		this.loopResources = loopResources;
-		this.allocator = allocator;
-		this.allocatorType = allocatorType;
-		this.quietPeriod = quietPeriod;
-		this.effective = Collections.unmodifiableMap(effective);
+	/**
+	 * Keep the effective settings read-only.
+	 */
+	public TransportResources {
+		effective = Collections.unmodifiableMap(effective);
 	}
 
 	/**
@@ -107,14 +101,6 @@ public final class TransportResources implements DisposableBean {
 	}
 
 	/**
-	 * Return the transport selection.
-	 * @return the selection
-	 */
-	public TransportSelection selection() {
-		return this.selection;
-	}
-
-	/**
 	 * Return the transport every channel runs on.
 	 * @return the transport
 	 */
@@ -123,43 +109,11 @@ public final class TransportResources implements DisposableBean {
 	}
 
 	/**
-	 * Return the event loops shared by the server and the clients.
-	 * @return the loop resources
-	 */
-	public HyperlaneLoopResources loopResources() {
-		return this.loopResources;
-	}
-
-	/**
-	 * Return the buffer allocator for every channel.
-	 * @return the allocator
-	 */
-	public ByteBufAllocator allocator() {
-		return this.allocator;
-	}
-
-	/**
-	 * Return the configured allocator type.
-	 * @return the type
-	 */
-	public AllocatorType allocatorType() {
-		return this.allocatorType;
-	}
-
-	/**
 	 * Return a mapper from the socket-option vocabulary to the active transport.
 	 * @return the mapper
 	 */
 	public SocketOptionMapper socketOptionMapper() {
 		return new SocketOptionMapper(this.selection.transport());
-	}
-
-	/**
-	 * Return each transport setting with its source and reason, keyed by property name.
-	 * @return the effective settings
-	 */
-	public Map<String, EffectiveSetting> effective() {
-		return this.effective;
 	}
 
 	@Override
