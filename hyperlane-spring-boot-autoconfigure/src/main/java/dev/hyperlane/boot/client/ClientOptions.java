@@ -133,7 +133,7 @@ public class ClientOptions {
 	 * Socket options of the client's connections.
 	 */
 	@NestedConfigurationProperty
-	private SocketOptionsProperties socket = new SocketOptionsProperties();
+	private SocketOptionsProperties socket = SocketOptionsProperties.NONE;
 
 	private final Retry retry = new Retry();
 

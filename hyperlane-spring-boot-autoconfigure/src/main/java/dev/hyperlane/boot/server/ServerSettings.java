@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
@@ -70,112 +71,99 @@ public final class ServerSettings {
 
 	static final String H2C_MAX_CONTENT_LENGTH = "server.netty.h2c-max-content-length";
 
-	private static final String SIZE_UP_TO_2GB = " to 2GB";
-
 	private static final String POSITIVE_DURATION = "a positive duration such as 30s";
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_INITIAL_LINE_LENGTH = Setting
-		.of("max-initial-line-length", DataSize.class, HyperlaneServerProperties::getMaxInitialLineLength,
-				DataSize.ofKilobytes(4), "Reactor Netty's default; a longer request line gets 414")
-		.withBootProperty("server.netty.max-initial-line-length")
-		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_INITIAL_LINE_LENGTH = size("max-initial-line-length",
+			HyperlaneServerProperties::maxInitialLineLength, DataSize.ofKilobytes(4), 64,
+			"Reactor Netty's default; a longer request line gets 414")
+		.withBootProperty("server.netty.max-initial-line-length");
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_HEADER_SIZE = Setting
-		.of("max-header-size", DataSize.class, HyperlaneServerProperties::getMaxHeaderSize, DataSize.ofKilobytes(16),
-				"Node.js's limit, room for large JWT and cookie headers; a larger block gets 431")
-		.withBootProperty("server.max-http-request-header-size")
-		.withCheck((size) -> Setting.between(size, 64, Integer.MAX_VALUE), "from 64B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_HEADER_SIZE = size("max-header-size",
+			HyperlaneServerProperties::maxHeaderSize, DataSize.ofKilobytes(16), 64,
+			"Node.js's limit, room for large JWT and cookie headers; a larger block gets 431")
+		.withBootProperty("server.max-http-request-header-size");
 
-	static final Setting<HyperlaneServerProperties, DataSize> MAX_IN_MEMORY_SIZE = Setting
-		.of("max-in-memory-size", DataSize.class, HyperlaneServerProperties::getMaxInMemorySize,
-				DataSize.ofMegabytes(1), "nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON"
-						+ " payloads; a larger body gets 413")
-		.withBootProperty("spring.http.codecs.max-in-memory-size")
-		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> MAX_IN_MEMORY_SIZE = size("max-in-memory-size",
+			HyperlaneServerProperties::maxInMemorySize, DataSize.ofMegabytes(1), 1,
+			"nginx's client_max_body_size; Spring's 256 KB refuses ordinary JSON payloads; a larger body gets 413")
+		.withBootProperty("spring.http.codecs.max-in-memory-size");
 
-	static final Setting<HyperlaneServerProperties, DataSize> INITIAL_BUFFER_SIZE = Setting
-		.of("initial-buffer-size", DataSize.class, HyperlaneServerProperties::getInitialBufferSize,
-				DataSize.ofBytes(128), "Reactor Netty's default")
-		.withBootProperty("server.netty.initial-buffer-size")
-		.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "from 1B" + SIZE_UP_TO_2GB);
+	static final Setting<HyperlaneServerProperties, DataSize> INITIAL_BUFFER_SIZE = size("initial-buffer-size",
+			HyperlaneServerProperties::initialBufferSize, DataSize.ofBytes(128), 1, "Reactor Netty's default")
+		.withBootProperty("server.netty.initial-buffer-size");
 
 	static final Setting<HyperlaneServerProperties, Boolean> VALIDATE_HEADERS = Setting
-		.of("validate-headers", Boolean.class, HyperlaneServerProperties::isValidateHeaders, true,
+		.of("validate-headers", Boolean.class, HyperlaneServerProperties::validateHeaders, true,
 				"illegal header names or values get 400 (response splitting protection)")
 		.withBootProperty("server.netty.validate-headers");
 
-	static final Setting<HyperlaneServerProperties, Duration> IDLE_TIMEOUT = Setting
-		.of("idle-timeout", Duration.class, HyperlaneServerProperties::getIdleTimeout, Duration.ofSeconds(75),
-				"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
-						+ " idle connections first")
-		.withBootProperty("server.netty.idle-timeout")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> IDLE_TIMEOUT = timeout("idle-timeout",
+			HyperlaneServerProperties::idleTimeout, Duration.ofSeconds(75),
+			"nginx's keepalive_timeout; longer than the 60 s idle timeout of cloud load balancers, so they close"
+					+ " idle connections first")
+		.withBootProperty("server.netty.idle-timeout");
 
-	static final Setting<HyperlaneServerProperties, Duration> REQUEST_HEADER_TIMEOUT = Setting
-		.of("request-header-timeout", Duration.class, HyperlaneServerProperties::getRequestHeaderTimeout,
-				Duration.ofSeconds(20),
-				"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_HEADER_TIMEOUT = timeout(
+			"request-header-timeout", HyperlaneServerProperties::requestHeaderTimeout, Duration.ofSeconds(20),
+			"Apache httpd mod_reqtimeout's header timeout; stops clients that trickle headers (slowloris)");
 
-	static final Setting<HyperlaneServerProperties, Duration> READ_TIMEOUT = Setting
-		.of("read-timeout", Duration.class, HyperlaneServerProperties::getReadTimeout, Duration.ofSeconds(60),
-				"nginx's client_body_timeout (longest gap between two reads of a body)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> READ_TIMEOUT = timeout("read-timeout",
+			HyperlaneServerProperties::readTimeout, Duration.ofSeconds(60),
+			"nginx's client_body_timeout (longest gap between two reads of a body)");
 
-	static final Setting<HyperlaneServerProperties, Duration> REQUEST_TIMEOUT = Setting
-		.of("request-timeout", Duration.class, HyperlaneServerProperties::getRequestTimeout, Duration.ofMinutes(5),
-				"Node.js's server.requestTimeout (whole request body)")
-		.withCheck(Setting::positive, POSITIVE_DURATION);
+	static final Setting<HyperlaneServerProperties, Duration> REQUEST_TIMEOUT = timeout("request-timeout",
+			HyperlaneServerProperties::requestTimeout, Duration.ofMinutes(5),
+			"Node.js's server.requestTimeout (whole request body)");
 
 	static final Setting<HyperlaneServerProperties, Integer> MAX_KEEP_ALIVE_REQUESTS = Setting
-		.of("max-keep-alive-requests", Integer.class, HyperlaneServerProperties::getMaxKeepAliveRequests, 1000,
+		.of("max-keep-alive-requests", Integer.class, HyperlaneServerProperties::maxKeepAliveRequests, 1000,
 				"nginx's keepalive_requests; clients reconnect now and then and so spread over new instances")
 		.withBootProperty("server.netty.max-keep-alive-requests")
 		.withCheck((count) -> count == -1 || count >= 1, "-1 (no limit) or 1 and more");
 
 	static final Setting<HyperlaneServerProperties, Integer> MAX_CONNECTIONS = Setting
-		.of("max-connections", Integer.class, HyperlaneServerProperties::getMaxConnections, null,
+		.of("max-connections", Integer.class, HyperlaneServerProperties::maxConnections, null,
 				"derived from max direct memory and the file-descriptor limit")
 		.withCheck((count) -> count == -1 || count >= 1, "1 or more, -1 for no limit, or unset to derive it");
 
 	static final Setting<HyperlaneServerProperties, DataSize> MAX_REQUEST_BODY_MEMORY = Setting
-		.of("max-request-body-memory", DataSize.class, HyperlaneServerProperties::getMaxRequestBodyMemory, null,
+		.of("max-request-body-memory", DataSize.class, HyperlaneServerProperties::maxRequestBodyMemory, null,
 				"derived from max direct memory")
 		.withCheck((size) -> !size.isNegative(), "0 (no limit) or more, such as 128MB");
 
 	static final Setting<HyperlaneServerProperties, Integer> MAX_PIPELINED_REQUESTS = Setting
-		.of("max-pipelined-requests", Integer.class, HyperlaneServerProperties::getMaxPipelinedRequests, 16,
+		.of("max-pipelined-requests", Integer.class, HyperlaneServerProperties::maxPipelinedRequests, 16,
 				"about 450 bytes of heap per pending request; no ordinary client pipelines deeper")
 		.withCheck((count) -> count >= 1 && count <= 1024, "1 to 1024");
 
 	static final Setting<HyperlaneServerProperties, Boolean> ACCESS_LOG = Setting.of("access-log", Boolean.class,
-			HyperlaneServerProperties::isAccessLog, false,
+			HyperlaneServerProperties::accessLog, false,
 			"off: one log line per request costs throughput; turn on while debugging");
 
 	static final Setting<HyperlaneServerProperties, Boolean> HTTP2_ENABLED = Setting
-		.of("http2.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getHttp2().isEnabled(), false,
+		.of("http2.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.http2().enabled(), false,
 				"off as in Spring Boot; h2c then h2 with TLS when turned on")
 		.withBootProperty("server.http2.enabled");
 
 	static final Setting<HyperlaneServerProperties, Long> HTTP2_MAX_CONCURRENT_STREAMS = Setting
-		.of("http2.max-concurrent-streams", Long.class, (HyperlaneServerProperties properties) -> properties.getHttp2().getMaxConcurrentStreams(),
+		.of("http2.max-concurrent-streams", Long.class, (HyperlaneServerProperties properties) -> properties.http2().maxConcurrentStreams(),
 				100L, "RFC 9113 section 6.5.2 recommends no fewer than 100")
 		.withCheck((streams) -> streams >= 1 && streams <= 0xFFFFFFFFL, "1 to 4294967295");
 
 	static final Setting<HyperlaneServerProperties, Boolean> COMPRESSION_ENABLED = Setting
-		.of("compression.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getCompression().isEnabled(), true,
+		.of("compression.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.compression().enabled(), true,
 				"text-like responses shrink severalfold: the storefront's 77 KB catalog JSON leaves as 7.5 KB with gzip")
 		.withBootProperty("server.compression.enabled");
 
 	static final Setting<HyperlaneServerProperties, DataSize> COMPRESSION_MIN_RESPONSE_SIZE = Setting
 		.of("compression.min-response-size", DataSize.class,
-				(HyperlaneServerProperties properties) -> properties.getCompression().getMinResponseSize(), DataSize.ofKilobytes(1),
+				(HyperlaneServerProperties properties) -> properties.compression().minResponseSize(), DataSize.ofKilobytes(1),
 				"a smaller body already fits one TCP segment (MSS 1460 B)")
 		.withBootProperty("server.compression.min-response-size");
 
 	static final Setting<HyperlaneServerProperties, List<String>> COMPRESSION_MIME_TYPES = Setting
 		.of("compression.mime-types", Bindable.listOf(String.class),
-				(HyperlaneServerProperties properties) -> List.copyOf(properties.getCompression().getMimeTypes()),
+				(HyperlaneServerProperties properties) -> List.copyOf(properties.compression().mimeTypes()),
 				List.of("text/html", "text/plain", "text/css", "text/csv", "text/xml", "text/javascript",
 						"application/javascript", "application/json", "application/*+json", "application/x-ndjson",
 						"application/xml", "application/*+xml", "image/svg+xml"),
@@ -183,53 +171,53 @@ public final class ServerSettings {
 		.withBootProperty("server.compression.mime-types");
 
 	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_GZIP_LEVEL = Setting
-		.of("compression.gzip-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getGzipLevel(), 6,
+		.of("compression.gzip-level", Integer.class, (HyperlaneServerProperties properties) -> properties.compression().gzipLevel(), 6,
 				"zlib's default level, the usual balance of size and CPU")
 		.withCheck((level) -> level >= 1 && level <= 9, "1 to 9");
 
 	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_DEFLATE_LEVEL = Setting
-		.of("compression.deflate-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getDeflateLevel(),
+		.of("compression.deflate-level", Integer.class, (HyperlaneServerProperties properties) -> properties.compression().deflateLevel(),
 				6, "zlib's default level")
 		.withCheck((level) -> level >= 1 && level <= 9, "1 to 9");
 
 	static final Setting<HyperlaneServerProperties, Integer> COMPRESSION_ZSTD_LEVEL = Setting
-		.of("compression.zstd-level", Integer.class, (HyperlaneServerProperties properties) -> properties.getCompression().getZstdLevel(), 3,
+		.of("compression.zstd-level", Integer.class, (HyperlaneServerProperties properties) -> properties.compression().zstdLevel(), 3,
 				"zstd's default level")
 		.withCheck((level) -> level >= 1 && level <= 22, "1 to 22");
 
 	static final Setting<HyperlaneServerProperties, Boolean> CONCURRENCY_LIMIT_ENABLED = Setting.of(
-			"concurrency-limit.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().isEnabled(),
+			"concurrency-limit.enabled", Boolean.class, (HyperlaneServerProperties properties) -> properties.concurrencyLimit().enabled(),
 			false, "off: latency-driven limits misjudge streaming and long-polling requests; turn on behind a"
 					+ " balancer that retries 503s elsewhere");
 
 	static final Setting<HyperlaneServerProperties, ConcurrencyLimitAlgorithm> CONCURRENCY_LIMIT_ALGORITHM = Setting
 		.of("concurrency-limit.algorithm", ConcurrencyLimitAlgorithm.class,
-				(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getAlgorithm(), ConcurrencyLimitAlgorithm.GRADIENT2,
+				(HyperlaneServerProperties properties) -> properties.concurrencyLimit().algorithm(), ConcurrencyLimitAlgorithm.GRADIENT2,
 				"Gradient2, the concurrency-limits library's recommended algorithm");
 
 	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_INITIAL = Setting.of(
 			"concurrency-limit.initial-limit", Integer.class,
-			(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getInitialLimit(), 100,
+			(HyperlaneServerProperties properties) -> properties.concurrencyLimit().initialLimit(), 100,
 			"five times the library's 20, so a warm service is not throttled before the first latency samples");
 
 	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_MIN = Setting
-		.of("concurrency-limit.min-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getMinLimit(),
+		.of("concurrency-limit.min-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.concurrencyLimit().minLimit(),
 				20, "the concurrency-limits library's default")
 		.withCheck((limit) -> limit >= 1, "1 or more");
 
 	static final Setting<HyperlaneServerProperties, Integer> CONCURRENCY_LIMIT_MAX = Setting.of(
-			"concurrency-limit.max-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getMaxLimit(),
+			"concurrency-limit.max-limit", Integer.class, (HyperlaneServerProperties properties) -> properties.concurrencyLimit().maxLimit(),
 			1000, "the library's Vegas default; Gradient2's 200 would cap services with fast requests");
 
 	static final Setting<HyperlaneServerProperties, Duration> CONCURRENCY_LIMIT_RETRY_AFTER = Setting
 		.of("concurrency-limit.retry-after", Duration.class,
-				(HyperlaneServerProperties properties) -> properties.getConcurrencyLimit().getRetryAfter(), Duration.ofSeconds(1),
+				(HyperlaneServerProperties properties) -> properties.concurrencyLimit().retryAfter(), Duration.ofSeconds(1),
 				"the shortest Retry-After HTTP can say (RFC 9110 section 10.2.3)")
 		.withCheck((retryAfter) -> retryAfter.toSeconds() >= 1, "1s or more (whole seconds)");
 
 	static final Setting<HyperlaneServerProperties, List<String>> CONCURRENCY_LIMIT_BYPASS_PATHS = Setting.of(
 			"concurrency-limit.bypass-paths", Bindable.listOf(String.class),
-			(HyperlaneServerProperties properties) -> List.copyOf(properties.getConcurrencyLimit().getBypassPaths()),
+			(HyperlaneServerProperties properties) -> List.copyOf(properties.concurrencyLimit().bypassPaths()),
 			List.of("/actuator/**"),
 			"health checks and the hyperlane endpoint stay reachable under overload");
 
@@ -279,6 +267,25 @@ public final class ServerSettings {
 	}
 
 	/**
+	 * Declare a size setting, checked to lie between a smallest size and 2GB (the largest an int counts).
+	 */
+	private static Setting<HyperlaneServerProperties, DataSize> size(String name,
+			Function<HyperlaneServerProperties, @Nullable DataSize> read, DataSize defaultValue, long minBytes,
+			String reason) {
+		return Setting.of(name, DataSize.class, read, defaultValue, reason)
+			.withCheck((size) -> Setting.between(size, minBytes, Integer.MAX_VALUE), "from " + minBytes + "B to 2GB");
+	}
+
+	/**
+	 * Declare a timeout, checked to be positive.
+	 */
+	private static Setting<HyperlaneServerProperties, Duration> timeout(String name,
+			Function<HyperlaneServerProperties, @Nullable Duration> read, Duration defaultValue, String reason) {
+		return Setting.of(name, Duration.class, read, defaultValue, reason)
+			.withCheck(Setting::positive, POSITIVE_DURATION);
+	}
+
+	/**
 	 * Resolve the settings from the properties, Spring Boot's own properties and Hyperlane's defaults.
 	 * @param properties the bound {@code hyperlane.server.*} properties
 	 * @param explicit tells which properties the application set
@@ -324,7 +331,7 @@ public final class ServerSettings {
 					SettingSource.BOOT_PROPERTY, "set by " + H2C_MAX_CONTENT_LENGTH);
 		}
 		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS,
-				List.of(SettingResolver.Layer.nullable(PREFIX + ".socket", properties.getSocket())), PREFIX + ".socket");
+				List.of(SettingResolver.Layer.nullable(PREFIX + ".socket", properties.socket())), PREFIX + ".socket");
 		return new ServerSettings(settings, h2c, socket.effective(), socketMapper.map(socket.values(), true));
 	}
 

@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.transport;
 
-import io.netty.channel.ChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
@@ -8,7 +7,6 @@ import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The Linux io_uring transport of Netty 4.2 ({@code netty-transport-native-io_uring}). Reactor Netty 1.3 only
@@ -21,7 +19,10 @@ final class IoUringTransport extends AbstractTransport {
 
 	private IoUringTransport() {
 		super(TransportType.IO_URING, "io_uring", IoUringIoHandler::newFactory, IoUringIoHandle.class,
-				IoUringSocketChannel.class, IoUringServerSocketChannel.class, IoUringDatagramChannel.class);
+				IoUringSocketChannel.class, IoUringServerSocketChannel.class, IoUringDatagramChannel.class,
+				new OwnOptions(IoUringChannelOption.TCP_KEEPIDLE, IoUringChannelOption.TCP_KEEPINTVL,
+						IoUringChannelOption.TCP_KEEPCNT, IoUringChannelOption.SO_REUSEPORT,
+						IoUringChannelOption.TCP_FASTOPEN, IoUring::isTcpFastOpenServerSideAvailable));
 	}
 
 	static boolean isAvailable() {
@@ -40,18 +41,6 @@ final class IoUringTransport extends AbstractTransport {
 
 	static Throwable unavailabilityCause() {
 		return IoUring.unavailabilityCause();
-	}
-
-	@Override
-	public @Nullable ChannelOption<?> channelOption(SocketOption option, boolean listener) {
-		return switch (option) {
-			case KEEP_ALIVE_IDLE -> IoUringChannelOption.TCP_KEEPIDLE;
-			case KEEP_ALIVE_INTERVAL -> IoUringChannelOption.TCP_KEEPINTVL;
-			case KEEP_ALIVE_COUNT -> IoUringChannelOption.TCP_KEEPCNT;
-			case REUSE_PORT -> IoUringChannelOption.SO_REUSEPORT;
-			case TCP_FAST_OPEN -> IoUring.isTcpFastOpenServerSideAvailable() ? IoUringChannelOption.TCP_FASTOPEN : null;
-			default -> Transport.commonOptions().get(option);
-		};
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.transport;
 
+import java.util.Locale;
+
 /**
  * The socket-option vocabulary shared by the server and the clients; {@link Transport#channelOption} maps each
  * entry to the active transport's option class.
@@ -7,56 +9,54 @@ package dev.hyperlane.boot.transport;
 public enum SocketOption {
 
 	/** TCP_NODELAY, a boolean. */
-	TCP_NO_DELAY("tcp-no-delay", false),
+	TCP_NO_DELAY(false),
 
 	/** SO_KEEPALIVE, a boolean. */
-	KEEP_ALIVE("keep-alive", false),
+	KEEP_ALIVE(false),
 
 	/** TCP_KEEPIDLE, whole seconds. */
-	KEEP_ALIVE_IDLE("keep-alive-idle", false),
+	KEEP_ALIVE_IDLE(false),
 
 	/** TCP_KEEPINTVL, whole seconds. */
-	KEEP_ALIVE_INTERVAL("keep-alive-interval", false),
+	KEEP_ALIVE_INTERVAL(false),
 
 	/** TCP_KEEPCNT, a count. */
-	KEEP_ALIVE_COUNT("keep-alive-count", false),
+	KEEP_ALIVE_COUNT(false),
 
 	/** SO_BACKLOG, a queue length; listening sockets only. */
-	BACKLOG("backlog", true),
+	BACKLOG(true),
 
 	/** SO_REUSEADDR, a boolean; listening sockets only. */
-	REUSE_ADDRESS("reuse-address", true),
+	REUSE_ADDRESS(true),
 
 	/** SO_REUSEPORT, a boolean; listening sockets only. */
-	REUSE_PORT("reuse-port", true),
+	REUSE_PORT(true),
 
 	/** SO_RCVBUF, bytes. */
-	RECEIVE_BUFFER_SIZE("receive-buffer-size", false),
+	RECEIVE_BUFFER_SIZE(false),
 
 	/** SO_SNDBUF, bytes. */
-	SEND_BUFFER_SIZE("send-buffer-size", false),
+	SEND_BUFFER_SIZE(false),
 
 	/** TCP_FASTOPEN, the fast-open queue length; listening sockets only. */
-	TCP_FAST_OPEN("tcp-fast-open", true),
+	TCP_FAST_OPEN(true),
 
 	/** Netty's write-buffer water marks, a {@code WriteBufferWaterMark}. */
-	WRITE_BUFFER_WATER_MARK("write-buffer-water-mark", false);
-
-	private final String propertyName;
+	WRITE_BUFFER_WATER_MARK(false);
 
 	private final boolean listenerOnly;
 
-	SocketOption(String propertyName, boolean listenerOnly) {
-		this.propertyName = propertyName;
+	SocketOption(boolean listenerOnly) {
 		this.listenerOnly = listenerOnly;
 	}
 
 	/**
-	 * Return the property name below a {@code socket} prefix, such as {@code keep-alive-idle}.
+	 * Return the property name below a {@code socket} prefix, such as {@code keep-alive-idle}: the constant's name in
+	 * lower case with dashes.
 	 * @return the property name
 	 */
 	public String propertyName() {
-		return this.propertyName;
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**

@@ -33,56 +33,56 @@ public final class SocketSettings {
 
 	/** TCP_NODELAY. */
 	public static final Setting<SocketOptionsProperties, Boolean> TCP_NO_DELAY = Setting.of("tcp-no-delay",
-			Boolean.class, SocketOptionsProperties::getTcpNoDelay, null, UNSET);
+			Boolean.class, SocketOptionsProperties::tcpNoDelay, null, UNSET);
 
 	/** SO_KEEPALIVE. */
 	public static final Setting<SocketOptionsProperties, Boolean> KEEP_ALIVE = Setting.of("keep-alive", Boolean.class,
-			SocketOptionsProperties::getKeepAlive, null, UNSET);
+			SocketOptionsProperties::keepAlive, null, UNSET);
 
 	/** TCP_KEEPIDLE, whole seconds. */
 	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_IDLE = seconds("keep-alive-idle",
-			SocketOptionsProperties::getKeepAliveIdle);
+			SocketOptionsProperties::keepAliveIdle);
 
 	/** TCP_KEEPINTVL, whole seconds. */
 	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_INTERVAL = seconds(
-			"keep-alive-interval", SocketOptionsProperties::getKeepAliveInterval);
+			"keep-alive-interval", SocketOptionsProperties::keepAliveInterval);
 
 	/** TCP_KEEPCNT. */
 	public static final Setting<SocketOptionsProperties, Integer> KEEP_ALIVE_COUNT = count("keep-alive-count",
-			SocketOptionsProperties::getKeepAliveCount);
+			SocketOptionsProperties::keepAliveCount);
 
 	/** SO_BACKLOG; listening sockets only. */
 	public static final Setting<SocketOptionsProperties, Integer> BACKLOG = count("backlog",
-			listener(ServerSocketOptionsProperties::getBacklog));
+			SocketOptionsProperties::backlog);
 
 	/** SO_REUSEADDR; listening sockets only. */
 	public static final Setting<SocketOptionsProperties, Boolean> REUSE_ADDRESS = Setting.of("reuse-address",
-			Boolean.class, listener(ServerSocketOptionsProperties::getReuseAddress), null, UNSET);
+			Boolean.class, SocketOptionsProperties::reuseAddress, null, UNSET);
 
 	/** SO_REUSEPORT; listening sockets only. */
 	public static final Setting<SocketOptionsProperties, Boolean> REUSE_PORT = Setting.of("reuse-port", Boolean.class,
-			listener(ServerSocketOptionsProperties::getReusePort), null, UNSET);
+			SocketOptionsProperties::reusePort, null, UNSET);
 
 	/** SO_RCVBUF. */
 	public static final Setting<SocketOptionsProperties, DataSize> RECEIVE_BUFFER_SIZE = size("receive-buffer-size",
-			SocketOptionsProperties::getReceiveBufferSize);
+			SocketOptionsProperties::receiveBufferSize);
 
 	/** SO_SNDBUF. */
 	public static final Setting<SocketOptionsProperties, DataSize> SEND_BUFFER_SIZE = size("send-buffer-size",
-			SocketOptionsProperties::getSendBufferSize);
+			SocketOptionsProperties::sendBufferSize);
 
 	/** TCP_FASTOPEN, the fast-open queue length; listening sockets only. */
 	public static final Setting<SocketOptionsProperties, Integer> TCP_FAST_OPEN = count("tcp-fast-open",
-			listener(ServerSocketOptionsProperties::getTcpFastOpen));
+			SocketOptionsProperties::tcpFastOpen);
 
 	/** The low write-buffer water mark; checked with the high one. */
 	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_LOW_WATER_MARK = Setting.of(
-			"write-buffer-low-water-mark", DataSize.class, SocketOptionsProperties::getWriteBufferLowWaterMark, null,
+			"write-buffer-low-water-mark", DataSize.class, SocketOptionsProperties::writeBufferLowWaterMark, null,
 			UNSET);
 
 	/** The high write-buffer water mark; checked with the low one. */
 	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_HIGH_WATER_MARK = Setting.of(
-			"write-buffer-high-water-mark", DataSize.class, SocketOptionsProperties::getWriteBufferHighWaterMark, null,
+			"write-buffer-high-water-mark", DataSize.class, SocketOptionsProperties::writeBufferHighWaterMark, null,
 			UNSET);
 
 	private static final List<Setting<SocketOptionsProperties, ?>> ALL = List.of(TCP_NO_DELAY, KEEP_ALIVE,
@@ -114,11 +114,6 @@ public final class SocketSettings {
 			Function<SocketOptionsProperties, @Nullable DataSize> read) {
 		return Setting.of(name, DataSize.class, read, null, UNSET)
 			.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "1B to 2GB");
-	}
-
-	private static <T> Function<SocketOptionsProperties, @Nullable T> listener(
-			Function<ServerSocketOptionsProperties, @Nullable T> read) {
-		return (properties) -> (properties instanceof ServerSocketOptionsProperties server) ? read.apply(server) : null;
 	}
 
 	/**

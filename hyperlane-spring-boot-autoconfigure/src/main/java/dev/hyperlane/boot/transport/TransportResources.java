@@ -22,25 +22,34 @@ import org.springframework.beans.factory.DisposableBean;
  * event loops and the buffer allocator, with every effective value and its source. The event loops are owned
  * here and shut down gracefully when the application context closes (quiet period
  * {@code spring.reactor.netty.shutdown-quiet-period}, default 2 s as in Reactor Netty, at most 15 s).
+ *
+ * @param selection the transport selection
+ * @param loopResources the event loops shared by the server and the clients
+ * @param allocator the buffer allocator for every channel
+ * @param allocatorType the configured allocator type
+ * @param quietPeriod the graceful shutdown quiet period of the event loops
+ * @param effective each transport setting with its source and reason, keyed by property name
  */
-public final class TransportResources implements DisposableBean {
+public record TransportResources(TransportSelection selection, HyperlaneLoopResources loopResources,
+		ByteBufAllocator allocator, AllocatorType allocatorType, Duration quietPeriod,
+		Map<String, EffectiveSetting> effective) implements DisposableBean {
 
 	static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
 
 	private static final String PREFIX = "hyperlane.transport";
 
 	static final Setting<TransportProperties, Integer> EVENT_LOOP_THREADS = Setting
-		.of("event-loop-threads", Integer.class, TransportProperties::getEventLoopThreads, null,
+		.of("event-loop-threads", Integer.class, TransportProperties::eventLoopThreads, null,
 				"one event loop per CPU the JVM sees")
 		.withCheck((threads) -> threads >= 1 && threads <= 4096, "1 to 4096, or remove it to use one per CPU");
 
 	static final Setting<TransportProperties, AllocatorType> ALLOCATOR = Setting.of("allocator", AllocatorType.class,
-			TransportProperties::getAllocator, AllocatorType.ADAPTIVE,
+			TransportProperties::allocator, AllocatorType.ADAPTIVE,
 			"Netty 4.2's own; measured against pooled (benchmarks/allocator): same throughput and p99 within the"
 					+ " spread, about 8x less direct memory; pooled if netty #15850 bites");
 
 	static final Setting<TransportProperties, Boolean> PREFER_DIRECT = Setting.of("prefer-direct", Boolean.class,
-			TransportProperties::isPreferDirect, true,
+			TransportProperties::preferDirect, true,
 			"direct buffers are written to sockets without a copy into native memory");
 
 	/** The transport settings resolved from descriptors; the configuration metadata is checked against them. */
@@ -49,26 +58,11 @@ public final class TransportResources implements DisposableBean {
 
 	static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
 
-	private final TransportSelection selection;
-
-	private final HyperlaneLoopResources loopResources;
-
-	private final ByteBufAllocator allocator;
-
-	private final AllocatorType allocatorType;
-
-	private final Duration quietPeriod;
-
-	private final Map<String, EffectiveSetting> effective;
-
-	TransportResources(TransportSelection selection, HyperlaneLoopResources loopResources, ByteBufAllocator allocator,
-			AllocatorType allocatorType, Duration quietPeriod, Map<String, EffectiveSetting> effective) {
-		this.selection = selection;
-		this.loopResources = loopResources;
-		this.allocator = allocator;
-		this.allocatorType = allocatorType;
-		this.quietPeriod = quietPeriod;
-		this.effective = Collections.unmodifiableMap(effective);
+	/**
+	 * Keep the effective settings read-only.
+	 */
+	public TransportResources {
+		effective = Collections.unmodifiableMap(effective);
 	}
 
 	/**
@@ -82,7 +76,7 @@ public final class TransportResources implements DisposableBean {
 	 */
 	public static TransportResources create(TransportProperties properties, ExplicitProperties explicit,
 			ClassLoader classLoader, Duration quietPeriod) {
-		TransportSelection selection = new TransportSelector(classLoader).select(properties.getType());
+		TransportSelection selection = new TransportSelector(classLoader).select(properties.type());
 		Map<String, EffectiveSetting> effective = new LinkedHashMap<>();
 		String typeProperty = PREFIX + ".type";
 		effective.put(typeProperty, new EffectiveSetting(typeProperty, selection.transport().displayName(),
@@ -107,14 +101,6 @@ public final class TransportResources implements DisposableBean {
 	}
 
 	/**
-	 * Return the transport selection.
-	 * @return the selection
-	 */
-	public TransportSelection selection() {
-		return this.selection;
-	}
-
-	/**
 	 * Return the transport every channel runs on.
 	 * @return the transport
 	 */
@@ -123,43 +109,11 @@ public final class TransportResources implements DisposableBean {
 	}
 
 	/**
-	 * Return the event loops shared by the server and the clients.
-	 * @return the loop resources
-	 */
-	public HyperlaneLoopResources loopResources() {
-		return this.loopResources;
-	}
-
-	/**
-	 * Return the buffer allocator for every channel.
-	 * @return the allocator
-	 */
-	public ByteBufAllocator allocator() {
-		return this.allocator;
-	}
-
-	/**
-	 * Return the configured allocator type.
-	 * @return the type
-	 */
-	public AllocatorType allocatorType() {
-		return this.allocatorType;
-	}
-
-	/**
 	 * Return a mapper from the socket-option vocabulary to the active transport.
 	 * @return the mapper
 	 */
 	public SocketOptionMapper socketOptionMapper() {
 		return new SocketOptionMapper(this.selection.transport());
-	}
-
-	/**
-	 * Return each transport setting with its source and reason, keyed by property name.
-	 * @return the effective settings
-	 */
-	public Map<String, EffectiveSetting> effective() {
-		return this.effective;
 	}
 
 	@Override
