@@ -5,8 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import dev.hyperlane.boot.Deadline;
 import dev.hyperlane.boot.InstanceDepartures;
@@ -117,35 +118,98 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 			// each call earns its share of a retry once, however many instances it is sent to
 			client.retryPolicy().record();
 		}
-		AtomicBoolean idempotencyKey = new AtomicBoolean();
-		AtomicBoolean written = new AtomicBoolean();
-		long start = System.nanoTime();
-		Function<ClientHttpRequest, Mono<Void>> observed = (request) -> {
-			statistics.acquireNanos.add(System.nanoTime() - start);
-			statistics.acquires.increment();
-			written.set(true);
-			if (attempt != null) {
-				attempt.writing();
-			}
-			// the callback copies the request's headers before it returns its body publisher
-			Mono<Void> body = requestCallback.apply(request);
-			if (request.getHeaders().containsHeader(RetryPolicy.IDEMPOTENCY_KEY)) {
-				idempotencyKey.set(true);
-			}
-			return body;
-		};
-		SameInstanceRetry retry = new SameInstanceRetry(client,
-				() -> RetryPolicy.isReplayable(method, idempotencyKey.get()), written::get,
-				() -> deadline != null && deadline.expired());
-		Mono<ClientHttpResponse> response = retry
-			.run((number) -> ((number == 0) ? client.pooled() : client.fresh()).connect(method, uri, observed), null);
+		Call call = new Call(client, attempt, deadline, method, uri, requestCallback);
+		Mono<ClientHttpResponse> response = call.run(call, null);
 		// the balancer's latency sample ends here: the response headers of the request written last
-		return (attempt != null) ? response.doOnNext((answer) -> attempt.answered()) : response;
+		return (attempt != null) ? response.doOnNext(call) : response;
 	}
 
 	void dispose() {
 		this.services.values().forEach(ServiceClient::dispose);
 		this.fallback.dispose();
+	}
+
+	/**
+	 * One request: its retry on a fresh connection, the callback that notes when it is written and whether it
+	 * carries an {@value RetryPolicy#IDEMPOTENCY_KEY}, its attempts, and the end of the balancer's latency sample,
+	 * all in one object.
+	 */
+	private static final class Call extends SameInstanceRetry implements Function<ClientHttpRequest, Mono<Void>>,
+			IntFunction<Mono<ClientHttpResponse>>, Consumer<ClientHttpResponse> {
+
+		private final ServiceClient client;
+
+		private final @Nullable ServiceAttempt attempt;
+
+		private final @Nullable Deadline deadline;
+
+		private final HttpMethod method;
+
+		private final URI uri;
+
+		private final Function<? super ClientHttpRequest, Mono<Void>> requestCallback;
+
+		private final long start = System.nanoTime();
+
+		private volatile boolean idempotencyKey;
+
+		private volatile boolean written;
+
+		Call(ServiceClient client, @Nullable ServiceAttempt attempt, @Nullable Deadline deadline, HttpMethod method,
+				URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+			super(client);
+			this.client = client;
+			this.attempt = attempt;
+			this.deadline = deadline;
+			this.method = method;
+			this.uri = uri;
+			this.requestCallback = requestCallback;
+		}
+
+		@Override
+		public Mono<ClientHttpResponse> apply(int number) {
+			return ((number == 0) ? this.client.pooled() : this.client.fresh()).connect(this.method, this.uri, this);
+		}
+
+		@Override
+		public Mono<Void> apply(ClientHttpRequest request) {
+			ClientStatistics statistics = this.client.statistics();
+			statistics.acquireNanos.add(System.nanoTime() - this.start);
+			statistics.acquires.increment();
+			this.written = true;
+			if (this.attempt != null) {
+				this.attempt.writing();
+			}
+			// the callback copies the request's headers before it returns its body publisher
+			Mono<Void> body = this.requestCallback.apply(request);
+			if (request.getHeaders().containsHeader(RetryPolicy.IDEMPOTENCY_KEY)) {
+				this.idempotencyKey = true;
+			}
+			return body;
+		}
+
+		@Override
+		public void accept(ClientHttpResponse response) {
+			if (this.attempt != null) {
+				this.attempt.answered();
+			}
+		}
+
+		@Override
+		boolean replayable() {
+			return RetryPolicy.isReplayable(this.method, this.idempotencyKey);
+		}
+
+		@Override
+		boolean written() {
+			return this.written;
+		}
+
+		@Override
+		boolean expired() {
+			return this.deadline != null && this.deadline.expired();
+		}
+
 	}
 
 }

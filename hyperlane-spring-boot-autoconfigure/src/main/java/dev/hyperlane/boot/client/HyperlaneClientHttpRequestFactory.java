@@ -91,8 +91,24 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 		public ClientHttpResponse execute() throws IOException {
 			this.client.statistics().requests.increment();
 			this.client.retryPolicy().record();
-			SameInstanceRetry retry = new SameInstanceRetry(this.client,
-					() -> RetryPolicy.isReplayable(this.method, this.headers), () -> true, () -> false);
+			SameInstanceRetry retry = new SameInstanceRetry(this.client) {
+
+				@Override
+				boolean replayable() {
+					return RetryPolicy.isReplayable(BufferedRequest.this.method, BufferedRequest.this.headers);
+				}
+
+				@Override
+				boolean written() {
+					return true;
+				}
+
+				@Override
+				boolean expired() {
+					return false;
+				}
+
+			};
 			try {
 				// the backoff waits, and the retry runs, where blocking is allowed
 				return retry.run((number) -> Mono.fromCallable(() -> send((number == 0)

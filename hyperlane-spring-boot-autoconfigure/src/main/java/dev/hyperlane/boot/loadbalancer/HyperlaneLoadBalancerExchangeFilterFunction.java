@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.hyperlane.boot.Deadline;
@@ -126,50 +125,51 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String serviceId,
 			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen) {
-		AtomicReference<@Nullable String> instance = new AtomicReference<>();
-		ExchangeFunction observed = (sent) -> {
-			String address = address(sent.url());
-			instance.set(address);
-			if (chosen != null) {
-				chosen.accept(address);
-			}
-			return next.exchange(sent);
-		};
 		ServiceAttempt serviceAttempt = new ServiceAttempt(serviceId, repeat || retries > 0);
-		Attempt attempt = new Attempt(serviceAttempt);
-		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, attempt);
+		Try sent = new Try(next, chosen, serviceId, new Attempt(serviceAttempt));
+		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, sent.attempt);
 		if (!excluded.isEmpty()) {
 			builder.attribute(EXCLUDED_INSTANCES, excluded);
 		}
-		boolean replayable = RetryPolicy.isReplayable(request.method(), request.headers());
-		return super.filter(builder.build(), observed)
+		Mono<ClientResponse> exchange = super.filter(builder.build(), sent)
 			.contextWrite(serviceAttempt.into())
-			.doOnCancel(() -> cancelled(serviceId, attempt))
-			.map(Outcome::answered)
-			.onErrorResume((error) -> Mono.just(Outcome.failed(error)))
-			.flatMap((outcome) -> {
-				String tried = instance.get();
-				if (tried == null || retries >= this.maxRetries) {
-					return outcome.toMono();
-				}
-				ClientResponse response = outcome.response();
-				boolean safe = (response != null) ? replayable && this.statusCodes.contains(response.statusCode().value())
-						: RetryPolicy.isSafeOnNextInstance(RetryPolicy.classify(Objects.requireNonNull(outcome.error()),
-								serviceAttempt.written()), replayable);
-				if (!safe) {
-					return outcome.toMono();
-				}
-				return Mono.deferContextual((context) -> {
-					Deadline deadline = Deadline.of(context);
-					// no retry once the caller has stopped waiting, nor one the budget cannot afford
-					if ((deadline != null && deadline.expired()) || !takeRetry(serviceId, policy)) {
-						return outcome.toMono();
-					}
-					Mono<ClientResponse> again = attempt(request, next, serviceId, policy, plus(excluded, tried),
-							retries + 1, repeat, chosen);
-					return (response != null) ? response.releaseBody().then(again) : again;
-				});
-			});
+			.doOnCancel(sent);
+		if (retries >= this.maxRetries) {
+			// no retry left: no retry operators
+			return exchange;
+		}
+		boolean replayable = RetryPolicy.isReplayable(request.method(), request.headers());
+		if (replayable && !this.statusCodes.isEmpty()) {
+			exchange = exchange.flatMap((response) -> (sent.tried != null
+					&& this.statusCodes.contains(response.statusCode().value()))
+							? next(request, next, serviceId, policy, excluded, retries, repeat, chosen, sent, response,
+									null)
+							: Mono.just(response));
+		}
+		return exchange.onErrorResume((error) -> (sent.retrying || sent.tried == null
+				|| !RetryPolicy.isSafeOnNextInstance(RetryPolicy.classify(error, serviceAttempt.written()), replayable))
+						? Mono.error(error)
+						: next(request, next, serviceId, policy, excluded, retries, repeat, chosen, sent, null, error));
+	}
+
+	/**
+	 * Send the call to another instance after an attempt that may be retried, unless the caller's deadline has
+	 * passed or the retry budget cannot afford it; then the attempt's answer or failure stands.
+	 */
+	private Mono<ClientResponse> next(ClientRequest request, ExchangeFunction next, String serviceId,
+			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen,
+			Try sent, @Nullable ClientResponse response, @Nullable Throwable error) {
+		return Mono.deferContextual((context) -> {
+			Deadline deadline = Deadline.of(context);
+			// no retry once the caller has stopped waiting, nor one the budget cannot afford
+			if ((deadline != null && deadline.expired()) || !takeRetry(serviceId, policy)) {
+				return (response != null) ? Mono.just(response) : Mono.error(Objects.requireNonNull(error));
+			}
+			sent.retrying = true;
+			Mono<ClientResponse> again = attempt(request, next, serviceId, policy,
+					plus(excluded, Objects.requireNonNull(sent.tried)), retries + 1, repeat, chosen);
+			return (response != null) ? response.releaseBody().then(again) : again;
+		});
 	}
 
 	private void cancelled(String serviceId, Attempt attempt) {
@@ -195,18 +195,45 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 		return url.getHost() + ":" + url.getPort();
 	}
 
-	private record Outcome(@Nullable ClientResponse response, @Nullable Throwable error) {
+	/**
+	 * One attempt as the rest of the chain sees it: it notes the {@code host:port} the attempt was sent to (and
+	 * tells the hedging), ends the attempt when its caller cancels it, and marks that a retry was started, so the
+	 * retry's own answer or failure is not retried again here.
+	 */
+	private final class Try implements ExchangeFunction, Runnable {
 
-		static Outcome answered(ClientResponse response) {
-			return new Outcome(response, null);
+		private final ExchangeFunction next;
+
+		private final @Nullable Consumer<String> chosen;
+
+		private final String serviceId;
+
+		final Attempt attempt;
+
+		volatile @Nullable String tried;
+
+		volatile boolean retrying;
+
+		Try(ExchangeFunction next, @Nullable Consumer<String> chosen, String serviceId, Attempt attempt) {
+			this.next = next;
+			this.chosen = chosen;
+			this.serviceId = serviceId;
+			this.attempt = attempt;
 		}
 
-		static Outcome failed(Throwable error) {
-			return new Outcome(null, error);
+		@Override
+		public Mono<ClientResponse> exchange(ClientRequest sent) {
+			String address = address(sent.url());
+			this.tried = address;
+			if (this.chosen != null) {
+				this.chosen.accept(address);
+			}
+			return this.next.exchange(sent);
 		}
 
-		Mono<ClientResponse> toMono() {
-			return (this.response != null) ? Mono.just(this.response) : Mono.error(Objects.requireNonNull(this.error));
+		@Override
+		public void run() {
+			cancelled(this.serviceId, this.attempt);
 		}
 
 	}

@@ -1,9 +1,8 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -66,24 +65,46 @@ final class InstanceChoice {
 		if (candidates.isEmpty()) {
 			return null;
 		}
-		Map<InstanceState, ServiceInstance> byState = new LinkedHashMap<>();
+		// the states of the listed instances, in the list's order; an instance listed twice counts once
+		int size = candidates.size();
+		InstanceState[] states = new InstanceState[size];
+		ServiceInstance[] listed = new ServiceInstance[size];
+		int distinct = 0;
 		for (ServiceInstance candidate : candidates) {
-			byState.put(this.instances.state(candidate, nowNanos), candidate);
+			InstanceState state = this.instances.state(candidate, nowNanos);
+			int known = indexOf(states, distinct, state);
+			if (known >= 0) {
+				listed[known] = candidate;
+			}
+			else {
+				states[distinct] = state;
+				listed[distinct++] = candidate;
+			}
 		}
-		List<InstanceState> available = new ArrayList<>(byState.size());
-		for (InstanceState state : byState.keySet()) {
-			if (state.isAvailable(nowNanos)) {
-				available.add(state);
+		List<InstanceState> available = new ArrayList<>(distinct);
+		for (int i = 0; i < distinct; i++) {
+			if (states[i].isAvailable(nowNanos)) {
+				available.add(states[i]);
 			}
 		}
 		if (available.isEmpty()) {
 			this.panics.incrementAndGet();
 			this.lastPanicNanos = nowNanos;
-			available = new ArrayList<>(byState.keySet());
+			available = new ArrayList<>(Arrays.asList(states).subList(0, distinct));
 		}
 		InstanceState chosen = this.selector.select(available,
 				(state) -> this.instances.effectiveWeight(state, nowNanos), nowNanos);
-		return (chosen != null) ? byState.get(chosen) : null;
+		int index = (chosen != null) ? indexOf(states, distinct, chosen) : -1;
+		return (index >= 0) ? listed[index] : null;
+	}
+
+	private static int indexOf(InstanceState[] states, int size, InstanceState state) {
+		for (int i = 0; i < size; i++) {
+			if (states[i] == state) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private @Nullable InstanceState available(ServiceInstance instance, Set<String> excluded, long nowNanos) {

@@ -57,8 +57,13 @@ public final class ServiceInstances {
 	 * @return its state
 	 */
 	InstanceState state(ServiceInstance instance, long nowNanos) {
-		return this.members.computeIfAbsent(key(instance), (key) -> new Member(instance.getHost(),
-				instance.getPort(), new InstanceState(key, weight(instance), this.initialLatency, this.decay, nowNanos)))
+		String key = key(instance);
+		Member member = this.members.get(key);
+		if (member != null) {
+			return member.state();
+		}
+		return this.members.computeIfAbsent(key, (added) -> new Member(instance.getHost(),
+				instance.getPort(), new InstanceState(added, weight(instance), this.initialLatency, this.decay, nowNanos)))
 			.state();
 	}
 

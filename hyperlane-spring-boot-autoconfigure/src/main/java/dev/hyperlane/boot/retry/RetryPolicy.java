@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -32,8 +33,9 @@ import org.springframework.http.HttpMethod;
  * <li>whether the service may afford it ({@link #tryAcquire()} on its {@link RetryBudget}, to which every first
  * attempt is {@linkplain #record() recorded}).</li>
  * </ul>
- * The backoff before a retry on the same instance is Reactor's {@link Retry#backoff(long, Duration)} with a jitter
- * of {@value #JITTER} (Reactor keeps the delay between the backoff and one and a half times it). Thread-safe.
+ * The backoff before a retry on the same instance is jittered as Reactor's {@link Retry#backoff(long, Duration)} with
+ * a jitter of {@value #JITTER} ({@link #sameInstanceBackoff()}: between the backoff and one and a half times it).
+ * Thread-safe.
  */
 public final class RetryPolicy {
 
@@ -212,18 +214,17 @@ public final class RetryPolicy {
 	}
 
 	/**
-	 * Return the Reactor retry spec of the one retry on the same instance: Reactor's exponential backoff from the
-	 * configured backoff with {@value #JITTER} jitter, one attempt, for the failures the predicate accepts; when no
-	 * retry is left the last failure is raised as it is.
-	 * @param decide whether a failure is retried (typically a call of
-	 * {@link #retrySameInstance(Failure, boolean)}, which takes from the budget)
-	 * @return the retry spec
+	 * Return the wait before the one retry on the same instance: the configured backoff plus a jitter of up to
+	 * {@value #JITTER} times it, drawn for each retry, as Reactor's {@link Retry#backoff(long, Duration)} with
+	 * {@link RetryBackoffSpec#jitter(double) jitter(0.5)} draws its first backoff (whole milliseconds, from the
+	 * backoff up to one and a half times it); zero without a backoff.
+	 * @return the wait
 	 */
-	public RetryBackoffSpec sameInstanceRetry(Predicate<Throwable> decide) {
-		return Retry.backoff(1, this.backoff)
-			.jitter(JITTER)
-			.filter(decide)
-			.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+	public Duration sameInstanceBackoff() {
+		long millis = this.backoff.toMillis();
+		long jitter = (long) (millis * JITTER);
+		return (jitter > 0) ? Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(jitter))
+				: this.backoff;
 	}
 
 	/**
