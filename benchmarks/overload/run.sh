@@ -17,22 +17,16 @@
 #   JAR [sample-ecommerce/target/sample-ecommerce-0.1.0-SNAPSHOT.jar]  OUT [benchmarks/work/overload]
 # Every wrk run is bounded by -d, every probe loop by time; the server is stopped on exit.
 set -euo pipefail
-BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 REPS="${REPS:-3}"; WARMUP="${WARMUP:-20}"; DURATION="${DURATION:-15}"; CONNS="${CONNS:-8}"; PORT="${PORT:-18090}"
-JAR="${JAR:-$REPO_DIR/sample-ecommerce/target/sample-ecommerce-0.1.0-SNAPSHOT.jar}"
-OUT="${OUT:-$BENCH_DIR/work/overload}"
+OUT="${OUT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/work/overload}"
 # the limit's settings for the "on" target
 LIMIT_ARGS="${LIMIT_ARGS:---hyperlane.server.concurrency-limit.algorithm=gradient2 --hyperlane.server.concurrency-limit.initial-limit=8 --hyperlane.server.concurrency-limit.min-limit=2}"
 URL="http://127.0.0.1:$PORT/products"
 mkdir -p "$OUT"
 
 command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-[ -f "$JAR" ] || (cd "$REPO_DIR" && mvn -B -q package -DskipTests -pl sample-ecommerce -am)
-
-SERVER_PID=""
-stop_server() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi; }
-trap stop_server EXIT INT TERM
+# shellcheck source=storefront.sh
+. "$(dirname "${BASH_SOURCE[0]}")/storefront.sh"
 
 start_server() { # $1 = off|on
   local extra=()
@@ -40,18 +34,10 @@ start_server() { # $1 = off|on
     # shellcheck disable=SC2206
     extra=(--hyperlane.server.concurrency-limit.enabled=true $LIMIT_ARGS)
   fi
-  java -Xms512m -Xmx512m -XX:+UseG1GC -jar "$JAR" --server.port="$PORT" --hyperlane.server.access-log=false \
-    --orders.pending-retry.interval=0s --spring.r2dbc.pool.max-size=64 \
+  start_storefront "$OUT/server-$1.log" -- \
     --management.metrics.distribution.percentiles.http.server.requests=0.5,0.99 \
     --management.metrics.distribution.expiry.http.server.requests=15s \
-    --management.metrics.distribution.buffer-length.http.server.requests=3 \
-    "${extra[@]}" > "$OUT/server-$1.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 120); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/actuator/health" && return 0
-    sleep 0.5
-  done
-  echo "server did not start; see $OUT/server-$1.log" >&2; exit 1
+    --management.metrics.distribution.buffer-length.http.server.requests=3 "${extra[@]}"
 }
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
@@ -135,7 +136,10 @@ class BadRequestTests {
 				.containsEntry("answeredByServer", 1L));
 			// give a late log line the time to show up, then count what the bad request wrote above DEBUG
 			Thread.sleep(300);
-			assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
+			List<String> logged = TestServers.linesAboveDebug(output.getAll().substring(before));
+			System.out.println("MEASURED malformed chunked body on " + TestServers.transport(context)
+					+ ", problem details " + problemDetails + ": lines logged above DEBUG " + logged.size());
+			assertThat(logged).isEmpty();
 		});
 	}
 

@@ -152,10 +152,16 @@ class ConcurrencyLimitTests {
 					.untilAsserted(() -> assertThat(concurrencyLimit(context)).containsEntry("receivingBodies", 6)
 						.containsEntry("inFlight", 0));
 				// six uploads in progress, a limit of two: every other request is still served
+				long start = System.nanoTime();
+				int served = 0;
 				for (int i = 0; i < 4; i++) {
 					assertThat(status(http11.get().uri("/free"))).isEqualTo(200);
 					assertThat(status(h2c.get().uri("/free"))).isEqualTo(200);
+					served += 2;
 				}
+				System.out.println("MEASURED trickling uploads on " + TestServers.transport(context) + ": " + served
+						+ " of 8 other requests answered 200 in " + (System.nanoTime() - start) / 1_000_000 + " ms, "
+						+ concurrencyLimit(context));
 				// the limit still holds for requests that can be worked on: two held, a complete upload is refused
 				List<Mono<Integer>> held = List.of(hold(http11), hold(h2c));
 				held.forEach(Mono::subscribe);

@@ -160,7 +160,7 @@ class Http2RequestBodyTests {
 			.responseTimeout(Duration.ofSeconds(10));
 	}
 
-	private static Mono<Integer> status(HttpClient client, Flux<ByteBuf> body) {
+	static Mono<Integer> status(HttpClient client, Flux<ByteBuf> body) {
 		return client.headers((headers) -> headers.set("Content-Type", "text/plain"))
 			.post()
 			.uri("/echo")
@@ -169,14 +169,14 @@ class Http2RequestBodyTests {
 			.onErrorResume((error) -> Mono.just(-1));
 	}
 
-	private static int get(HttpClient client) {
+	static int get(HttpClient client) {
 		return client.get()
 			.uri("/ok")
 			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
 			.block(Duration.ofSeconds(5));
 	}
 
-	private static ByteBuf chunk() {
+	static ByteBuf chunk() {
 		return Unpooled.wrappedBuffer(CHUNK);
 	}
 

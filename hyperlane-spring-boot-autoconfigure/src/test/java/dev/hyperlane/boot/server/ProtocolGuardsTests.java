@@ -120,7 +120,10 @@ class ProtocolGuardsTests {
 					assertThat(answer).startsWith("HTTP/1.1 408");
 				}
 			}
-			assertThat(elapsed(start)).isLessThan(TIMEOUT.multipliedBy(4));
+			Duration cutOff = elapsed(start);
+			assertThat(cutOff).isLessThan(TIMEOUT.multipliedBy(4));
+			System.out.println("MEASURED slow headers on " + TestServers.transport(context) + ", " + client + ": cut off"
+					+ " after " + cutOff.toMillis() + " ms");
 			Map<String, Object> server = TestServers.server(context);
 			assertThat((Map<String, Object>) server.get("statistics")).containsEntry("requestHeaderTimeouts", 1L);
 			Map<String, Object> guards = (Map<String, Object>) ((Map<String, Object>) server.get("protocolGuards"))

@@ -10,6 +10,7 @@ import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
 import dev.hyperlane.boot.actuate.HyperlaneEndpointAutoConfiguration;
 import dev.hyperlane.boot.runtime.RuntimeAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
+import dev.hyperlane.boot.transport.TransportResources;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.Configurations;
@@ -73,6 +74,16 @@ final class TestServers {
 		ApplicationContext source = (context instanceof AssertableReactiveWebApplicationContext assertable)
 				? assertable.getSourceApplicationContext() : context;
 		return ((ReactiveWebServerApplicationContext) source).getWebServer().getPort();
+	}
+
+	/**
+	 * The transport a running server's event loops run on, for the {@code MEASURED} lines: the tests that do not
+	 * choose one take {@code hyperlane.transport.type} from a system property when set ({@code auto} otherwise).
+	 * @param context the runner's context
+	 * @return the transport's name
+	 */
+	static String transport(ApplicationContext context) {
+		return context.getBean(TransportResources.class).transport().displayName();
 	}
 
 	/**
