@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
@@ -60,123 +61,114 @@ public final class ClientSettings {
 			"application/stream+json");
 
 	static final Setting<ClientOptions, Integer> MAX_CONNECTIONS = Setting
-		.of("max-connections", Integer.class, ClientOptions::getMaxConnections, 500,
+		.of("max-connections", Integer.class, ClientOptions::maxConnections, 500,
 				"the pool size Spring Boot gives its WebClient")
 		.withCheck((count) -> count >= 1, "1 or more");
 
 	static final Setting<ClientOptions, Integer> PENDING_ACQUIRE_MAX_COUNT = Setting
-		.of("pending-acquire-max-count", Integer.class, ClientOptions::getPendingAcquireMaxCount, null,
+		.of("pending-acquire-max-count", Integer.class, ClientOptions::pendingAcquireMaxCount, null,
 				"twice max-connections (Reactor Netty's ratio); beyond it requests fail at once")
 		.withCheck((count) -> count >= -1 && count != 0, "1 or more, or -1 for no limit");
 
-	static final Setting<ClientOptions, Duration> PENDING_ACQUIRE_TIMEOUT = Setting
-		.of("pending-acquire-timeout", Duration.class, ClientOptions::getPendingAcquireTimeout, Duration.ofSeconds(5),
-				"half the response timeout: a saturated pool fails fast with a clear error")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> PENDING_ACQUIRE_TIMEOUT = positive("pending-acquire-timeout",
+			ClientOptions::pendingAcquireTimeout, Duration.ofSeconds(5),
+			"half the response timeout: a saturated pool fails fast with a clear error");
 
-	static final Setting<ClientOptions, Duration> MAX_IDLE_TIME = Setting
-		.of("max-idle-time", Duration.class, ClientOptions::getMaxIdleTime, Duration.ofSeconds(4),
-				"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> MAX_IDLE_TIME = positive("max-idle-time", ClientOptions::maxIdleTime,
+			Duration.ofSeconds(4),
+			"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)");
 
-	static final Setting<ClientOptions, Duration> MAX_LIFE_TIME = Setting
-		.of("max-life-time", Duration.class, ClientOptions::getMaxLifeTime, Duration.ofMinutes(5),
-				"connections move to new addresses after DNS changes (reactor-netty #1158)")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> MAX_LIFE_TIME = positive("max-life-time", ClientOptions::maxLifeTime,
+			Duration.ofMinutes(5), "connections move to new addresses after DNS changes (reactor-netty #1158)");
 
 	static final Setting<ClientOptions, Double> MAX_LIFE_TIME_VARIANCE = Setting
-		.of("max-life-time-variance", Double.class, ClientOptions::getMaxLifeTimeVariance, 10.0,
+		.of("max-life-time-variance", Double.class, ClientOptions::maxLifeTimeVariance, 10.0,
 				"percent below max-life-time, so connections opened together do not expire together")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
-	static final Setting<ClientOptions, Duration> EVICTION_INTERVAL = Setting
-		.of("eviction-interval", Duration.class, ClientOptions::getEvictionInterval, null,
-				"the max idle time: an idle connection is closed at most twice that after use")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> EVICTION_INTERVAL = positive("eviction-interval",
+			ClientOptions::evictionInterval, null,
+			"the max idle time: an idle connection is closed at most twice that after use");
 
 	static final Setting<ClientOptions, LeasingStrategy> LEASING = Setting.of("leasing", LeasingStrategy.class,
-			ClientOptions::getLeasing, LeasingStrategy.LIFO,
+			ClientOptions::leasing, LeasingStrategy.LIFO,
 			"the most recently used connection is the least likely to have been closed by the peer");
 
 	static final Setting<ClientOptions, Boolean> METRICS = Setting.of("metrics", Boolean.class,
-			ClientOptions::getMetrics, true, "pool saturation and pending acquires are visible before they fail requests");
+			ClientOptions::metrics, true, "pool saturation and pending acquires are visible before they fail requests");
 
 	static final Setting<ClientOptions, Duration> CONNECT_TIMEOUT = Setting
-		.of("connect-timeout", Duration.class, ClientOptions::getConnectTimeout, Duration.ofSeconds(3),
+		.of("connect-timeout", Duration.class, ClientOptions::connectTimeout, Duration.ofSeconds(3),
 				"one retransmitted SYN (Linux resends after 1 s and 3 s); Reactor Netty waits 30 s")
 		.withCheck((timeout) -> Setting.positive(timeout) && timeout.toMillis() <= Integer.MAX_VALUE, POSITIVE);
 
-	static final Setting<ClientOptions, Duration> RESPONSE_TIMEOUT = Setting
-		.of("response-timeout", Duration.class, ClientOptions::getResponseTimeout, Duration.ofSeconds(10),
-				"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> RESPONSE_TIMEOUT = positive("response-timeout",
+			ClientOptions::responseTimeout, Duration.ofSeconds(10),
+			"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever");
 
 	static final Setting<ClientOptions, Duration> READ_IDLE_TIMEOUT = Setting
-		.of("read-idle-timeout", Duration.class, ClientOptions::getReadIdleTimeout, null,
+		.of("read-idle-timeout", Duration.class, ClientOptions::readIdleTimeout, null,
 				"unset: a response body may pause for any time, as with plain Spring Boot")
 		.withCheck(Setting::positive, "a positive duration, or unset for none");
 
 	static final Setting<ClientOptions, List<String>> STREAMING_MEDIA_TYPES_SETTING = Setting
 		.of("streaming-media-types", Bindable.listOf(String.class),
-				(ClientOptions options) -> copy(options.getStreamingMediaTypes()), STREAMING_MEDIA_TYPES,
+				(ClientOptions options) -> copy(options.streamingMediaTypes()), STREAMING_MEDIA_TYPES,
 				"the types Spring's codecs stream; their parts may be minutes apart")
 		.withCheck((types) -> types.stream().allMatch(StreamingMediaTypes::isTypeAndSubtype),
 				"media types of the form type/subtype, such as text/event-stream, without parameters");
 
 	static final Setting<ClientOptions, Duration> WRITE_IDLE_TIMEOUT = Setting
-		.of("write-idle-timeout", Duration.class, ClientOptions::getWriteIdleTimeout, null, "unset")
+		.of("write-idle-timeout", Duration.class, ClientOptions::writeIdleTimeout, null, "unset")
 		.withCheck(Setting::positive, "a positive duration, or unset for none");
 
 	static final Setting<ClientOptions, Boolean> COMPRESSION = Setting.of("compression", Boolean.class,
-			ClientOptions::getCompression, true, "text-like responses shrink severalfold; Spring Boot asks for gzip too");
+			ClientOptions::compression, true, "text-like responses shrink severalfold; Spring Boot asks for gzip too");
 
 	static final Setting<ClientOptions, ClientProtocol> PROTOCOL = Setting.of("protocol", ClientProtocol.class,
-			ClientOptions::getProtocol, ClientProtocol.HTTP11, "every HTTP server speaks it");
+			ClientOptions::protocol, ClientProtocol.HTTP11, "every HTTP server speaks it");
 
 	static final Setting<ClientOptions, Boolean> HONOR_KEEP_ALIVE_HEADER = Setting.of("honor-keep-alive-header",
-			Boolean.class, ClientOptions::getHonorKeepAliveHeader, true,
+			Boolean.class, ClientOptions::honorKeepAliveHeader, true,
 			"a connection is closed before the server's advertised idle timeout ends");
 
 	static final Setting<ClientOptions, Duration> KEEP_ALIVE_MARGIN = Setting
-		.of("keep-alive-margin", Duration.class, ClientOptions::getKeepAliveMargin, Duration.ofSeconds(1),
+		.of("keep-alive-margin", Duration.class, ClientOptions::keepAliveMargin, Duration.ofSeconds(1),
 				"room for clock granularity and a request already on its way")
 		.withCheck((margin) -> !margin.isNegative(), "0s or more");
 
-	static final Setting<ClientOptions, Duration> DNS_CACHE_MAX_TIME_TO_LIVE = Setting
-		.of("dns-cache-max-time-to-live", Duration.class, ClientOptions::getDnsCacheMaxTimeToLive,
-				Duration.ofSeconds(30), "addresses follow Kubernetes endpoint changes within half a minute")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> DNS_CACHE_MAX_TIME_TO_LIVE = positive("dns-cache-max-time-to-live",
+			ClientOptions::dnsCacheMaxTimeToLive, Duration.ofSeconds(30),
+			"addresses follow Kubernetes endpoint changes within half a minute");
 
-	static final Setting<ClientOptions, Duration> DNS_QUERY_TIMEOUT = Setting
-		.of("dns-query-timeout", Duration.class, ClientOptions::getDnsQueryTimeout, Duration.ofSeconds(5),
-				"Netty's default")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> DNS_QUERY_TIMEOUT = positive("dns-query-timeout",
+			ClientOptions::dnsQueryTimeout, Duration.ofSeconds(5), "Netty's default");
 
 	static final Setting<ClientOptions, String> SSL_BUNDLE = Setting.of("ssl-bundle", String.class,
-			ClientOptions::getSslBundle, null,
+			ClientOptions::sslBundle, null,
 			"unset: https URLs are verified against the JDK's trusted authorities, no client certificate");
 
 	static final Setting<ClientOptions, Boolean> RETRY_ENABLED = Setting.of("retry.enabled", Boolean.class,
-			(ClientOptions options) -> options.getRetry().getEnabled(), true,
+			(ClientOptions options) -> options.retry().enabled(), true,
 			"idempotent requests that failed before any response byte are sent once more");
 
 	static final Setting<ClientOptions, Duration> RETRY_BACKOFF = Setting
-		.of("retry.backoff", Duration.class, (ClientOptions options) -> options.getRetry().getBackoff(), Duration.ofMillis(20),
+		.of("retry.backoff", Duration.class, (ClientOptions options) -> options.retry().backoff(), Duration.ofMillis(20),
 				"long enough for a fresh connection, short against the response timeout")
 		.withCheck((backoff) -> !backoff.isNegative(), "0s or more");
 
 	static final Setting<ClientOptions, Double> RETRY_BUDGET_PERCENT = Setting
-		.of("retry.budget-percent", Double.class, (ClientOptions options) -> options.getRetry().getBudgetPercent(), 20.0,
+		.of("retry.budget-percent", Double.class, (ClientOptions options) -> options.retry().budgetPercent(), 20.0,
 				"Finagle's RetryBudget and Envoy's retry budget: retries never multiply an outage")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
 	static final Setting<ClientOptions, Integer> RETRY_BUDGET_MIN_PER_SECOND = Setting
-		.of("retry.budget-min-per-second", Integer.class, (ClientOptions options) -> options.getRetry().getBudgetMinPerSecond(), 10,
+		.of("retry.budget-min-per-second", Integer.class, (ClientOptions options) -> options.retry().budgetMinPerSecond(), 10,
 				"Finagle's floor for quiet services")
 		.withCheck((count) -> count >= 0, "0 or more");
 
 	static final Setting<ClientOptions, Duration> RETRY_BUDGET_WINDOW = Setting
-		.of("retry.budget-window", Duration.class, (ClientOptions options) -> options.getRetry().getBudgetWindow(),
+		.of("retry.budget-window", Duration.class, (ClientOptions options) -> options.retry().budgetWindow(),
 				Duration.ofSeconds(10), "Finagle's budget window")
 		.withCheck((window) -> window.toSeconds() >= 1, "1s or more");
 
@@ -311,6 +303,14 @@ public final class ClientSettings {
 		this.socketPlan = socketPlan;
 	}
 
+	/**
+	 * A duration setting that must be positive when set, as most client timeouts.
+	 */
+	private static Setting<ClientOptions, Duration> positive(String name,
+			Function<ClientOptions, @Nullable Duration> read, @Nullable Duration defaultValue, String reason) {
+		return Setting.of(name, Duration.class, read, defaultValue, reason).withCheck(Setting::positive, POSITIVE);
+	}
+
 	private static @Nullable List<String> copy(@Nullable List<String> values) {
 		return (values != null) ? List.copyOf(values) : null;
 	}
@@ -335,9 +335,9 @@ public final class ClientSettings {
 		SettingResolver<ClientOptions> resolver = new SettingResolver<>(layers, DEFAULTS_PREFIX, null, null);
 		List<SettingResolver.Layer<SocketOptionsProperties>> socketLayers = new ArrayList<>();
 		if (own != null) {
-			socketLayers.add(SettingResolver.Layer.nullable(prefix + ".socket", own.getSocket()));
+			socketLayers.add(SettingResolver.Layer.nullable(prefix + ".socket", own.socket()));
 		}
-		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.getSocket()));
+		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.socket()));
 		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS, socketLayers, DEFAULTS_PREFIX + ".socket");
 		Map<String, EffectiveSetting> socketByName = new LinkedHashMap<>();
 		socket.byName().forEach((name, setting) -> socketByName.put("socket." + name, setting));
