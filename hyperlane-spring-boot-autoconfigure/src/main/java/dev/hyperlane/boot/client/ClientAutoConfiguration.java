@@ -147,7 +147,7 @@ public final class ClientAutoConfiguration {
 	private static Function<HttpClient, ClientHttpConnector> connectorFactory(ReactorClientHttpConnectorBuilder base,
 			ClientSettings settings, HttpClientSettings bootSettings) {
 		return (client) -> base.withHttpClientFactory(() -> client)
-			.withHttpClientCustomizer((built) -> settings.compression ? built : built.compress(false))
+			.withHttpClientCustomizer((built) -> settings.compression() ? built : built.compress(false))
 			.build(bootSettings);
 	}
 

@@ -50,8 +50,45 @@ import org.springframework.boot.context.properties.bind.Bindable;
  * <li>retry budget 20 % of requests over 10 s plus 10 retries per second: Finagle's {@code RetryBudget}
  * defaults, in the spirit of Envoy's 20 % retry budget; backoff 20 ms with jitter.</li>
  * </ul>
+ *
+ * @param service the service these settings belong to; {@code default} for services without their own
+ * @param effective each setting with its source and reason, keyed by its name below the service prefix
+ * @param socketPlan the socket options mapped to the active transport
+ * @param maxConnections the most connections per host (the pool size)
+ * @param pendingAcquireMaxCount the most requests waiting for a connection, -1 for no limit
+ * @param pendingAcquireTimeout the longest wait for a pooled connection
+ * @param maxIdleTime the idle time after which a pooled connection is closed
+ * @param maxLifeTime the age after which a pooled connection is closed once idle
+ * @param maxLifeTimeVariance the spread of the max life time, in percent below it
+ * @param evictionInterval the interval of the background eviction
+ * @param leasing the order in which idle connections are reused
+ * @param metrics whether connection pool meters are published
+ * @param connectTimeout the time allowed to establish a TCP connection
+ * @param responseTimeout the time allowed between a request and its response headers
+ * @param readIdleTimeout the longest pause between two reads of a response body, or {@code null} for none
+ * @param streamingMediaTypes the media types whose bodies the read idle timeout never cuts
+ * @param writeIdleTimeout the longest time without writing while a request is sent, or {@code null} for none
+ * @param compression whether compressed responses are asked for
+ * @param protocol the protocol spoken to the service
+ * @param honorKeepAliveHeader whether the server's advertised keep-alive timeout closes idle connections
+ * @param keepAliveMargin the margin below the server's advertised keep-alive timeout
+ * @param dnsCacheMaxTimeToLive the longest time a resolved address is cached
+ * @param dnsQueryTimeout the time allowed for one DNS query
+ * @param sslBundle the name of the SSL bundle used for https URLs, or {@code null} for the JDK's defaults
+ * @param retryEnabled whether safe requests are retried once
+ * @param retryBackoff the base delay before a retry
+ * @param retryBudgetPercent the share of requests, in percent, that may be retried over the budget window
+ * @param retryBudgetMinPerSecond the retries allowed per second whatever the traffic
+ * @param retryBudgetWindow the window over which the budget counts requests and retries
  */
-public final class ClientSettings {
+public record ClientSettings(String service, Map<String, EffectiveSetting> effective, SocketOptionPlan socketPlan,
+		int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout, Duration maxIdleTime,
+		Duration maxLifeTime, double maxLifeTimeVariance, Duration evictionInterval, LeasingStrategy leasing,
+		boolean metrics, Duration connectTimeout, Duration responseTimeout, @Nullable Duration readIdleTimeout,
+		List<String> streamingMediaTypes, @Nullable Duration writeIdleTimeout, boolean compression,
+		ClientProtocol protocol, boolean honorKeepAliveHeader, Duration keepAliveMargin,
+		Duration dnsCacheMaxTimeToLive, Duration dnsQueryTimeout, @Nullable String sslBundle, boolean retryEnabled,
+		Duration retryBackoff, double retryBudgetPercent, int retryBudgetMinPerSecond, Duration retryBudgetWindow) {
 
 	private static final String DEFAULTS_PREFIX = "hyperlane.client.defaults";
 
@@ -197,67 +234,10 @@ public final class ClientSettings {
 					"a dead connection is found about 90 s after it went quiet"),
 			SocketSettings.KEEP_ALIVE_COUNT.withDefault(3, "three unanswered probes")));
 
-	private final String service;
-
-	private final Map<String, EffectiveSetting> effective;
-
-	private final SocketOptionPlan socketPlan;
-
-	final int maxConnections;
-
-	final int pendingAcquireMaxCount;
-
-	final Duration pendingAcquireTimeout;
-
-	final Duration maxIdleTime;
-
-	final Duration maxLifeTime;
-
-	final double maxLifeTimeVariance;
-
-	final Duration evictionInterval;
-
-	final LeasingStrategy leasing;
-
-	final boolean metrics;
-
-	final Duration connectTimeout;
-
-	final Duration responseTimeout;
-
-	final @Nullable Duration readIdleTimeout;
-
-	final List<String> streamingMediaTypes;
-
-	final @Nullable Duration writeIdleTimeout;
-
-	final boolean compression;
-
-	final ClientProtocol protocol;
-
-	final boolean honorKeepAliveHeader;
-
-	final Duration keepAliveMargin;
-
-	final Duration dnsCacheMaxTimeToLive;
-
-	final Duration dnsQueryTimeout;
-
-	final @Nullable String sslBundle;
-
-	final boolean retryEnabled;
-
-	final Duration retryBackoff;
-
-	final double retryBudgetPercent;
-
-	final int retryBudgetMinPerSecond;
-
-	final Duration retryBudgetWindow;
-
-	private ClientSettings(String service, SettingResolver<ClientOptions> resolver, SocketOptionPlan socketPlan,
-			Map<String, EffectiveSetting> socket) {
-		this.service = service;
+	/**
+	 * Resolve the values of one service, deriving the ones whose default depends on another.
+	 */
+	private static ResolvedSettings resolveValues(SettingResolver<ClientOptions> resolver) {
 		for (Setting<ClientOptions, ?> setting : SETTINGS) {
 			if (setting == PENDING_ACQUIRE_MAX_COUNT) {
 				resolver.derive(PENDING_ACQUIRE_MAX_COUNT, 2 * resolver.settings().require(MAX_CONNECTIONS),
@@ -270,37 +250,7 @@ public final class ClientSettings {
 				resolver.resolve(setting);
 			}
 		}
-		ResolvedSettings values = resolver.settings();
-		this.maxConnections = values.require(MAX_CONNECTIONS);
-		this.pendingAcquireMaxCount = values.require(PENDING_ACQUIRE_MAX_COUNT);
-		this.pendingAcquireTimeout = values.require(PENDING_ACQUIRE_TIMEOUT);
-		this.maxIdleTime = values.require(MAX_IDLE_TIME);
-		this.maxLifeTime = values.require(MAX_LIFE_TIME);
-		this.maxLifeTimeVariance = values.require(MAX_LIFE_TIME_VARIANCE);
-		this.evictionInterval = values.require(EVICTION_INTERVAL);
-		this.leasing = values.require(LEASING);
-		this.metrics = values.require(METRICS);
-		this.connectTimeout = values.require(CONNECT_TIMEOUT);
-		this.responseTimeout = values.require(RESPONSE_TIMEOUT);
-		this.readIdleTimeout = values.get(READ_IDLE_TIMEOUT);
-		this.streamingMediaTypes = values.require(STREAMING_MEDIA_TYPES_SETTING);
-		this.writeIdleTimeout = values.get(WRITE_IDLE_TIMEOUT);
-		this.compression = values.require(COMPRESSION);
-		this.protocol = values.require(PROTOCOL);
-		this.honorKeepAliveHeader = values.require(HONOR_KEEP_ALIVE_HEADER);
-		this.keepAliveMargin = values.require(KEEP_ALIVE_MARGIN);
-		this.dnsCacheMaxTimeToLive = values.require(DNS_CACHE_MAX_TIME_TO_LIVE);
-		this.dnsQueryTimeout = values.require(DNS_QUERY_TIMEOUT);
-		this.sslBundle = values.get(SSL_BUNDLE);
-		this.retryEnabled = values.require(RETRY_ENABLED);
-		this.retryBackoff = values.require(RETRY_BACKOFF);
-		this.retryBudgetPercent = values.require(RETRY_BUDGET_PERCENT);
-		this.retryBudgetMinPerSecond = values.require(RETRY_BUDGET_MIN_PER_SECOND);
-		this.retryBudgetWindow = values.require(RETRY_BUDGET_WINDOW);
-		Map<String, EffectiveSetting> all = new LinkedHashMap<>(values.byName());
-		all.putAll(socket);
-		this.effective = Collections.unmodifiableMap(all);
-		this.socketPlan = socketPlan;
+		return resolver.settings();
 	}
 
 	/**
@@ -339,58 +289,21 @@ public final class ClientSettings {
 		}
 		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.socket()));
 		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS, socketLayers, DEFAULTS_PREFIX + ".socket");
-		Map<String, EffectiveSetting> socketByName = new LinkedHashMap<>();
-		socket.byName().forEach((name, setting) -> socketByName.put("socket." + name, setting));
-		return new ClientSettings((service != null) ? service : "default", resolver,
-				socketMapper.map(socket.values(), false), socketByName);
-	}
-
-	/**
-	 * Return the service these settings belong to; {@code default} for services without their own.
-	 * @return the service name
-	 */
-	public String service() {
-		return this.service;
-	}
-
-	/**
-	 * Return the socket options mapped to the active transport.
-	 * @return the plan
-	 */
-	public SocketOptionPlan socketPlan() {
-		return this.socketPlan;
-	}
-
-	/**
-	 * Return each setting with its source and reason, keyed by its name below the service prefix.
-	 * @return the effective settings
-	 */
-	public Map<String, EffectiveSetting> effective() {
-		return this.effective;
-	}
-
-	/**
-	 * Return the response timeout.
-	 * @return the time allowed between a request and its response headers
-	 */
-	public Duration responseTimeout() {
-		return this.responseTimeout;
-	}
-
-	/**
-	 * Return the name of the SSL bundle used for https URLs.
-	 * @return the bundle name, or {@code null} for the JDK's defaults
-	 */
-	public @Nullable String sslBundle() {
-		return this.sslBundle;
-	}
-
-	/**
-	 * Return the max connections per host.
-	 * @return the pool size
-	 */
-	public int maxConnections() {
-		return this.maxConnections;
+		ResolvedSettings values = resolveValues(resolver);
+		Map<String, EffectiveSetting> effective = new LinkedHashMap<>(values.byName());
+		socket.byName().forEach((name, setting) -> effective.put("socket." + name, setting));
+		return new ClientSettings((service != null) ? service : "default", Collections.unmodifiableMap(effective),
+				socketMapper.map(socket.values(), false), values.require(MAX_CONNECTIONS),
+				values.require(PENDING_ACQUIRE_MAX_COUNT), values.require(PENDING_ACQUIRE_TIMEOUT),
+				values.require(MAX_IDLE_TIME), values.require(MAX_LIFE_TIME), values.require(MAX_LIFE_TIME_VARIANCE),
+				values.require(EVICTION_INTERVAL), values.require(LEASING), values.require(METRICS),
+				values.require(CONNECT_TIMEOUT), values.require(RESPONSE_TIMEOUT), values.get(READ_IDLE_TIMEOUT),
+				values.require(STREAMING_MEDIA_TYPES_SETTING), values.get(WRITE_IDLE_TIMEOUT),
+				values.require(COMPRESSION), values.require(PROTOCOL), values.require(HONOR_KEEP_ALIVE_HEADER),
+				values.require(KEEP_ALIVE_MARGIN), values.require(DNS_CACHE_MAX_TIME_TO_LIVE),
+				values.require(DNS_QUERY_TIMEOUT), values.get(SSL_BUNDLE), values.require(RETRY_ENABLED),
+				values.require(RETRY_BACKOFF), values.require(RETRY_BUDGET_PERCENT),
+				values.require(RETRY_BUDGET_MIN_PER_SECOND), values.require(RETRY_BUDGET_WINDOW));
 	}
 
 }
