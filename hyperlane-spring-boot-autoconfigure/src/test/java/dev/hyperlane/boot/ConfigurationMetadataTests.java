@@ -19,6 +19,7 @@ import dev.hyperlane.boot.client.ClientSettings;
 import dev.hyperlane.boot.loadbalancer.LoadBalancerSettings;
 import dev.hyperlane.boot.observability.ObservabilitySettings;
 import dev.hyperlane.boot.server.ServerSettings;
+import dev.hyperlane.boot.testsupport.BoundProperties;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
@@ -132,7 +133,8 @@ class ConfigurationMetadataTests {
 		}
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TransportAutoConfiguration.class))
 			.run((context) -> {
-				ClientSettings defaults = ClientSettings.resolve(null, new ClientOptions(), null,
+				ClientSettings defaults = ClientSettings.resolve(null,
+						BoundProperties.bind("hyperlane.client.defaults", ClientOptions.class), null,
 						context.getBean(TransportResources.class).socketOptionMapper());
 				List<String> checked = new ArrayList<>();
 				defaults.effective().forEach((key, setting) -> {

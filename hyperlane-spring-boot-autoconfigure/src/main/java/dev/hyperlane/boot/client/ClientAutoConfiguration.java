@@ -77,15 +77,15 @@ public final class ClientAutoConfiguration {
 		HttpClientSettings bootSettings = httpClientSettings.getIfAvailable(HttpClientSettings::defaults);
 		PoolMeterBinder meterBinder = meters.getIfAvailable();
 		Map<String, ServiceClient> services = new LinkedHashMap<>();
-		properties.getServices().forEach((name, options) -> {
-			ClientSettings settings = ClientSettings.resolve(name, properties.getDefaults(), options,
+		properties.services().forEach((name, options) -> {
+			ClientSettings settings = ClientSettings.resolve(name, properties.defaults(), options,
 					transport.socketOptionMapper());
 			ServiceClient client = new ServiceClient(settings, bootOverrides(settings, bootSettings), transport,
 					meterBinder, connectorFactory(base, settings, bootSettings), sslBundle(settings, sslBundles));
 			client.applyBootTimeouts(bootSettings.connectTimeout(), bootSettings.readTimeout());
 			services.put(name, client);
 		});
-		ClientSettings defaults = ClientSettings.resolve(null, properties.getDefaults(), null,
+		ClientSettings defaults = ClientSettings.resolve(null, properties.defaults(), null,
 				transport.socketOptionMapper());
 		ServiceClient fallback = new ServiceClient(defaults, bootOverrides(defaults, bootSettings), transport,
 				meterBinder, connectorFactory(base, defaults, bootSettings), sslBundle(defaults, sslBundles));
@@ -147,7 +147,7 @@ public final class ClientAutoConfiguration {
 	private static Function<HttpClient, ClientHttpConnector> connectorFactory(ReactorClientHttpConnectorBuilder base,
 			ClientSettings settings, HttpClientSettings bootSettings) {
 		return (client) -> base.withHttpClientFactory(() -> client)
-			.withHttpClientCustomizer((built) -> settings.compression ? built : built.compress(false))
+			.withHttpClientCustomizer((built) -> settings.compression() ? built : built.compress(false))
 			.build(bootSettings);
 	}
 

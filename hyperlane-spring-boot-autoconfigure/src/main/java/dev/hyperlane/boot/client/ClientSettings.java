@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
@@ -49,8 +50,45 @@ import org.springframework.boot.context.properties.bind.Bindable;
  * <li>retry budget 20 % of requests over 10 s plus 10 retries per second: Finagle's {@code RetryBudget}
  * defaults, in the spirit of Envoy's 20 % retry budget; backoff 20 ms with jitter.</li>
  * </ul>
+ *
+ * @param service the service these settings belong to; {@code default} for services without their own
+ * @param effective each setting with its source and reason, keyed by its name below the service prefix
+ * @param socketPlan the socket options mapped to the active transport
+ * @param maxConnections the most connections per host (the pool size)
+ * @param pendingAcquireMaxCount the most requests waiting for a connection, -1 for no limit
+ * @param pendingAcquireTimeout the longest wait for a pooled connection
+ * @param maxIdleTime the idle time after which a pooled connection is closed
+ * @param maxLifeTime the age after which a pooled connection is closed once idle
+ * @param maxLifeTimeVariance the spread of the max life time, in percent below it
+ * @param evictionInterval the interval of the background eviction
+ * @param leasing the order in which idle connections are reused
+ * @param metrics whether connection pool meters are published
+ * @param connectTimeout the time allowed to establish a TCP connection
+ * @param responseTimeout the time allowed between a request and its response headers
+ * @param readIdleTimeout the longest pause between two reads of a response body, or {@code null} for none
+ * @param streamingMediaTypes the media types whose bodies the read idle timeout never cuts
+ * @param writeIdleTimeout the longest time without writing while a request is sent, or {@code null} for none
+ * @param compression whether compressed responses are asked for
+ * @param protocol the protocol spoken to the service
+ * @param honorKeepAliveHeader whether the server's advertised keep-alive timeout closes idle connections
+ * @param keepAliveMargin the margin below the server's advertised keep-alive timeout
+ * @param dnsCacheMaxTimeToLive the longest time a resolved address is cached
+ * @param dnsQueryTimeout the time allowed for one DNS query
+ * @param sslBundle the name of the SSL bundle used for https URLs, or {@code null} for the JDK's defaults
+ * @param retryEnabled whether safe requests are retried once
+ * @param retryBackoff the base delay before a retry
+ * @param retryBudgetPercent the share of requests, in percent, that may be retried over the budget window
+ * @param retryBudgetMinPerSecond the retries allowed per second whatever the traffic
+ * @param retryBudgetWindow the window over which the budget counts requests and retries
  */
-public final class ClientSettings {
+public record ClientSettings(String service, Map<String, EffectiveSetting> effective, SocketOptionPlan socketPlan,
+		int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout, Duration maxIdleTime,
+		Duration maxLifeTime, double maxLifeTimeVariance, Duration evictionInterval, LeasingStrategy leasing,
+		boolean metrics, Duration connectTimeout, Duration responseTimeout, @Nullable Duration readIdleTimeout,
+		List<String> streamingMediaTypes, @Nullable Duration writeIdleTimeout, boolean compression,
+		ClientProtocol protocol, boolean honorKeepAliveHeader, Duration keepAliveMargin,
+		Duration dnsCacheMaxTimeToLive, Duration dnsQueryTimeout, @Nullable String sslBundle, boolean retryEnabled,
+		Duration retryBackoff, double retryBudgetPercent, int retryBudgetMinPerSecond, Duration retryBudgetWindow) {
 
 	private static final String DEFAULTS_PREFIX = "hyperlane.client.defaults";
 
@@ -60,123 +98,114 @@ public final class ClientSettings {
 			"application/stream+json");
 
 	static final Setting<ClientOptions, Integer> MAX_CONNECTIONS = Setting
-		.of("max-connections", Integer.class, ClientOptions::getMaxConnections, 500,
+		.of("max-connections", Integer.class, ClientOptions::maxConnections, 500,
 				"the pool size Spring Boot gives its WebClient")
 		.withCheck((count) -> count >= 1, "1 or more");
 
 	static final Setting<ClientOptions, Integer> PENDING_ACQUIRE_MAX_COUNT = Setting
-		.of("pending-acquire-max-count", Integer.class, ClientOptions::getPendingAcquireMaxCount, null,
+		.of("pending-acquire-max-count", Integer.class, ClientOptions::pendingAcquireMaxCount, null,
 				"twice max-connections (Reactor Netty's ratio); beyond it requests fail at once")
 		.withCheck((count) -> count >= -1 && count != 0, "1 or more, or -1 for no limit");
 
-	static final Setting<ClientOptions, Duration> PENDING_ACQUIRE_TIMEOUT = Setting
-		.of("pending-acquire-timeout", Duration.class, ClientOptions::getPendingAcquireTimeout, Duration.ofSeconds(5),
-				"half the response timeout: a saturated pool fails fast with a clear error")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> PENDING_ACQUIRE_TIMEOUT = positive("pending-acquire-timeout",
+			ClientOptions::pendingAcquireTimeout, Duration.ofSeconds(5),
+			"half the response timeout: a saturated pool fails fast with a clear error");
 
-	static final Setting<ClientOptions, Duration> MAX_IDLE_TIME = Setting
-		.of("max-idle-time", Duration.class, ClientOptions::getMaxIdleTime, Duration.ofSeconds(4),
-				"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> MAX_IDLE_TIME = positive("max-idle-time", ClientOptions::maxIdleTime,
+			Duration.ofSeconds(4),
+			"below Node.js's 5 s keep-alive timeout, the shortest common one (reactor-netty #764, #1774)");
 
-	static final Setting<ClientOptions, Duration> MAX_LIFE_TIME = Setting
-		.of("max-life-time", Duration.class, ClientOptions::getMaxLifeTime, Duration.ofMinutes(5),
-				"connections move to new addresses after DNS changes (reactor-netty #1158)")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> MAX_LIFE_TIME = positive("max-life-time", ClientOptions::maxLifeTime,
+			Duration.ofMinutes(5), "connections move to new addresses after DNS changes (reactor-netty #1158)");
 
 	static final Setting<ClientOptions, Double> MAX_LIFE_TIME_VARIANCE = Setting
-		.of("max-life-time-variance", Double.class, ClientOptions::getMaxLifeTimeVariance, 10.0,
+		.of("max-life-time-variance", Double.class, ClientOptions::maxLifeTimeVariance, 10.0,
 				"percent below max-life-time, so connections opened together do not expire together")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
-	static final Setting<ClientOptions, Duration> EVICTION_INTERVAL = Setting
-		.of("eviction-interval", Duration.class, ClientOptions::getEvictionInterval, null,
-				"the max idle time: an idle connection is closed at most twice that after use")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> EVICTION_INTERVAL = positive("eviction-interval",
+			ClientOptions::evictionInterval, null,
+			"the max idle time: an idle connection is closed at most twice that after use");
 
 	static final Setting<ClientOptions, LeasingStrategy> LEASING = Setting.of("leasing", LeasingStrategy.class,
-			ClientOptions::getLeasing, LeasingStrategy.LIFO,
+			ClientOptions::leasing, LeasingStrategy.LIFO,
 			"the most recently used connection is the least likely to have been closed by the peer");
 
 	static final Setting<ClientOptions, Boolean> METRICS = Setting.of("metrics", Boolean.class,
-			ClientOptions::getMetrics, true, "pool saturation and pending acquires are visible before they fail requests");
+			ClientOptions::metrics, true, "pool saturation and pending acquires are visible before they fail requests");
 
 	static final Setting<ClientOptions, Duration> CONNECT_TIMEOUT = Setting
-		.of("connect-timeout", Duration.class, ClientOptions::getConnectTimeout, Duration.ofSeconds(3),
+		.of("connect-timeout", Duration.class, ClientOptions::connectTimeout, Duration.ofSeconds(3),
 				"one retransmitted SYN (Linux resends after 1 s and 3 s); Reactor Netty waits 30 s")
 		.withCheck((timeout) -> Setting.positive(timeout) && timeout.toMillis() <= Integer.MAX_VALUE, POSITIVE);
 
-	static final Setting<ClientOptions, Duration> RESPONSE_TIMEOUT = Setting
-		.of("response-timeout", Duration.class, ClientOptions::getResponseTimeout, Duration.ofSeconds(10),
-				"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> RESPONSE_TIMEOUT = positive("response-timeout",
+			ClientOptions::responseTimeout, Duration.ofSeconds(10),
+			"until the response headers, not the body; Armeria's default; Boot and Reactor Netty wait forever");
 
 	static final Setting<ClientOptions, Duration> READ_IDLE_TIMEOUT = Setting
-		.of("read-idle-timeout", Duration.class, ClientOptions::getReadIdleTimeout, null,
+		.of("read-idle-timeout", Duration.class, ClientOptions::readIdleTimeout, null,
 				"unset: a response body may pause for any time, as with plain Spring Boot")
 		.withCheck(Setting::positive, "a positive duration, or unset for none");
 
 	static final Setting<ClientOptions, List<String>> STREAMING_MEDIA_TYPES_SETTING = Setting
 		.of("streaming-media-types", Bindable.listOf(String.class),
-				(ClientOptions options) -> copy(options.getStreamingMediaTypes()), STREAMING_MEDIA_TYPES,
+				(ClientOptions options) -> copy(options.streamingMediaTypes()), STREAMING_MEDIA_TYPES,
 				"the types Spring's codecs stream; their parts may be minutes apart")
 		.withCheck((types) -> types.stream().allMatch(StreamingMediaTypes::isTypeAndSubtype),
 				"media types of the form type/subtype, such as text/event-stream, without parameters");
 
 	static final Setting<ClientOptions, Duration> WRITE_IDLE_TIMEOUT = Setting
-		.of("write-idle-timeout", Duration.class, ClientOptions::getWriteIdleTimeout, null, "unset")
+		.of("write-idle-timeout", Duration.class, ClientOptions::writeIdleTimeout, null, "unset")
 		.withCheck(Setting::positive, "a positive duration, or unset for none");
 
 	static final Setting<ClientOptions, Boolean> COMPRESSION = Setting.of("compression", Boolean.class,
-			ClientOptions::getCompression, true, "text-like responses shrink severalfold; Spring Boot asks for gzip too");
+			ClientOptions::compression, true, "text-like responses shrink severalfold; Spring Boot asks for gzip too");
 
 	static final Setting<ClientOptions, ClientProtocol> PROTOCOL = Setting.of("protocol", ClientProtocol.class,
-			ClientOptions::getProtocol, ClientProtocol.HTTP11, "every HTTP server speaks it");
+			ClientOptions::protocol, ClientProtocol.HTTP11, "every HTTP server speaks it");
 
 	static final Setting<ClientOptions, Boolean> HONOR_KEEP_ALIVE_HEADER = Setting.of("honor-keep-alive-header",
-			Boolean.class, ClientOptions::getHonorKeepAliveHeader, true,
+			Boolean.class, ClientOptions::honorKeepAliveHeader, true,
 			"a connection is closed before the server's advertised idle timeout ends");
 
 	static final Setting<ClientOptions, Duration> KEEP_ALIVE_MARGIN = Setting
-		.of("keep-alive-margin", Duration.class, ClientOptions::getKeepAliveMargin, Duration.ofSeconds(1),
+		.of("keep-alive-margin", Duration.class, ClientOptions::keepAliveMargin, Duration.ofSeconds(1),
 				"room for clock granularity and a request already on its way")
 		.withCheck((margin) -> !margin.isNegative(), "0s or more");
 
-	static final Setting<ClientOptions, Duration> DNS_CACHE_MAX_TIME_TO_LIVE = Setting
-		.of("dns-cache-max-time-to-live", Duration.class, ClientOptions::getDnsCacheMaxTimeToLive,
-				Duration.ofSeconds(30), "addresses follow Kubernetes endpoint changes within half a minute")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> DNS_CACHE_MAX_TIME_TO_LIVE = positive("dns-cache-max-time-to-live",
+			ClientOptions::dnsCacheMaxTimeToLive, Duration.ofSeconds(30),
+			"addresses follow Kubernetes endpoint changes within half a minute");
 
-	static final Setting<ClientOptions, Duration> DNS_QUERY_TIMEOUT = Setting
-		.of("dns-query-timeout", Duration.class, ClientOptions::getDnsQueryTimeout, Duration.ofSeconds(5),
-				"Netty's default")
-		.withCheck(Setting::positive, POSITIVE);
+	static final Setting<ClientOptions, Duration> DNS_QUERY_TIMEOUT = positive("dns-query-timeout",
+			ClientOptions::dnsQueryTimeout, Duration.ofSeconds(5), "Netty's default");
 
 	static final Setting<ClientOptions, String> SSL_BUNDLE = Setting.of("ssl-bundle", String.class,
-			ClientOptions::getSslBundle, null,
+			ClientOptions::sslBundle, null,
 			"unset: https URLs are verified against the JDK's trusted authorities, no client certificate");
 
 	static final Setting<ClientOptions, Boolean> RETRY_ENABLED = Setting.of("retry.enabled", Boolean.class,
-			(ClientOptions options) -> options.getRetry().getEnabled(), true,
+			(ClientOptions options) -> options.retry().enabled(), true,
 			"idempotent requests that failed before any response byte are sent once more");
 
 	static final Setting<ClientOptions, Duration> RETRY_BACKOFF = Setting
-		.of("retry.backoff", Duration.class, (ClientOptions options) -> options.getRetry().getBackoff(), Duration.ofMillis(20),
+		.of("retry.backoff", Duration.class, (ClientOptions options) -> options.retry().backoff(), Duration.ofMillis(20),
 				"long enough for a fresh connection, short against the response timeout")
 		.withCheck((backoff) -> !backoff.isNegative(), "0s or more");
 
 	static final Setting<ClientOptions, Double> RETRY_BUDGET_PERCENT = Setting
-		.of("retry.budget-percent", Double.class, (ClientOptions options) -> options.getRetry().getBudgetPercent(), 20.0,
+		.of("retry.budget-percent", Double.class, (ClientOptions options) -> options.retry().budgetPercent(), 20.0,
 				"Finagle's RetryBudget and Envoy's retry budget: retries never multiply an outage")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
 	static final Setting<ClientOptions, Integer> RETRY_BUDGET_MIN_PER_SECOND = Setting
-		.of("retry.budget-min-per-second", Integer.class, (ClientOptions options) -> options.getRetry().getBudgetMinPerSecond(), 10,
+		.of("retry.budget-min-per-second", Integer.class, (ClientOptions options) -> options.retry().budgetMinPerSecond(), 10,
 				"Finagle's floor for quiet services")
 		.withCheck((count) -> count >= 0, "0 or more");
 
 	static final Setting<ClientOptions, Duration> RETRY_BUDGET_WINDOW = Setting
-		.of("retry.budget-window", Duration.class, (ClientOptions options) -> options.getRetry().getBudgetWindow(),
+		.of("retry.budget-window", Duration.class, (ClientOptions options) -> options.retry().budgetWindow(),
 				Duration.ofSeconds(10), "Finagle's budget window")
 		.withCheck((window) -> window.toSeconds() >= 1, "1s or more");
 
@@ -205,67 +234,10 @@ public final class ClientSettings {
 					"a dead connection is found about 90 s after it went quiet"),
 			SocketSettings.KEEP_ALIVE_COUNT.withDefault(3, "three unanswered probes")));
 
-	private final String service;
-
-	private final Map<String, EffectiveSetting> effective;
-
-	private final SocketOptionPlan socketPlan;
-
-	final int maxConnections;
-
-	final int pendingAcquireMaxCount;
-
-	final Duration pendingAcquireTimeout;
-
-	final Duration maxIdleTime;
-
-	final Duration maxLifeTime;
-
-	final double maxLifeTimeVariance;
-
-	final Duration evictionInterval;
-
-	final LeasingStrategy leasing;
-
-	final boolean metrics;
-
-	final Duration connectTimeout;
-
-	final Duration responseTimeout;
-
-	final @Nullable Duration readIdleTimeout;
-
-	final List<String> streamingMediaTypes;
-
-	final @Nullable Duration writeIdleTimeout;
-
-	final boolean compression;
-
-	final ClientProtocol protocol;
-
-	final boolean honorKeepAliveHeader;
-
-	final Duration keepAliveMargin;
-
-	final Duration dnsCacheMaxTimeToLive;
-
-	final Duration dnsQueryTimeout;
-
-	final @Nullable String sslBundle;
-
-	final boolean retryEnabled;
-
-	final Duration retryBackoff;
-
-	final double retryBudgetPercent;
-
-	final int retryBudgetMinPerSecond;
-
-	final Duration retryBudgetWindow;
-
-	private ClientSettings(String service, SettingResolver<ClientOptions> resolver, SocketOptionPlan socketPlan,
-			Map<String, EffectiveSetting> socket) {
-		this.service = service;
+	/**
+	 * Resolve the values of one service, deriving the ones whose default depends on another.
+	 */
+	private static ResolvedSettings resolveValues(SettingResolver<ClientOptions> resolver) {
 		for (Setting<ClientOptions, ?> setting : SETTINGS) {
 			if (setting == PENDING_ACQUIRE_MAX_COUNT) {
 				resolver.derive(PENDING_ACQUIRE_MAX_COUNT, 2 * resolver.settings().require(MAX_CONNECTIONS),
@@ -278,37 +250,15 @@ public final class ClientSettings {
 				resolver.resolve(setting);
 			}
 		}
-		ResolvedSettings values = resolver.settings();
-		this.maxConnections = values.require(MAX_CONNECTIONS);
-		this.pendingAcquireMaxCount = values.require(PENDING_ACQUIRE_MAX_COUNT);
-		this.pendingAcquireTimeout = values.require(PENDING_ACQUIRE_TIMEOUT);
-		this.maxIdleTime = values.require(MAX_IDLE_TIME);
-		this.maxLifeTime = values.require(MAX_LIFE_TIME);
-		this.maxLifeTimeVariance = values.require(MAX_LIFE_TIME_VARIANCE);
-		this.evictionInterval = values.require(EVICTION_INTERVAL);
-		this.leasing = values.require(LEASING);
-		this.metrics = values.require(METRICS);
-		this.connectTimeout = values.require(CONNECT_TIMEOUT);
-		this.responseTimeout = values.require(RESPONSE_TIMEOUT);
-		this.readIdleTimeout = values.get(READ_IDLE_TIMEOUT);
-		this.streamingMediaTypes = values.require(STREAMING_MEDIA_TYPES_SETTING);
-		this.writeIdleTimeout = values.get(WRITE_IDLE_TIMEOUT);
-		this.compression = values.require(COMPRESSION);
-		this.protocol = values.require(PROTOCOL);
-		this.honorKeepAliveHeader = values.require(HONOR_KEEP_ALIVE_HEADER);
-		this.keepAliveMargin = values.require(KEEP_ALIVE_MARGIN);
-		this.dnsCacheMaxTimeToLive = values.require(DNS_CACHE_MAX_TIME_TO_LIVE);
-		this.dnsQueryTimeout = values.require(DNS_QUERY_TIMEOUT);
-		this.sslBundle = values.get(SSL_BUNDLE);
-		this.retryEnabled = values.require(RETRY_ENABLED);
-		this.retryBackoff = values.require(RETRY_BACKOFF);
-		this.retryBudgetPercent = values.require(RETRY_BUDGET_PERCENT);
-		this.retryBudgetMinPerSecond = values.require(RETRY_BUDGET_MIN_PER_SECOND);
-		this.retryBudgetWindow = values.require(RETRY_BUDGET_WINDOW);
-		Map<String, EffectiveSetting> all = new LinkedHashMap<>(values.byName());
-		all.putAll(socket);
-		this.effective = Collections.unmodifiableMap(all);
-		this.socketPlan = socketPlan;
+		return resolver.settings();
+	}
+
+	/**
+	 * A duration setting that must be positive when set, as most client timeouts.
+	 */
+	private static Setting<ClientOptions, Duration> positive(String name,
+			Function<ClientOptions, @Nullable Duration> read, @Nullable Duration defaultValue, String reason) {
+		return Setting.of(name, Duration.class, read, defaultValue, reason).withCheck(Setting::positive, POSITIVE);
 	}
 
 	private static @Nullable List<String> copy(@Nullable List<String> values) {
@@ -335,62 +285,25 @@ public final class ClientSettings {
 		SettingResolver<ClientOptions> resolver = new SettingResolver<>(layers, DEFAULTS_PREFIX, null, null);
 		List<SettingResolver.Layer<SocketOptionsProperties>> socketLayers = new ArrayList<>();
 		if (own != null) {
-			socketLayers.add(SettingResolver.Layer.nullable(prefix + ".socket", own.getSocket()));
+			socketLayers.add(SettingResolver.Layer.nullable(prefix + ".socket", own.socket()));
 		}
-		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.getSocket()));
+		socketLayers.add(SettingResolver.Layer.nullable(DEFAULTS_PREFIX + ".socket", defaults.socket()));
 		SocketSettings socket = SocketSettings.resolve(SOCKET_SETTINGS, socketLayers, DEFAULTS_PREFIX + ".socket");
-		Map<String, EffectiveSetting> socketByName = new LinkedHashMap<>();
-		socket.byName().forEach((name, setting) -> socketByName.put("socket." + name, setting));
-		return new ClientSettings((service != null) ? service : "default", resolver,
-				socketMapper.map(socket.values(), false), socketByName);
-	}
-
-	/**
-	 * Return the service these settings belong to; {@code default} for services without their own.
-	 * @return the service name
-	 */
-	public String service() {
-		return this.service;
-	}
-
-	/**
-	 * Return the socket options mapped to the active transport.
-	 * @return the plan
-	 */
-	public SocketOptionPlan socketPlan() {
-		return this.socketPlan;
-	}
-
-	/**
-	 * Return each setting with its source and reason, keyed by its name below the service prefix.
-	 * @return the effective settings
-	 */
-	public Map<String, EffectiveSetting> effective() {
-		return this.effective;
-	}
-
-	/**
-	 * Return the response timeout.
-	 * @return the time allowed between a request and its response headers
-	 */
-	public Duration responseTimeout() {
-		return this.responseTimeout;
-	}
-
-	/**
-	 * Return the name of the SSL bundle used for https URLs.
-	 * @return the bundle name, or {@code null} for the JDK's defaults
-	 */
-	public @Nullable String sslBundle() {
-		return this.sslBundle;
-	}
-
-	/**
-	 * Return the max connections per host.
-	 * @return the pool size
-	 */
-	public int maxConnections() {
-		return this.maxConnections;
+		ResolvedSettings values = resolveValues(resolver);
+		Map<String, EffectiveSetting> effective = new LinkedHashMap<>(values.byName());
+		socket.byName().forEach((name, setting) -> effective.put("socket." + name, setting));
+		return new ClientSettings((service != null) ? service : "default", Collections.unmodifiableMap(effective),
+				socketMapper.map(socket.values(), false), values.require(MAX_CONNECTIONS),
+				values.require(PENDING_ACQUIRE_MAX_COUNT), values.require(PENDING_ACQUIRE_TIMEOUT),
+				values.require(MAX_IDLE_TIME), values.require(MAX_LIFE_TIME), values.require(MAX_LIFE_TIME_VARIANCE),
+				values.require(EVICTION_INTERVAL), values.require(LEASING), values.require(METRICS),
+				values.require(CONNECT_TIMEOUT), values.require(RESPONSE_TIMEOUT), values.get(READ_IDLE_TIMEOUT),
+				values.require(STREAMING_MEDIA_TYPES_SETTING), values.get(WRITE_IDLE_TIMEOUT),
+				values.require(COMPRESSION), values.require(PROTOCOL), values.require(HONOR_KEEP_ALIVE_HEADER),
+				values.require(KEEP_ALIVE_MARGIN), values.require(DNS_CACHE_MAX_TIME_TO_LIVE),
+				values.require(DNS_QUERY_TIMEOUT), values.get(SSL_BUNDLE), values.require(RETRY_ENABLED),
+				values.require(RETRY_BACKOFF), values.require(RETRY_BUDGET_PERCENT),
+				values.require(RETRY_BUDGET_MIN_PER_SECOND), values.require(RETRY_BUDGET_WINDOW));
 	}
 
 }

@@ -17,9 +17,9 @@ public class ConnectionPoolExhaustedException extends RuntimeException {
 	 * @param cause Reactor Netty's pool error
 	 */
 	public ConnectionPoolExhaustedException(String service, ClientSettings settings, Throwable cause) {
-		super("Connection pool of service '" + service + "' is exhausted (" + settings.maxConnections
-				+ " connections per host busy, " + settings.pendingAcquireMaxCount + " requests may wait "
-				+ settings.pendingAcquireTimeout.toMillis() + " ms): raise " + prefix(service)
+		super("Connection pool of service '" + service + "' is exhausted (" + settings.maxConnections()
+				+ " connections per host busy, " + settings.pendingAcquireMaxCount() + " requests may wait "
+				+ settings.pendingAcquireTimeout().toMillis() + " ms): raise " + prefix(service)
 				+ ".max-connections or " + prefix(service) + ".pending-acquire-max-count, or lower the concurrency"
 				+ " of calls to it (" + cause.getMessage() + ")", cause);
 		this.service = service;

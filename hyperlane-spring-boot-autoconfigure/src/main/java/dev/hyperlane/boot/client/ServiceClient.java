@@ -71,9 +71,9 @@ public final class ServiceClient {
 		effective.putAll(bootOverrides);
 		this.effective = Collections.unmodifiableMap(effective);
 		this.statistics = new ClientStatistics();
-		this.budget = new RetryBudget(settings.retryBudgetPercent, settings.retryBudgetMinPerSecond,
-				settings.retryBudgetWindow, System::currentTimeMillis);
-		this.retryPolicy = new RetryPolicy(settings.retryEnabled, settings.retryBackoff, this.budget,
+		this.budget = new RetryBudget(settings.retryBudgetPercent(), settings.retryBudgetMinPerSecond(),
+				settings.retryBudgetWindow(), System::currentTimeMillis);
+		this.retryPolicy = new RetryPolicy(settings.retryEnabled(), settings.retryBackoff(), this.budget,
 				this.statistics.retryListener());
 		this.provider = connectionProvider(settings, this.statistics, meters);
 		this.pooledClient = httpClient(HttpClient.create(this.provider), transport);
@@ -87,16 +87,16 @@ public final class ServiceClient {
 	private static ConnectionProvider connectionProvider(ClientSettings settings, ClientStatistics statistics,
 			@Nullable PoolMeterBinder meters) {
 		ConnectionProvider.Builder builder = ConnectionProvider.builder("hyperlane-" + settings.service())
-			.maxConnections(settings.maxConnections)
-			.pendingAcquireMaxCount(settings.pendingAcquireMaxCount)
-			.pendingAcquireTimeout(settings.pendingAcquireTimeout)
-			.maxLifeTime(settings.maxLifeTime)
-			.maxLifeTimeVariance(settings.maxLifeTimeVariance)
-			.evictInBackground(settings.evictionInterval)
-			.evictionPredicate(KeepAliveEviction.predicate(settings.maxIdleTime, settings.honorKeepAliveHeader,
-					settings.keepAliveMargin, statistics));
-		builder = (settings.leasing == LeasingStrategy.LIFO) ? builder.lifo() : builder.fifo();
-		if (settings.metrics) {
+			.maxConnections(settings.maxConnections())
+			.pendingAcquireMaxCount(settings.pendingAcquireMaxCount())
+			.pendingAcquireTimeout(settings.pendingAcquireTimeout())
+			.maxLifeTime(settings.maxLifeTime())
+			.maxLifeTimeVariance(settings.maxLifeTimeVariance())
+			.evictInBackground(settings.evictionInterval())
+			.evictionPredicate(KeepAliveEviction.predicate(settings.maxIdleTime(), settings.honorKeepAliveHeader(),
+					settings.keepAliveMargin(), statistics));
+		builder = (settings.leasing() == LeasingStrategy.LIFO) ? builder.lifo() : builder.fifo();
+		if (settings.metrics()) {
 			builder = builder.metrics(true, () -> new PoolMetricsRegistrar(statistics, meters));
 		}
 		return builder.build();
@@ -106,26 +106,26 @@ public final class ServiceClient {
 		ClientSettings settings = this.settings;
 		boolean bootReadTimeout = bootReadTimeout(this.effective);
 		// on HTTP/1.1, until the headers and with no read idle timeout, one handler and timer per connection
-		boolean perConnection = !bootReadTimeout && settings.readIdleTimeout == null
-				&& settings.protocol == ClientProtocol.HTTP11;
+		boolean perConnection = !bootReadTimeout && settings.readIdleTimeout() == null
+				&& settings.protocol() == ClientProtocol.HTTP11;
 		HttpClient tuned = client.runOn(transport.loopResources())
 			.option(ChannelOption.ALLOCATOR, transport.allocator())
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout.toMillis())
-			.compress(settings.compression)
-			.resolver((dns) -> dns.cacheMaxTimeToLive(settings.dnsCacheMaxTimeToLive)
-				.queryTimeout(settings.dnsQueryTimeout));
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+			.compress(settings.compression())
+			.resolver((dns) -> dns.cacheMaxTimeToLive(settings.dnsCacheMaxTimeToLive())
+				.queryTimeout(settings.dnsQueryTimeout()));
 		for (SocketOptionPlan.Applied option : settings.socketPlan().applied()) {
 			tuned = tuned.option(option.rawOption(), option.value());
 		}
 		// HTTP/1.1 is Reactor Netty's default: calling protocol() for it would initialize HttpClientSecure, whose
 		// default TLS context loads the JDK's trust store at start-up (about 0.1 s) even when nothing calls https
-		tuned = switch (settings.protocol) {
+		tuned = switch (settings.protocol()) {
 			case HTTP11 -> tuned;
 			case H2C -> tuned.protocol(HttpProtocol.H2C);
 			case H2 -> tuned.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		};
 		if (perConnection) {
-			long timeoutNanos = settings.responseTimeout.toNanos();
+			long timeoutNanos = settings.responseTimeout().toNanos();
 			tuned = tuned
 				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
 					.addFirst(ResponseHeaderTimeout.NAME, new ResponseHeaderTimeout(timeoutNanos)))
@@ -134,23 +134,24 @@ public final class ServiceClient {
 				.doOnResponse((response, connection) -> ResponseHeaderTimeout.responseReceived(connection));
 		}
 		else {
-			tuned = tuned.responseTimeout(settings.responseTimeout);
+			tuned = tuned.responseTimeout(settings.responseTimeout());
 			if (!bootReadTimeout) {
 				// the response timeout ends at the response headers; Boot's read-timeout keeps Reactor Netty's meaning
-				tuned = tuned.doOnResponse(new ResponseTimeoutEnd(settings.readIdleTimeout,
-						new StreamingMediaTypes(settings.streamingMediaTypes)));
+				tuned = tuned.doOnResponse(new ResponseTimeoutEnd(settings.readIdleTimeout(),
+						new StreamingMediaTypes(settings.streamingMediaTypes())));
 			}
 		}
-		if (settings.writeIdleTimeout != null) {
-			long write = settings.writeIdleTimeout.toMillis();
+		Duration writeIdleTimeout = settings.writeIdleTimeout();
+		if (writeIdleTimeout != null) {
+			long write = writeIdleTimeout.toMillis();
 			tuned = tuned.doOnRequest((request, connection) -> connection.addHandlerFirst(
 					"hyperlane.writeIdleTimeout", new WriteTimeoutHandler(write, TimeUnit.MILLISECONDS)));
 		}
-		if (settings.honorKeepAliveHeader) {
+		if (settings.honorKeepAliveHeader()) {
 			tuned = tuned.doOnResponse(KeepAliveEviction::record);
 		}
 		if (this.sslBundle != null) {
-			AbstractProtocolSslContextSpec<?> tls = tls(this.sslBundle, settings.protocol);
+			AbstractProtocolSslContextSpec<?> tls = tls(this.sslBundle, settings.protocol());
 			tuned = tuned.secure((spec) -> spec.sslContext(tls));
 		}
 		return tuned;

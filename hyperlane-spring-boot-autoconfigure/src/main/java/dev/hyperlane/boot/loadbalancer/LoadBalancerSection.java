@@ -79,7 +79,7 @@ public record LoadBalancerSection(HyperlaneLoadBalancers balancers) implements H
 		description.put("retriesDeniedByBudget", service.retriesDenied());
 		description.put("panicChoices", service.panicChoices());
 		Map<String, Object> instances = new LinkedHashMap<>();
-		new TreeMap<>(service.instances()).forEach((key, state) -> {
+		new TreeMap<>(rules.states()).forEach((key, state) -> {
 			Map<String, Object> instance = new LinkedHashMap<>();
 			instance.put("inFlight", state.inFlight());
 			instance.put("latencyMillis", Math.round(state.latencyNanos(now) / 10_000.0) / 100.0);
@@ -121,7 +121,7 @@ public record LoadBalancerSection(HyperlaneLoadBalancers balancers) implements H
 	private static void instance(ServiceBalancer service, String instance, boolean known) {
 		if (!known) {
 			throw new IllegalArgumentException("Service '" + service.serviceId() + "' has no instance '" + instance
-					+ "'; known: " + service.instances().keySet());
+					+ "'; known: " + service.serviceInstances().states().keySet());
 		}
 	}
 
@@ -147,7 +147,7 @@ public record LoadBalancerSection(HyperlaneLoadBalancers balancers) implements H
 						"look at the instances' health; panic mode keeps calls flowing instead of failing them all"));
 			}
 		});
-		this.balancers.services().forEach((id, service) -> service.instances().forEach((key, state) -> {
+		this.balancers.services().forEach((id, service) -> service.serviceInstances().states().forEach((key, state) -> {
 			if (state.ejections() > 1) {
 				advice.add(Advice.warning("service '" + id + "': instance " + key + " was ejected " + state.ejections()
 						+ " times for consecutive failures", "hyperlane.loadbalancer.ejection.consecutive-failures",

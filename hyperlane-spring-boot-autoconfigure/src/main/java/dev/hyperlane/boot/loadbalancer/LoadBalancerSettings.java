@@ -39,95 +39,95 @@ public final class LoadBalancerSettings {
 	private static final String NOT_NEGATIVE = "0s or more";
 
 	static final Setting<HyperlaneLoadBalancerProperties, LoadBalancingStrategy> STRATEGY = Setting.of("strategy",
-			LoadBalancingStrategy.class, HyperlaneLoadBalancerProperties::getStrategy, LoadBalancingStrategy.PEAK_EWMA,
+			LoadBalancingStrategy.class, HyperlaneLoadBalancerProperties::strategy, LoadBalancingStrategy.PEAK_EWMA,
 			"latency times requests in flight avoids slow instances (Finagle, Linkerd); Spring Cloud uses round robin");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> DECAY = Setting
-		.of("decay", Duration.class, HyperlaneLoadBalancerProperties::getDecay, Duration.ofSeconds(10),
+		.of("decay", Duration.class, HyperlaneLoadBalancerProperties::decay, Duration.ofSeconds(10),
 				"Finagle's and Linkerd's peak-EWMA time constant")
 		.withCheck(Setting::positive, "a positive duration, such as 10s");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> INITIAL_LATENCY = Setting
-		.of("initial-latency", Duration.class, HyperlaneLoadBalancerProperties::getInitialLatency,
+		.of("initial-latency", Duration.class, HyperlaneLoadBalancerProperties::initialLatency,
 				Duration.ofMillis(30), "Linkerd's default round-trip time for an instance not yet measured")
 		.withCheck((latency) -> !latency.isNegative(), NOT_NEGATIVE);
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> FAILURE_PENALTY = Setting
-		.of("failure-penalty", Duration.class, HyperlaneLoadBalancerProperties::getFailurePenalty,
+		.of("failure-penalty", Duration.class, HyperlaneLoadBalancerProperties::failurePenalty,
 				Duration.ofSeconds(1), "a failing instance is avoided like one answering in a second")
 		.withCheck((penalty) -> !penalty.isNegative(), NOT_NEGATIVE);
 
 	static final Setting<HyperlaneLoadBalancerProperties, Integer> EJECTION_CONSECUTIVE_FAILURES = Setting
 		.of("ejection.consecutive-failures", Integer.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getEjection().getConsecutiveFailures(), 5,
+				(HyperlaneLoadBalancerProperties properties) -> properties.ejection().consecutiveFailures(), 5,
 				"Envoy's consecutive-5xx outlier detection")
 		.withCheck((count) -> count >= 1, "1 or more");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> EJECTION_BASE_TIME = Setting
 		.of("ejection.base-time", Duration.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getEjection().getBaseTime(),
+				(HyperlaneLoadBalancerProperties properties) -> properties.ejection().baseTime(),
 				Duration.ofSeconds(30), "Envoy's base ejection time; the n-th ejection lasts n times as long")
 		.withCheck((time) -> !time.isNegative(), NOT_NEGATIVE);
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> EJECTION_MAX_TIME = Setting.of(
 			"ejection.max-time", Duration.class,
-			(HyperlaneLoadBalancerProperties properties) -> properties.getEjection().getMaxTime(),
+			(HyperlaneLoadBalancerProperties properties) -> properties.ejection().maxTime(),
 			Duration.ofSeconds(300), "Envoy's longest ejection");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Double> EJECTION_MAX_PERCENT = Setting
 		.of("ejection.max-percent", Double.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getEjection().getMaxPercent(), 50.0,
+				(HyperlaneLoadBalancerProperties properties) -> properties.ejection().maxPercent(), 50.0,
 				"at least half the instances keep taking requests")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> SLOW_START_WINDOW = Setting
 		.of("slow-start.window", Duration.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getSlowStart().getWindow(),
+				(HyperlaneLoadBalancerProperties properties) -> properties.slowStart().window(),
 				Duration.ofSeconds(30), "long enough for a JVM's JIT to warm up before a full share")
 		.withCheck((window) -> !window.isNegative(), "0s (off) or more");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Double> SLOW_START_AGGRESSION = Setting
 		.of("slow-start.aggression", Double.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getSlowStart().getAggression(), 1.0,
+				(HyperlaneLoadBalancerProperties properties) -> properties.slowStart().aggression(), 1.0,
 				"Envoy's default: the share rises linearly")
 		.withCheck((aggression) -> aggression > 0, "above 0");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Double> SLOW_START_MIN_WEIGHT_PERCENT = Setting
 		.of("slow-start.min-weight-percent", Double.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getSlowStart().getMinWeightPercent(), 10.0,
+				(HyperlaneLoadBalancerProperties properties) -> properties.slowStart().minWeightPercent(), 10.0,
 				"Envoy's min_weight_percent: a new instance gets some requests from the start")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Boolean> RETRY_ENABLED = Setting.of("retry.enabled",
-			Boolean.class, (HyperlaneLoadBalancerProperties properties) -> properties.getRetry().isEnabled(), true,
+			Boolean.class, (HyperlaneLoadBalancerProperties properties) -> properties.retry().enabled(), true,
 			"a call that failed on one instance is tried on another, within the retry budget");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Integer> RETRY_MAX_RETRIES = Setting
 		.of("retry.max-retries", Integer.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getRetry().getMaxRetries(), 1,
+				(HyperlaneLoadBalancerProperties properties) -> properties.retry().maxRetries(), 1,
 				"Spring Cloud's and Envoy's default")
 		.withCheck((count) -> count >= 0, "0 (no retry) or more");
 
 	static final Setting<HyperlaneLoadBalancerProperties, List<Integer>> RETRY_STATUS_CODES = Setting
 		.of("retry.status-codes", Bindable.listOf(Integer.class),
-				(HyperlaneLoadBalancerProperties properties) -> List.copyOf(properties.getRetry().getStatusCodes()),
+				(HyperlaneLoadBalancerProperties properties) -> List.copyOf(properties.retry().statusCodes()),
 				List.of(500, 502, 503, 504), "Envoy's 5xx retry condition less 501")
 		.withCheck((codes) -> codes.stream().allMatch((code) -> code >= 100 && code <= 599),
 				"status codes from 100 to 599, such as 500, 502, 503, 504");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Boolean> HEDGING_ENABLED = Setting.of("hedging.enabled",
-			Boolean.class, (HyperlaneLoadBalancerProperties properties) -> properties.getHedging().isEnabled(), false,
+			Boolean.class, (HyperlaneLoadBalancerProperties properties) -> properties.hedging().enabled(), false,
 			"a hedge is a second call: turned on where tail latency matters more than the extra calls");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Duration> HEDGING_DELAY = Setting
 		.of("hedging.delay", Duration.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getHedging().getDelay(), null,
+				(HyperlaneLoadBalancerProperties properties) -> properties.hedging().delay(), null,
 				"unset: the service's 95th percentile latency over its recent calls")
 		.withCheck(Setting::positive, "a positive duration, or unset for the service's p95 latency");
 
 	static final Setting<HyperlaneLoadBalancerProperties, Double> HEDGING_BUDGET_PERCENT = Setting
 		.of("hedging.budget-percent", Double.class,
-				(HyperlaneLoadBalancerProperties properties) -> properties.getHedging().getBudgetPercent(), 5.0,
+				(HyperlaneLoadBalancerProperties properties) -> properties.hedging().budgetPercent(), 5.0,
 				"hedges add at most a twentieth to a service's calls")
 		.withCheck((percent) -> Setting.between(percent, 0, 100), "0 to 100");
 
@@ -142,14 +142,14 @@ public final class LoadBalancerSettings {
 			HEDGING_BUDGET_PERCENT);
 
 	static final Setting<ServiceOptions, LoadBalancingStrategy> SERVICE_STRATEGY = Setting.of("strategy",
-			LoadBalancingStrategy.class, ServiceOptions::getStrategy, null, "the strategy for every service");
+			LoadBalancingStrategy.class, ServiceOptions::strategy, null, "the strategy for every service");
 
 	static final Setting<ServiceOptions, Boolean> SERVICE_HEDGING_ENABLED = Setting.of("hedging.enabled",
-			Boolean.class, (ServiceOptions options) -> options.getHedging().getEnabled(), null,
+			Boolean.class, (ServiceOptions options) -> options.hedging().enabled(), null,
 			"hedging for every service");
 
 	static final Setting<ServiceOptions, Duration> SERVICE_HEDGING_DELAY = Setting
-		.of("hedging.delay", Duration.class, (ServiceOptions options) -> options.getHedging().getDelay(), null,
+		.of("hedging.delay", Duration.class, (ServiceOptions options) -> options.hedging().delay(), null,
 				"the hedging delay for every service")
 		.withCheck(Setting::positive, "a positive duration, or unset for the service's p95 latency");
 
@@ -205,7 +205,7 @@ public final class LoadBalancerSettings {
 			throw SettingResolver.outOfRange(settings.byName().get(EJECTION_MAX_TIME.name()),
 					PREFIX + "." + EJECTION_BASE_TIME.name() + " (" + EffectiveSetting.display(base) + ") or more");
 		}
-		return new LoadBalancerSettings(settings, properties.getServices());
+		return new LoadBalancerSettings(settings, properties.services());
 	}
 
 	/**

@@ -3,7 +3,6 @@ package dev.hyperlane.boot.loadbalancer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -266,14 +265,6 @@ public final class ServiceBalancer {
 	 */
 	public ServiceInstances serviceInstances() {
 		return this.instances;
-	}
-
-	/**
-	 * Return the states of the instances listed now.
-	 * @return the states by host:port
-	 */
-	public Map<String, InstanceState> instances() {
-		return this.instances.states();
 	}
 
 	/**

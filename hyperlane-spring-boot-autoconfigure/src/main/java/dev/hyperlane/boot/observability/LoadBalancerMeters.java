@@ -79,8 +79,11 @@ public final class LoadBalancerMeters
 	 * Bind the meters of every instance the balancers know now.
 	 */
 	public void bindKnown() {
-		this.balancers.services().forEach((service, balancer) -> balancer.instances().keySet()
-			.forEach((instance) -> bind(service, instance)));
+		this.balancers.services()
+			.forEach((service, balancer) -> balancer.serviceInstances()
+				.states()
+				.keySet()
+				.forEach((instance) -> bind(service, instance)));
 	}
 
 	@Override

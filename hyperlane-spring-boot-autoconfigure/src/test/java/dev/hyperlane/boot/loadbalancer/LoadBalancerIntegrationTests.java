@@ -113,7 +113,7 @@ class LoadBalancerIntegrationTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
 			ServiceBalancer balancer = context.getBean(HyperlaneLoadBalancers.class).service("payments");
 			long now = balancer.nowNanos();
-			Map<String, InstanceState> states = balancer.instances();
+			Map<String, InstanceState> states = balancer.serviceInstances().states();
 			assertThat(states).hasSize(3);
 			states.values().stream().filter((state) -> state.successes() > 0).forEach((state) -> {
 				double millis = state.latencyNanos(now) / 1e6;

@@ -80,7 +80,7 @@ class LoadBalancerMembershipTests {
 			callUntil(client, () -> added.gets.get() > 0);
 			assertThat(Duration.ofNanos(System.nanoTime() - listed)).isLessThan(Duration.ofSeconds(5));
 			ServiceBalancer balancer = context.getBean(HyperlaneLoadBalancers.class).service("payments");
-			InstanceState state = balancer.instances().get(added.address());
+			InstanceState state = balancer.serviceInstances().states().get(added.address());
 			assertThat(balancer.serviceInstances().describe(state, balancer.nowNanos())).isEqualTo("ramping");
 		}
 	}
@@ -122,7 +122,7 @@ class LoadBalancerMembershipTests {
 	private static Set<String> kept(ConfigurableApplicationContext context) {
 		Set<String> kept = new TreeSet<>();
 		ServiceBalancer balancer = context.getBean(HyperlaneLoadBalancers.class).service("payments");
-		kept.addAll(balancer.instances().keySet());
+		kept.addAll(balancer.serviceInstances().states().keySet());
 		kept.addAll(pools(context));
 		for (Meter meter : context.getBean(MeterRegistry.class).getMeters()) {
 			String address = meter.getId().getTag("address");

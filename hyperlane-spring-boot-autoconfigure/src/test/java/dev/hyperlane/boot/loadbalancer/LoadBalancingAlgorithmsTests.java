@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.hyperlane.boot.testsupport.BoundProperties;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -198,9 +200,8 @@ class LoadBalancingAlgorithmsTests {
 	void everyStrategyHonoursInstanceWeights() {
 		List<ServiceInstance> instances = List.of(instance(1, "3"), instance(2, null), instance(3, null));
 		for (LoadBalancingStrategy strategy : LoadBalancingStrategy.values()) {
-			HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
-			properties.setStrategy(strategy);
-			properties.getSlowStart().setWindow(Duration.ZERO);
+			HyperlaneLoadBalancerProperties properties = BoundProperties.bind(LoadBalancerSettings.PREFIX,
+					HyperlaneLoadBalancerProperties.class, "strategy=" + strategy, "slow-start.window=0s");
 			ServiceBalancer balancer = new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
 					new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
 			Map<Integer, AtomicInteger> chosen = new ConcurrentHashMap<>();
@@ -216,7 +217,8 @@ class LoadBalancingAlgorithmsTests {
 	@Test
 	void drainedInstanceIsLeftOutUntilRestoredAndExcludedInstancesAreSkipped() {
 		List<ServiceInstance> instances = List.of(instance(1, null), instance(2, null));
-		HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
+		HyperlaneLoadBalancerProperties properties = BoundProperties.bind(LoadBalancerSettings.PREFIX,
+				HyperlaneLoadBalancerProperties.class);
 		ServiceBalancer balancer = new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
 				new PowerOfTwoChoices(new SplittableRandom(7)), () -> 0L);
 		balancer.choose(instances);

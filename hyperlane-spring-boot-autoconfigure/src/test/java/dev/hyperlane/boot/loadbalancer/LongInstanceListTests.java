@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.hyperlane.boot.testsupport.BoundProperties;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -94,9 +96,8 @@ class LongInstanceListTests {
 	}
 
 	private ServiceBalancer balancer(LoadBalancingStrategy strategy, Duration slowStartWindow) {
-		HyperlaneLoadBalancerProperties properties = new HyperlaneLoadBalancerProperties();
-		properties.setStrategy(strategy);
-		properties.getSlowStart().setWindow(slowStartWindow);
+		HyperlaneLoadBalancerProperties properties = BoundProperties.bind(LoadBalancerSettings.PREFIX,
+				HyperlaneLoadBalancerProperties.class, "strategy=" + strategy, "slow-start.window=" + slowStartWindow);
 		return new ServiceBalancer("payments", LoadBalancerSettings.of(properties),
 				new PowerOfTwoChoices(new SplittableRandom(11)), this.clock::get);
 	}

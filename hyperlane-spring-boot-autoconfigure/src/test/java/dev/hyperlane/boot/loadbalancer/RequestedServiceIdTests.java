@@ -3,6 +3,8 @@ package dev.hyperlane.boot.loadbalancer;
 import java.util.List;
 import java.util.Map;
 
+import dev.hyperlane.boot.testsupport.BoundProperties;
+
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -26,7 +28,8 @@ class RequestedServiceIdTests {
 	void chosenInstanceCarriesTheRequestedServiceIdAndEverythingElseAsDiscovered() {
 		ServiceInstance discovered = new DefaultServiceInstance("payments:10.0.0.7:8081", "PAYMENTS", "10.0.0.7", 8081,
 				false, Map.of("weight", "2"));
-		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(LoadBalancerSettings.of(new HyperlaneLoadBalancerProperties()));
+		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(LoadBalancerSettings
+			.of(BoundProperties.bind(LoadBalancerSettings.PREFIX, HyperlaneLoadBalancerProperties.class)));
 		StaticListableBeanFactory beans = new StaticListableBeanFactory();
 		beans.addBean("supplier", new FixedSupplier("payments", List.of(discovered)));
 		HyperlaneLoadBalancer balancer = new HyperlaneLoadBalancer(
