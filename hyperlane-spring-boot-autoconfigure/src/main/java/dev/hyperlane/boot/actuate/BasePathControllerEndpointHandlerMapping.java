@@ -17,9 +17,8 @@ import org.springframework.web.server.ServerWebExchange;
  * in front: a request outside the actuator's base path gets "no handler" at once, as an empty {@code Mono} that the
  * {@code DispatcherHandler} passes over. Boot declares this mapping on the application's port whether or not an
  * application has such endpoints (most have none), before the application's own mappings (order -100), and for every
- * request WebFlux's lookup around it costs operators and an empty registration search: about 0.8 KB allocated per
- * request of a plaintext handler (benchmarks/README.md, 2026-12-05 15:00 profile). With no endpoint the mapping
- * answers no request, whatever the base path.
+ * request WebFlux's lookup around it costs operators and an empty registration search (benchmarks/README.md,
+ * 2026-12-05 15:10 entry). With no endpoint the mapping answers no request, whatever the base path.
  * <p>
  * The check is on when it cannot change an answer: no endpoint, or a non-empty base path below which every registered
  * pattern lies. Endpoints, access, CORS are Boot's own: the constructor takes what Boot's constructor takes.

@@ -14,7 +14,7 @@ import org.springframework.web.server.WebFilterChain;
  * in turn, the next one when the previous one's chain is subscribed (as WebFlux's own chain invokes it), and the
  * last one's chain is the rest of WebFlux's chain. The filters see the exchange, the order and the errors they saw as
  * separate links; what goes is WebFlux's per-link work on every request, a {@code Mono.defer} and a Reactor
- * checkpoint named after the filter (about 0.25 KB per link and request, benchmarks/README.md), of which the
+ * checkpoint named after the filter (0.2-0.5 KB per link and request, benchmarks/README.md), of which the
  * combined link keeps one, named after all its filters.
  */
 final class CombinedWebFilter implements WebFilter {

@@ -16,7 +16,7 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
  * default {@link AnsweredRequestFilter} and {@code DeadlineWebFilter}, with observability on
  * {@code ObservationScopeWebFilter} between them, and {@link ConcurrencyLimitWebFilter} when the concurrency limit is
  * on. WebFlux's chain does per link and request a {@code Mono.defer} and a Reactor checkpoint named after the filter,
- * which plain WebFlux, with no filter, does not pay: about 0.25 KB each (benchmarks/README.md). A filter of the
+ * which plain WebFlux, with no filter, does not pay: 0.2-0.5 KB each (benchmarks/README.md). A filter of the
  * application's ordered between two of the starter's stays a link of its own and keeps its place.</li>
  * <li>A starter exception handler ({@code PoolExhaustedExceptionHandler}) runs together with the handler that follows
  * it ({@link CombinedWebExceptionHandler}), by default Spring Boot's error handler: WebFlux puts two operators per
