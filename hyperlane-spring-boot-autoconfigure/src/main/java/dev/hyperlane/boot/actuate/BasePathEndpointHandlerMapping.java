@@ -1,7 +1,6 @@
 package dev.hyperlane.boot.actuate;
 
 import java.util.Collection;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -11,12 +10,8 @@ import org.springframework.boot.actuate.endpoint.web.EndpointMapping;
 import org.springframework.boot.actuate.endpoint.web.EndpointMediaTypes;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
-import org.springframework.http.server.PathContainer;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Spring Boot's {@link WebFluxEndpointHandlerMapping} with one check in front: a request whose path (within the
@@ -26,8 +21,11 @@ import org.springframework.web.util.pattern.PathPattern;
  * Boot's mapping sits before the application's mappings (order -100) and, for a path that is none of its own, tests
  * every registration's method, produces (parsing the {@code Accept} header) and path conditions: about 1.9 KB allocated
  * per request of a plaintext handler (benchmarks/README.md, 2026-12-05 profile). The check compares the request's
- * leading path segments (decoded, without matrix parameters, as a {@link PathPattern} compares them) with the base
- * path's, and allocates nothing.
+ * leading path segments with the base path's and allocates nothing. It is made in
+ * {@link #getHandler}, ahead of the operators WebFlux's {@code AbstractHandlerMapping} puts around every lookup (API
+ * version, CORS), so that a request outside the base path gets the empty {@code Mono} itself, which the
+ * {@code DispatcherHandler} passes over without subscribing to it. CORS, pre-flight requests included, is Boot's for
+ * every path below the base path.
  * <p>
  * The check is on only when it cannot change an answer: the base path is not empty (it is empty when set to
  * {@code /}, or on a management port with {@code management.server.base-path} only) and every registered pattern
@@ -36,7 +34,7 @@ import org.springframework.web.util.pattern.PathPattern;
  */
 public class BasePathEndpointHandlerMapping extends WebFluxEndpointHandlerMapping {
 
-	private final String[] baseSegments;
+	private final BasePath basePath;
 
 	private volatile boolean checked;
 
@@ -54,14 +52,13 @@ public class BasePathEndpointHandlerMapping extends WebFluxEndpointHandlerMappin
 			EndpointLinksResolver linksResolver, boolean shouldRegisterLinksMapping) {
 		super(endpointMapping, endpoints, endpointMediaTypes, corsConfiguration, linksResolver,
 				shouldRegisterLinksMapping);
-		String path = endpointMapping.getPath();
-		this.baseSegments = path.isEmpty() ? new String[0] : path.substring(1).split("/");
+		this.basePath = new BasePath(endpointMapping.getPath());
 	}
 
 	@Override
 	public void afterPropertiesSet() {
 		super.afterPropertiesSet();
-		this.checked = this.baseSegments.length > 0 && allPatternsBelowBasePath();
+		this.checked = this.basePath.covers(getHandlerMethods().keySet());
 	}
 
 	/**
@@ -73,39 +70,12 @@ public class BasePathEndpointHandlerMapping extends WebFluxEndpointHandlerMappin
 		return this.checked;
 	}
 
-	private boolean allPatternsBelowBasePath() {
-		String base = "/" + String.join("/", this.baseSegments);
-		for (RequestMappingInfo info : getHandlerMethods().keySet()) {
-			for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
-				String text = pattern.getPatternString();
-				if (!text.equals(base) && !text.startsWith(base + "/")) {
-					return false;
-				}
-			}
-		}
-		return true;
-	}
-
 	@Override
-	public Mono<HandlerMethod> getHandlerInternal(ServerWebExchange exchange) {
-		if (this.checked && !startsWithBasePath(exchange.getRequest().getPath().pathWithinApplication())) {
+	public Mono<Object> getHandler(ServerWebExchange exchange) {
+		if (this.checked && !this.basePath.contains(exchange)) {
 			return Mono.empty();
 		}
-		return super.getHandlerInternal(exchange);
-	}
-
-	private boolean startsWithBasePath(PathContainer path) {
-		List<PathContainer.Element> elements = path.elements();
-		int index = 0;
-		for (String segment : this.baseSegments) {
-			if (elements.size() < index + 2 || !(elements.get(index) instanceof PathContainer.Separator)
-					|| !(elements.get(index + 1) instanceof PathContainer.PathSegment pathSegment)
-					|| !segment.equals(pathSegment.valueToMatch())) {
-				return false;
-			}
-			index += 2;
-		}
-		return elements.size() == index || elements.get(index) instanceof PathContainer.Separator;
+		return super.getHandler(exchange);
 	}
 
 }

@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.CorsEndpointP
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.ExposableEndpoint;
 import org.springframework.boot.actuate.endpoint.web.EndpointLinksResolver;
 import org.springframework.boot.actuate.endpoint.web.EndpointMapping;
@@ -21,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webflux.actuate.endpoint.web.ControllerEndpointHandlerMapping;
 import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
@@ -29,17 +31,18 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
- * Supplies the actuator's endpoint mapping on the application's port as a {@link BasePathEndpointHandlerMapping}
- * (Boot's mapping with a base-path check in front), in place of the {@link WebFluxEndpointHandlerMapping} that
- * Boot's {@code WebFluxEndpointManagementContextConfiguration} declares {@code @ConditionalOnMissingBean}; ordered
- * before it so that Boot's bean backs off. Built from the same inputs as Boot's: the exposed endpoints, the media
- * types, {@code management.endpoints.web.cors.*}, {@code management.endpoints.web.base-path} and
- * {@code management.endpoints.web.discovery.enabled}.
+ * Supplies the actuator's endpoint mappings on the application's port as a {@link BasePathEndpointHandlerMapping}
+ * and a {@link BasePathControllerEndpointHandlerMapping} (Boot's mappings with a base-path check in front), in place
+ * of the {@link WebFluxEndpointHandlerMapping} and {@link ControllerEndpointHandlerMapping} that Boot's
+ * {@code WebFluxEndpointManagementContextConfiguration} declares {@code @ConditionalOnMissingBean}; ordered before it
+ * so that Boot's beans back off. Built from the same inputs as Boot's: the exposed endpoints, the media types,
+ * {@code management.endpoints.web.cors.*}, {@code management.endpoints.web.base-path},
+ * {@code management.endpoints.web.discovery.enabled} and the endpoints' access.
  * <p>
  * Only in the application's context ({@link ManagementContextType#SAME}): with {@code management.server.port} set,
  * the application's port carries no endpoint mapping and the management port keeps Boot's. Off with
- * {@code hyperlane.server.actuator-path-check=false} (then Boot's mapping is used unchanged), or when the application
- * declares its own {@link WebFluxEndpointHandlerMapping}.
+ * {@code hyperlane.server.actuator-path-check=false} (then Boot's mappings are used unchanged), or, each, when the
+ * application declares its own mapping of that type.
  */
 @ManagementContextConfiguration(value = ManagementContextType.SAME, proxyBeanMethods = false)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -70,6 +73,18 @@ class EndpointHandlerMappingManagementContextConfiguration {
 		boolean links = webEndpointProperties.getDiscovery().isEnabled() && StringUtils.hasText(basePath);
 		return new BasePathEndpointHandlerMapping(new EndpointMapping(basePath), endpoints, endpointMediaTypes,
 				corsProperties.toCorsConfiguration(), new EndpointLinksResolver(allEndpoints, basePath), links);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@SuppressWarnings("removal")
+	BasePathControllerEndpointHandlerMapping controllerEndpointHandlerMapping(
+			org.springframework.boot.actuate.endpoint.web.annotation.ControllerEndpointsSupplier controllerEndpointsSupplier,
+			CorsEndpointProperties corsProperties, WebEndpointProperties webEndpointProperties,
+			EndpointAccessResolver endpointAccessResolver) {
+		return new BasePathControllerEndpointHandlerMapping(new EndpointMapping(webEndpointProperties.getBasePath()),
+				controllerEndpointsSupplier.getEndpoints(), corsProperties.toCorsConfiguration(),
+				endpointAccessResolver);
 	}
 
 }

@@ -22,23 +22,12 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * that starts after the deadline passed is never sent (inside a server request it then waits for the server to end
  * the request, at once). Outside a server request both end in a {@link DeadlineExceededException}. A call made
  * without a deadline passes through unchanged.
+ *
+ * @param headers how the time left is written
+ * @param statistics the counters it updates
  */
-public final class DeadlineExchangeFilterFunction implements ExchangeFilterFunction {
-
-
-	private final DeadlineHeaders headers;
-
-	private final DeadlineStatistics statistics;
-
-	/**
-	 * Create the filter.
-	 * @param headers how the time left is written
-	 * @param statistics the counters it updates
-	 */
-	public DeadlineExchangeFilterFunction(DeadlineHeaders headers, DeadlineStatistics statistics) {
-		this.headers = headers;
-		this.statistics = statistics;
-	}
+public record DeadlineExchangeFilterFunction(DeadlineHeaders headers,
+		DeadlineStatistics statistics) implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -80,6 +81,18 @@ public final class ServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
 		return new AnsweredRequestFilter(statistics);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebHttpHandlerBuilderCustomizer.class)
+	static class StarterWebChainConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StarterWebChain hyperlaneStarterWebChain() {
+			return new StarterWebChain();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

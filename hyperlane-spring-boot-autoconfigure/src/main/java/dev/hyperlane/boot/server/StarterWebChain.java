@@ -1,0 +1,92 @@
+package dev.hyperlane.boot.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+
+/**
+ * Runs the starter's own web filters and exception handlers as fewer links of the application's WebFlux chain, so
+ * that they cost per request what WebFlux charges for one:
+ * <ul>
+ * <li>Starter filters that follow each other in the filter chain run as one link ({@link CombinedWebFilter}): by
+ * default {@link AnsweredRequestFilter} and {@code DeadlineWebFilter}, with observability on
+ * {@code ObservationScopeWebFilter} between them, and {@link ConcurrencyLimitWebFilter} when the concurrency limit is
+ * on. WebFlux's chain does per link and request a {@code Mono.defer} and a Reactor checkpoint named after the filter,
+ * which plain WebFlux, with no filter, does not pay: 0.2-0.5 KB each (benchmarks/README.md). A filter of the
+ * application's ordered between two of the starter's stays a link of its own and keeps its place.</li>
+ * <li>A starter exception handler ({@code PoolExhaustedExceptionHandler}) runs together with the handler that follows
+ * it ({@link CombinedWebExceptionHandler}), by default Spring Boot's error handler: WebFlux puts two operators per
+ * exception handler around every request.</li>
+ * </ul>
+ * Order, errors and answers stay as with separate links. The starter's filters and handlers are those of its own
+ * packages ({@code dev.hyperlane.boot}). Applied by Spring Boot to the application's {@code HttpHandler} only.
+ */
+final class StarterWebChain implements WebHttpHandlerBuilderCustomizer {
+
+	private static final String PACKAGE = "dev.hyperlane.boot.";
+
+	@Override
+	public void customize(WebHttpHandlerBuilder builder) {
+		builder.filters(StarterWebChain::combineFilters);
+		builder.exceptionHandlers(StarterWebChain::combineExceptionHandlers);
+	}
+
+	/**
+	 * Replace each run of two or more adjacent starter filters with one combined filter, in place.
+	 * @param filters the chain's filters, in order
+	 */
+	static void combineFilters(List<WebFilter> filters) {
+		List<WebFilter> combined = new ArrayList<>(filters.size());
+		List<WebFilter> run = new ArrayList<>();
+		for (WebFilter filter : filters) {
+			if (isStarters(filter) && !(filter instanceof CombinedWebFilter)) {
+				run.add(filter);
+				continue;
+			}
+			addRun(run, combined);
+			combined.add(filter);
+		}
+		addRun(run, combined);
+		filters.clear();
+		filters.addAll(combined);
+	}
+
+	private static void addRun(List<WebFilter> run, List<WebFilter> combined) {
+		if (run.size() > 1) {
+			combined.add(new CombinedWebFilter(List.copyOf(run)));
+		}
+		else {
+			combined.addAll(run);
+		}
+		run.clear();
+	}
+
+	/**
+	 * Replace each starter exception handler and the handler after it with one combined handler, in place.
+	 * @param handlers the exception handlers, in order
+	 */
+	static void combineExceptionHandlers(List<WebExceptionHandler> handlers) {
+		List<WebExceptionHandler> combined = new ArrayList<>(handlers.size());
+		for (int i = 0; i < handlers.size(); i++) {
+			WebExceptionHandler handler = handlers.get(i);
+			if (isStarters(handler) && !(handler instanceof CombinedWebExceptionHandler) && i + 1 < handlers.size()) {
+				combined.add(new CombinedWebExceptionHandler(List.of(handler, handlers.get(i + 1))));
+				i++;
+			}
+			else {
+				combined.add(handler);
+			}
+		}
+		handlers.clear();
+		handlers.addAll(combined);
+	}
+
+	private static boolean isStarters(Object filterOrHandler) {
+		return filterOrHandler.getClass().getName().startsWith(PACKAGE);
+	}
+
+}
