@@ -25,6 +25,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
+import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Bounds what one HTTP/1.1 connection can make the server hold while it receives requests, and ends slow request
@@ -43,6 +45,13 @@ import reactor.netty.NettyPipeline;
  * <li><b>Pipelining.</b> Once {@code max-pipelined-requests} responses are pending (written to the socket or not),
  * the connection is not read further until one of them has been written, so a client that sends requests and never
  * reads the responses holds at most that many (plus what one read of 64 KB contained), not the whole heap.</li>
+ * <li><b>Reading after a held-back request.</b> Reactor Netty reads an HTTP/1.1 connection on demand and holds back
+ * a request that arrives while the previous exchange is still open (a pipelined request, or a keep-alive request
+ * read before the previous response's write completed, as when that response was written from another thread). In
+ * Reactor Netty before 1.3.8 (Spring Boot 4.0's), when the held-back request is answered at once, within its
+ * dispatch (a write completes within the call on epoll and NIO), no further read is requested: the connection's
+ * next request is never read and waits for the client's timeout (reactor-netty issue 4361). When a request was
+ * held back, once the exchanges have ended this guard requests the read itself if the connection is idle.</li>
  * </ul>
  * Each event is counted in the server section of the endpoint and logged at DEBUG only, so a client cannot fill the
  * log. Two handlers share one state: one ahead of the HTTP codec writes the raw 408 and 503 responses and drops what
@@ -89,6 +98,11 @@ final class RequestBodyGuard {
 	private boolean readSwallowed;
 
 	private boolean closing;
+
+	/** A request arrived while the previous exchange was still open: Reactor Netty held it back. */
+	private boolean heldBack;
+
+	private boolean readCheckScheduled;
 
 	private RequestBodyGuard(Limits limits, ServerStatistics statistics) {
 		this.limits = limits;
@@ -230,6 +244,37 @@ final class RequestBodyGuard {
 		}
 	}
 
+	/**
+	 * An exchange ended (Reactor Netty fired its end through the pipeline) after a request was held back: once
+	 * Reactor Netty has dispatched what it held (a task it queued as the event passed), make sure the connection
+	 * reads on if no exchange is open.
+	 */
+	private void exchangeEnded(ChannelHandlerContext ctx) {
+		if (this.heldBack && !this.readCheckScheduled) {
+			this.readCheckScheduled = true;
+			ctx.executor().execute(() -> readIfIdle(ctx));
+		}
+	}
+
+	private void readIfIdle(ChannelHandlerContext ctx) {
+		this.readCheckScheduled = false;
+		if (this.closing || !ctx.channel().isActive()) {
+			this.heldBack = false;
+			return;
+		}
+		if (ChannelOperations.get(ctx.channel()) instanceof HttpServerRequest) {
+			// an exchange is open (the held request, or a later one): its end checks again
+			return;
+		}
+		this.heldBack = false;
+		if (this.paused) {
+			// reading resumes once a pending response is written
+			this.readSwallowed = true;
+			return;
+		}
+		ctx.read();
+	}
+
 	private static boolean hasBody(HttpRequest request) {
 		return HttpUtil.getContentLength(request, -1L) > 0 || HttpUtil.isTransferEncodingChunked(request);
 	}
@@ -289,6 +334,9 @@ final class RequestBodyGuard {
 			Object forwarded = msg;
 			if (msg instanceof HttpRequest request) {
 				guard.requestReceived(ctx, msg instanceof LastHttpContent || !hasBody(request));
+				if (ChannelOperations.get(ctx.channel()) instanceof HttpServerRequest) {
+					guard.heldBack = true;
+				}
 			}
 			else if (msg instanceof HttpContent content && guard.inBody) {
 				if (msg instanceof LastHttpContent) {
@@ -306,6 +354,12 @@ final class RequestBodyGuard {
 					&& !guard.paused && !guard.closing) {
 				guard.pause(ctx);
 			}
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			ctx.fireUserEventTriggered(evt);
+			exchangeEnded(ctx);
 		}
 
 		@Override
