@@ -10,7 +10,7 @@ stop_server() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || 
 trap stop_server EXIT INT TERM
 
 # start_storefront LOG [JVM_ARG...] -- [APP_ARG...]: the storefront on PORT with a 512 MB heap, the access log and
-# the pending-order retry off and 64 database connections; returns once /actuator/health answers (60 s at most)
+# the pending-order retry off and 64 database connections; returns once /actuator/health answers 200 (60 s at most; a process that exits fails at once)
 start_storefront() {
   local log="$1" jvm=()
   shift
@@ -21,7 +21,8 @@ start_storefront() {
     "$@" > "$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 120); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/actuator/health" && return 0
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/actuator/health")" = 200 ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.5
   done
   echo "server did not start; see $log" >&2; exit 1
