@@ -101,7 +101,7 @@ final class Caller implements AutoCloseable {
 	/** Addresses the balancer keeps state for, by service. */
 	Map<String, Set<String>> states() {
 		Map<String, Set<String>> states = new LinkedHashMap<>();
-		balancers().services().forEach((id, balancer) -> states.put(id, new HashSet<>(balancer.instances().keySet())));
+		balancers().services().forEach((id, balancer) -> states.put(id, new HashSet<>(balancer.serviceInstances().states().keySet())));
 		return states;
 	}
 

@@ -115,7 +115,7 @@ final class MemoryPerInstance {
 
 	private static boolean allCalled(Caller caller, Map<String, List<ServiceInstance>> lists) {
 		for (Map.Entry<String, List<ServiceInstance>> entry : lists.entrySet()) {
-			Map<String, InstanceState> states = caller.balancers().service(entry.getKey()).instances();
+			Map<String, InstanceState> states = caller.balancers().service(entry.getKey()).serviceInstances().states();
 			for (ServiceInstance instance : entry.getValue()) {
 				InstanceState state = states.get(Caller.address(instance));
 				if (state == null || state.successes() == 0) {
