@@ -2,7 +2,6 @@ package dev.hyperlane.boot;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -12,7 +11,7 @@ import org.springframework.core.env.Environment;
  * changed. Backs off with {@code hyperlane.enabled=false}.
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 public final class HyperlaneStartupAutoConfiguration {
 
 	@Bean

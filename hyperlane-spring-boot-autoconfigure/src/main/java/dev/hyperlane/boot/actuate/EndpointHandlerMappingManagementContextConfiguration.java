@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.CorsEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -49,7 +51,7 @@ import org.springframework.web.reactive.DispatcherHandler;
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 @ConditionalOnClass({ DispatcherHandler.class, WebFluxEndpointHandlerMapping.class })
 @ConditionalOnBean(WebEndpointsSupplier.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnBooleanProperty(name = EndpointHandlerMappingManagementContextConfiguration.PROPERTY,
 		matchIfMissing = true)
 @EnableConfigurationProperties(CorsEndpointProperties.class)

@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.actuate;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
 import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
@@ -11,7 +12,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 		LoadBalancerAutoConfiguration.class,
 		RuntimeAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnAvailableEndpoint(HyperlaneEndpoint.class)
 public final class HyperlaneEndpointAutoConfiguration {
 

@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.actuate;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,7 +25,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 @AutoConfiguration(after = HyperlaneEndpointAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 @ConditionalOnClass({ RouterFunction.class, ManagementContextConfiguration.class })
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnBooleanProperty(name = "hyperlane.live-view.enabled")
 @EnableConfigurationProperties(LiveViewProperties.class)
 public final class LiveViewAutoConfiguration {

@@ -2,6 +2,8 @@ package dev.hyperlane.boot.actuate;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -27,7 +29,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnBooleanProperty(name = "hyperlane.live-view.enabled")
 class LiveViewManagementContextConfiguration {
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.hyperlane.boot.CallerDeadlines;
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingSource;
@@ -18,7 +19,6 @@ import reactor.netty.http.client.HttpClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -58,8 +58,7 @@ import org.springframework.web.client.RestClient;
 				"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnClass({ HttpClient.class, ClientHttpConnector.class, ReactorClientHttpConnectorBuilder.class })
 @ConditionalOnBean(TransportResources.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.client.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("client")
 @ConditionalOnProperty(name = "spring.http.clients.reactive.connector", havingValue = "reactor", matchIfMissing = true)
 @EnableConfigurationProperties(HyperlaneClientProperties.class)
 public final class ClientAutoConfiguration {

@@ -1,9 +1,10 @@
 package dev.hyperlane.boot.deadline;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+import dev.hyperlane.boot.ExchangeFilterWebClientCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -21,8 +22,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code hyperlane.deadline.enabled=false}.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.deadline.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("deadline")
 @EnableConfigurationProperties(HyperlaneDeadlineProperties.class)
 public final class DeadlineAutoConfiguration {
 
@@ -64,12 +64,8 @@ public final class DeadlineAutoConfiguration {
 		}
 
 		@Bean
-		WebClientCustomizer hyperlaneDeadlineWebClientCustomizer(DeadlineExchangeFilterFunction filter) {
-			return (builder) -> builder.filters((filters) -> {
-				if (!filters.contains(filter)) {
-					filters.add(filter);
-				}
-			});
+		ExchangeFilterWebClientCustomizer hyperlaneDeadlineWebClientCustomizer(DeadlineExchangeFilterFunction filter) {
+			return new ExchangeFilterWebClientCustomizer(filter);
 		}
 
 	}

@@ -1,11 +1,11 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.InstanceDepartures;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,8 +23,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(
 		beforeName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration")
 @ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.loadbalancer.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("loadbalancer")
 @EnableConfigurationProperties(HyperlaneLoadBalancerProperties.class)
 @LoadBalancerClients(defaultConfiguration = HyperlaneLoadBalancerClientConfiguration.class)
 public final class LoadBalancerAutoConfiguration {

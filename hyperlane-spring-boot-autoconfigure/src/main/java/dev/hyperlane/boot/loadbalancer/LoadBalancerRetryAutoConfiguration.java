@@ -45,6 +45,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 public final class LoadBalancerRetryAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
+	Hedges hyperlaneHedges(HyperlaneLoadBalancers balancers) {
+		return new Hedges(balancers);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(LoadBalancedExchangeFilterFunction.class)
 	HyperlaneLoadBalancerExchangeFilterFunction hyperlaneLoadBalancerExchangeFilterFunction(
 			ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
@@ -73,12 +79,6 @@ public final class LoadBalancerRetryAutoConfiguration {
 		return new HyperlaneLoadBalancerExchangeFilterFunction(factory,
 				transformers.getIfAvailable(Collections::emptyList), balancers, retryPolicies, maxRetries,
 				statusCodes);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	Hedges hyperlaneHedges(HyperlaneLoadBalancers balancers) {
-		return new Hedges(balancers);
 	}
 
 	@Bean

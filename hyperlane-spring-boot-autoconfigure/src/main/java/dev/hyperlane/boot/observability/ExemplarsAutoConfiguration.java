@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.observability;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import io.prometheus.metrics.tracer.common.SpanContext;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration" })
 @ConditionalOnClass(SpanContext.class)
-@ConditionalOnBooleanProperty(name = { "hyperlane.enabled", "hyperlane.observability.enabled" }, matchIfMissing = true)
+@ConditionalOnHyperlane("observability")
 @ConditionalOnBooleanProperty(name = "hyperlane.observability.metrics.exemplars", havingValue = false)
 public final class ExemplarsAutoConfiguration {
 

@@ -1,5 +1,7 @@
 package dev.hyperlane.boot.observability;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+import dev.hyperlane.boot.ExchangeFilterWebClientCustomizer;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
@@ -70,7 +72,7 @@ import org.springframework.web.server.WebFilter;
 				"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
 				"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @ConditionalOnClass({ MeterFilter.class, HttpServer.class })
-@ConditionalOnBooleanProperty(name = { "hyperlane.enabled", "hyperlane.observability.enabled" }, matchIfMissing = true)
+@ConditionalOnHyperlane("observability")
 @EnableConfigurationProperties(HyperlaneObservabilityProperties.class)
 public final class ObservabilityAutoConfiguration {
 
@@ -176,12 +178,9 @@ public final class ObservabilityAutoConfiguration {
 		}
 
 		@Bean
-		WebClientCustomizer hyperlaneClientUriTemplatesWebClientCustomizer(ClientUriTemplates templates) {
-			return (builder) -> builder.filters((filters) -> {
-				if (!filters.contains(templates)) {
-					filters.add(templates);
-				}
-			});
+		ExchangeFilterWebClientCustomizer hyperlaneClientUriTemplatesWebClientCustomizer(
+				ClientUriTemplates templates) {
+			return new ExchangeFilterWebClientCustomizer(templates);
 		}
 
 		@Bean
@@ -229,12 +228,9 @@ public final class ObservabilityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBean(LoadBalancerInstanceTag.class)
-		WebClientCustomizer hyperlaneLoadBalancerInstanceTagWebClientCustomizer(LoadBalancerInstanceTag tag) {
-			return (builder) -> builder.filters((filters) -> {
-				if (!filters.contains(tag)) {
-					filters.add(tag);
-				}
-			});
+		ExchangeFilterWebClientCustomizer hyperlaneLoadBalancerInstanceTagWebClientCustomizer(
+				LoadBalancerInstanceTag tag) {
+			return new ExchangeFilterWebClientCustomizer(tag);
 		}
 
 	}

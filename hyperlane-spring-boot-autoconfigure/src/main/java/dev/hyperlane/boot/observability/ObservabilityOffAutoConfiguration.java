@@ -3,6 +3,7 @@ package dev.hyperlane.boot.observability;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,7 +22,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration
 @ConditionalOnClass(ObservationPredicate.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnBooleanProperty(name = "hyperlane.observability.enabled", havingValue = false)
 public final class ObservabilityOffAutoConfiguration {
 

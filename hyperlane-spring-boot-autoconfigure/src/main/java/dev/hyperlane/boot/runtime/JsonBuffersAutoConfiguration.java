@@ -2,6 +2,7 @@ package dev.hyperlane.boot.runtime;
 
 import java.util.List;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +38,7 @@ departures from Spring Boot's behaviour ({@link JsonBuffers}).
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ JsonMapper.class, JsonMapperBuilderCustomizer.class })
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 @ConditionalOnBooleanProperty(name = "hyperlane.jackson.thread-local-buffers", matchIfMissing = true)
 public final class JsonBuffersAutoConfiguration {
 

@@ -1,10 +1,10 @@
 package dev.hyperlane.boot.runtime;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import io.netty.util.internal.PlatformDependent;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration
 @ConditionalOnClass(PlatformDependent.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane
 public final class RuntimeAutoConfiguration {
 
 	@Bean

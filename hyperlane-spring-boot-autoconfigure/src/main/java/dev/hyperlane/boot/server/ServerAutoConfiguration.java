@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.server;
 
 import com.netflix.concurrency.limits.Limiter;
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
@@ -38,8 +39,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ HttpServer.class, NettyReactiveWebServerFactory.class })
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 @ConditionalOnBean(TransportResources.class)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.server.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("server")
 @EnableConfigurationProperties(HyperlaneServerProperties.class)
 public final class ServerAutoConfiguration {
 
@@ -59,16 +59,15 @@ public final class ServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HyperlaneServerTuner hyperlaneServerTuner(ServerSettings settings, TransportResources transport,
-			ServerStatistics statistics) {
-		return new HyperlaneServerTuner(settings, transport, statistics);
+	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
+		return new AnsweredRequestFilter(statistics);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerSection hyperlaneServerSection(HyperlaneServerTuner tuner,
-			ObjectProvider<ServerConcurrencyLimiter> limiter) {
-		return new ServerSection(tuner, limiter.getIfAvailable());
+	HyperlaneServerTuner hyperlaneServerTuner(ServerSettings settings, TransportResources transport,
+			ServerStatistics statistics) {
+		return new HyperlaneServerTuner(settings, transport, statistics);
 	}
 
 	@Bean
@@ -79,8 +78,9 @@ public final class ServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
-		return new AnsweredRequestFilter(statistics);
+	ServerSection hyperlaneServerSection(HyperlaneServerTuner tuner,
+			ObjectProvider<ServerConcurrencyLimiter> limiter) {
+		return new ServerSection(tuner, limiter.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -96,25 +96,30 @@ public final class ServerAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Limiter.class)
 	@ConditionalOnBooleanProperty("hyperlane.server.concurrency-limit.enabled")
 	static class ConcurrencyLimitConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		ServerConcurrencyLimiter hyperlaneServerConcurrencyLimiter(ServerSettings settings) {
-			return new ServerConcurrencyLimiter(settings);
-		}
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(Limiter.class)
+		static class LimiterConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		ConcurrencyLimitWebFilter hyperlaneConcurrencyLimitWebFilter(ServerConcurrencyLimiter limiter) {
-			return new ConcurrencyLimitWebFilter(limiter);
+			@Bean
+			@ConditionalOnMissingBean
+			ServerConcurrencyLimiter hyperlaneServerConcurrencyLimiter(ServerSettings settings) {
+				return new ServerConcurrencyLimiter(settings);
+			}
+
+			@Bean
+			@ConditionalOnMissingBean
+			ConcurrencyLimitWebFilter hyperlaneConcurrencyLimitWebFilter(ServerConcurrencyLimiter limiter) {
+				return new ConcurrencyLimitWebFilter(limiter);
+			}
+
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(MeterBinder.class)
-		static class MetersConfiguration {
+		@ConditionalOnClass({ Limiter.class, MeterBinder.class })
+		static class LimiterMetersConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean
@@ -124,19 +129,18 @@ public final class ServerAutoConfiguration {
 
 		}
 
-	}
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass("com.netflix.concurrency.limits.Limiter")
+		static class MissingLimiterConfiguration {
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass("com.netflix.concurrency.limits.Limiter")
-	@ConditionalOnBooleanProperty("hyperlane.server.concurrency-limit.enabled")
-	static class MissingConcurrencyLimitsConfiguration {
+			@Bean
+			Object hyperlaneConcurrencyLimitUnavailable() {
+				throw new HyperlaneSettingException("hyperlane.server.concurrency-limit.enabled",
+						"the concurrency limit needs Netflix's concurrency-limits-core on the class path",
+						"Add the dependency com.netflix.concurrency-limits:concurrency-limits-core (an add-on: the"
+								+ " Hyperlane starter does not bring it), or set hyperlane.server.concurrency-limit.enabled=false.");
+			}
 
-		@Bean
-		Object hyperlaneConcurrencyLimitUnavailable() {
-			throw new HyperlaneSettingException("hyperlane.server.concurrency-limit.enabled",
-					"the concurrency limit needs Netflix's concurrency-limits-core on the class path",
-					"Add the dependency com.netflix.concurrency-limits:concurrency-limits-core (an add-on: the"
-							+ " Hyperlane starter does not bring it), or set hyperlane.server.concurrency-limit.enabled=false.");
 		}
 
 	}

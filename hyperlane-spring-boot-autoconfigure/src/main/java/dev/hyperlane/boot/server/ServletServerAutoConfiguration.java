@@ -1,7 +1,8 @@
 package dev.hyperlane.boot.server;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -18,8 +19,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnClass(WebServerApplicationContext.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.server.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("server")
 public final class ServletServerAutoConfiguration {
 
 	@Bean

@@ -2,12 +2,12 @@ package dev.hyperlane.boot.transport;
 
 import java.time.Duration;
 
+import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.ExplicitProperties;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,8 +27,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 		"org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnClass({ LoopResources.class, ReactorResourceFactory.class })
-@ConditionalOnBooleanProperty(name = "hyperlane.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "hyperlane.transport.enabled", matchIfMissing = true)
+@ConditionalOnHyperlane("transport")
 @EnableConfigurationProperties(TransportProperties.class)
 public final class TransportAutoConfiguration implements BeanClassLoaderAware {
 
