@@ -7,7 +7,8 @@
 # 000 when it got no answer within 15 s) while wrk's
 # connections keep the server busy. Targets, interleaved per repetition: TARGETS, each "name:jvm-args" where the JVM
 # arguments select the transport (io_uring with the starter's single accepts, io_uring with Netty's multishot
-# accept, epoll by default).
+# accept, epoll by default); any JVM argument fits, e.g. the storefront on PostgreSQL and Redis:
+#   TARGETS="io_uring-postgres:-Dhyperlane.transport.type=io_uring,-Dspring.profiles.active=postgres" REPS=1
 #
 # Usage: benchmarks/overload/first-byte.sh    Knobs: REPS [2] WARMUP [30] (s) DURATION [20] (s) CONNS [8]
 #   PROBE_EVERY [0.5] (s) PORT [18091] JAR [sample-ecommerce/target/sample-ecommerce-0.1.0-SNAPSHOT.jar]

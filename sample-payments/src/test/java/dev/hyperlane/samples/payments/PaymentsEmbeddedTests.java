@@ -5,9 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import dev.hyperlane.boot.transport.TransportResources;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The sample as the README's run command starts it, with nothing installed: Flyway migrates the in-memory H2
  * database over JDBC, R2DBC reads and writes the same database, and the probes and Prometheus answer. A
- * property out of range stops start-up with a message naming it.
+ * property out of range stops start-up with a message naming it. The embedded database's queries run on bounded
+ * elastic threads, behind Spring Boot's connection pool.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "payments.acquirer.latency=0s", "spring.reactor.netty.shutdown-quiet-period=0s" })
@@ -38,6 +45,9 @@ class PaymentsEmbeddedTests {
 
 	@Autowired
 	TransportResources transport;
+
+	@Autowired
+	ConnectionFactory connections;
 
 	@Test
 	void authorizesOnTheEmbeddedDatabase() throws Exception {
@@ -69,6 +79,23 @@ class PaymentsEmbeddedTests {
 		System.out.println("MEASURED duplicate JSON member on " + this.transport.transport().displayName() + ": "
 				+ refused.statusCode() + ", then the same key with the member once: " + created.statusCode()
 				+ ", amount " + this.json.readTree(created.body()).get("amount").asText());
+	}
+
+	/**
+	 * The H2 driver runs a query on the thread that subscribes to it; behind the pool that must never be the
+	 * thread that asked (an event loop, here a non-blocking parallel thread) but a bounded elastic one
+	 * ({@link EmbeddedDatabaseConfiguration}). H2 emits its rows where it ran the query.
+	 */
+	@Test
+	void embeddedDatabaseQueriesRunOnBoundedElasticThreads() {
+		assertThat(this.connections).isInstanceOf(ConnectionPool.class);
+		String thread = Mono.usingWhen(this.connections.create(),
+				(connection) -> Mono.from(connection.createStatement("SELECT 1").execute())
+					.flatMap((result) -> Mono.from(result.map((row, metadata) -> Thread.currentThread().getName()))),
+				Connection::close)
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(10));
+		assertThat(thread).startsWith("boundedElastic-");
 	}
 
 	@Test
