@@ -7,6 +7,9 @@ import java.util.Map;
  * One section of the {@code hyperlane} actuator endpoint ({@code /actuator/hyperlane/{name}}). Each concern
  * (transport, server, runtime, and later clients and load balancers) contributes one as a bean; the endpoint
  * reads the same settings objects that were applied and the same statistics the meters read.
+ * <p>
+ * Each section is a record whose {@code name} component implements {@link #name()}, given once by the record's
+ * own constructor from {@link SectionNames}.
  */
 public interface HyperlaneSection {
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The names of the {@code hyperlane} endpoint's sections ({@code /actuator/hyperlane/{name}}), in one place: each
- * section returns its constant from {@link HyperlaneSection#name()} and the endpoint shows them in {@link #ORDER}.
+ * section is named with its constant ({@link HyperlaneSection#name()}) and the endpoint shows them in {@link #ORDER}.
  */
 public final class SectionNames {
 

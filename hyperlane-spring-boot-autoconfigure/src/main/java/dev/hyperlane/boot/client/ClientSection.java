@@ -22,26 +22,31 @@ import reactor.netty.resources.ConnectionPoolMetrics;
  * evictions caused by the peer's advertised keep-alive timeout). Advises when requests waited for or were refused
  * a pooled connection, when premature closes were seen, and when a response timeout is longer than the deadline
  * this service's own callers announce ({@link CallerDeadlines}).
+ *
+ * @param name the section's name, {@link SectionNames#CLIENTS}
+ * @param connector the connector whose clients are shown
+ * @param callerDeadlines where the deadlines of this service's own callers are seen (the server), if anywhere
  */
-public final class ClientSection implements HyperlaneSection {
-
-	private final HyperlaneClientHttpConnector connector;
-
-	private final List<CallerDeadlines> callerDeadlines;
+public record ClientSection(String name, HyperlaneClientHttpConnector connector,
+		List<CallerDeadlines> callerDeadlines) implements HyperlaneSection {
 
 	/**
 	 * Create the section.
+	 * @param name the section's name
+	 * @param connector the connector whose clients are shown
+	 * @param callerDeadlines where the deadlines of this service's own callers are seen, copied
+	 */
+	public ClientSection {
+		callerDeadlines = List.copyOf(callerDeadlines);
+	}
+
+	/**
+	 * Create the section, named {@link SectionNames#CLIENTS}.
 	 * @param connector the connector whose clients are shown
 	 * @param callerDeadlines where the deadlines of this service's own callers are seen (the server), if anywhere
 	 */
 	public ClientSection(HyperlaneClientHttpConnector connector, List<CallerDeadlines> callerDeadlines) {
-		this.connector = connector;
-		this.callerDeadlines = List.copyOf(callerDeadlines);
-	}
-
-	@Override
-	public String name() {
-		return SectionNames.CLIENTS;
+		this(SectionNames.CLIENTS, connector, callerDeadlines);
 	}
 
 	@Override

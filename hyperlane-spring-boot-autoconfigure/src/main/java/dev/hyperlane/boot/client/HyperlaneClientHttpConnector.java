@@ -137,8 +137,6 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 	private static final class Call extends SameInstanceRetry implements Function<ClientHttpRequest, Mono<Void>>,
 			IntFunction<Mono<ClientHttpResponse>>, Consumer<ClientHttpResponse> {
 
-		private final ServiceClient client;
-
 		private final @Nullable ServiceAttempt attempt;
 
 		private final @Nullable Deadline deadline;
@@ -158,7 +156,6 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 		Call(ServiceClient client, @Nullable ServiceAttempt attempt, @Nullable Deadline deadline, HttpMethod method,
 				URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
 			super(client);
-			this.client = client;
 			this.attempt = attempt;
 			this.deadline = deadline;
 			this.method = method;

@@ -23,7 +23,8 @@ import reactor.netty.http.client.PrematureCloseException;
  */
 abstract class SameInstanceRetry {
 
-	private final ServiceClient client;
+	/** The service's client, which the request is sent with. */
+	final ServiceClient client;
 
 	/**
 	 * Create the retry of one request.

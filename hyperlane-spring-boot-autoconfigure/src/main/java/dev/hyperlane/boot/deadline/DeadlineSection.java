@@ -10,16 +10,23 @@ import dev.hyperlane.boot.SectionNames;
  * The {@code deadline} section of the {@code hyperlane} endpoint: the settings applied (headers read, header
  * written, largest budget, default budget) and the counts of {@link DeadlineStatistics}.
  *
+ * @param name the section's name, {@link SectionNames#DEADLINE}
  * @param properties the properties bound
  * @param headers the headers applied
  * @param statistics the figures shown
  */
-public record DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
+public record DeadlineSection(String name, HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
 		DeadlineStatistics statistics) implements HyperlaneSection {
 
-	@Override
-	public String name() {
-		return SectionNames.DEADLINE;
+	/**
+	 * Create the section, named {@link SectionNames#DEADLINE}.
+	 * @param properties the properties bound
+	 * @param headers the headers applied
+	 * @param statistics the figures shown
+	 */
+	public DeadlineSection(HyperlaneDeadlineProperties properties, DeadlineHeaders headers,
+			DeadlineStatistics statistics) {
+		this(SectionNames.DEADLINE, properties, headers, statistics);
 	}
 
 	@Override

@@ -10,13 +10,17 @@ import dev.hyperlane.boot.SectionNames;
  * The {@code hedging} section of the {@code hyperlane} endpoint: per hedged service its delay, hedges sent, hedges
  * that won and budget refusals.
  *
+ * @param name the section's name, {@link SectionNames#HEDGING}
  * @param hedges the hedging shown
  */
-public record HedgingSection(Hedges hedges) implements HyperlaneSection {
+public record HedgingSection(String name, Hedges hedges) implements HyperlaneSection {
 
-	@Override
-	public String name() {
-		return SectionNames.HEDGING;
+	/**
+	 * Create the section, named {@link SectionNames#HEDGING}.
+	 * @param hedges the hedging shown
+	 */
+	public HedgingSection(Hedges hedges) {
+		this(SectionNames.HEDGING, hedges);
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package dev.hyperlane.boot.loadbalancer;
 
-import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -125,14 +124,13 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String serviceId,
 			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen) {
-		ServiceAttempt serviceAttempt = new ServiceAttempt(serviceId, repeat || retries > 0);
-		Try sent = new Try(next, chosen, serviceId, new Attempt(serviceAttempt));
-		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, sent.attempt);
+		Attempt sent = new Attempt(serviceId, repeat || retries > 0, this.balancers, next, chosen);
+		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, sent);
 		if (!excluded.isEmpty()) {
 			builder.attribute(EXCLUDED_INSTANCES, excluded);
 		}
 		Mono<ClientResponse> exchange = super.filter(builder.build(), sent)
-			.contextWrite(serviceAttempt.into())
+			.contextWrite(sent.into())
 			.doOnCancel(sent);
 		if (retries >= this.maxRetries) {
 			// no retry left: no retry operators
@@ -147,7 +145,7 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 							: Mono.just(response));
 		}
 		return exchange.onErrorResume((error) -> (sent.retrying || sent.tried == null
-				|| !RetryPolicy.isSafeOnNextInstance(RetryPolicy.classify(error, serviceAttempt.written()), replayable))
+				|| !RetryPolicy.isSafeOnNextInstance(RetryPolicy.classify(error, sent.written()), replayable))
 						? Mono.error(error)
 						: next(request, next, serviceId, policy, excluded, retries, repeat, chosen, sent, null, error));
 	}
@@ -158,7 +156,7 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 	 */
 	private Mono<ClientResponse> next(ClientRequest request, ExchangeFunction next, String serviceId,
 			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen,
-			Try sent, @Nullable ClientResponse response, @Nullable Throwable error) {
+			Attempt sent, @Nullable ClientResponse response, @Nullable Throwable error) {
 		return Mono.deferContextual((context) -> {
 			Deadline deadline = Deadline.of(context);
 			// no retry once the caller has stopped waiting, nor one the budget cannot afford
@@ -172,13 +170,6 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 		});
 	}
 
-	private void cancelled(String serviceId, Attempt attempt) {
-		ServiceInstance instance = attempt.instance();
-		if (instance != null && attempt.end()) {
-			this.balancers.service(serviceId).cancelled(instance);
-		}
-	}
-
 	private boolean takeRetry(String serviceId, RetryPolicy policy) {
 		boolean allowed = policy.tryAcquire();
 		this.balancers.service(serviceId).retried(allowed);
@@ -189,53 +180,6 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 		Set<String> more = new LinkedHashSet<>(excluded);
 		more.add(instance);
 		return Set.copyOf(more);
-	}
-
-	private static String address(URI url) {
-		return url.getHost() + ":" + url.getPort();
-	}
-
-	/**
-	 * One attempt as the rest of the chain sees it: it notes the {@code host:port} the attempt was sent to (and
-	 * tells the hedging), ends the attempt when its caller cancels it, and marks that a retry was started, so the
-	 * retry's own answer or failure is not retried again here.
-	 */
-	private final class Try implements ExchangeFunction, Runnable {
-
-		private final ExchangeFunction next;
-
-		private final @Nullable Consumer<String> chosen;
-
-		private final String serviceId;
-
-		final Attempt attempt;
-
-		volatile @Nullable String tried;
-
-		volatile boolean retrying;
-
-		Try(ExchangeFunction next, @Nullable Consumer<String> chosen, String serviceId, Attempt attempt) {
-			this.next = next;
-			this.chosen = chosen;
-			this.serviceId = serviceId;
-			this.attempt = attempt;
-		}
-
-		@Override
-		public Mono<ClientResponse> exchange(ClientRequest sent) {
-			String address = address(sent.url());
-			this.tried = address;
-			if (this.chosen != null) {
-				this.chosen.accept(address);
-			}
-			return this.next.exchange(sent);
-		}
-
-		@Override
-		public void run() {
-			cancelled(this.serviceId, this.attempt);
-		}
-
 	}
 
 }

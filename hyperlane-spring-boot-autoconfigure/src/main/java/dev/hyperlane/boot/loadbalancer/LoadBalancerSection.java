@@ -35,13 +35,17 @@ import dev.hyperlane.boot.SectionNames;
  * Unknown actions, services, instances or strategies answer 400 naming what is allowed. Changes last until the
  * application restarts; the properties are not rewritten.
  *
+ * @param name the section's name, {@link SectionNames#LOAD_BALANCERS}
  * @param balancers the balancers shown
  */
-public record LoadBalancerSection(HyperlaneLoadBalancers balancers) implements HyperlaneSection {
+public record LoadBalancerSection(String name, HyperlaneLoadBalancers balancers) implements HyperlaneSection {
 
-	@Override
-	public String name() {
-		return SectionNames.LOAD_BALANCERS;
+	/**
+	 * Create the section, named {@link SectionNames#LOAD_BALANCERS}.
+	 * @param balancers the balancers shown
+	 */
+	public LoadBalancerSection(HyperlaneLoadBalancers balancers) {
+		this(SectionNames.LOAD_BALANCERS, balancers);
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSection;
 import dev.hyperlane.boot.SectionNames;
+import dev.hyperlane.boot.Setting;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
@@ -20,63 +21,46 @@ import org.springframework.core.env.Environment;
  * on, the cap on {@code uri} tag values and how many distinct values each Reactor Netty meter prefix has now, and
  * the route templates the server tags with. Advises when a prefix reached the cap (its requests are then recorded
  * as {@code OVERFLOW}).
+ *
+ * @param name the section's name, {@link SectionNames#OBSERVABILITY}
+ * @param properties the observability properties
+ * @param cap the uri tag cap in force
+ * @param routes the server's route templates, or {@code null} when server meters are off
+ * @param connectionSpans whether connection-level spans are installed
+ * @param environment the environment, for Spring Boot's tracing settings
+ * @param handlerScope whether the request's observation is made current while a handler runs
+ * ({@link ObservationScopeWebFilter})
+ * @param settings the {@code hyperlane.observability.*} settings with their sources, keyed by property
  */
-public final class ObservabilitySection implements HyperlaneSection {
-
-	private final HyperlaneObservabilityProperties properties;
-
-	private final UriTagCap cap;
-
-	private final @Nullable RouteTemplates routes;
-
-	private final boolean connectionSpans;
-
-	private final Environment environment;
-
-	private final boolean handlerScope;
-
-	private final Map<String, EffectiveSetting> settings;
+public record ObservabilitySection(String name, HyperlaneObservabilityProperties properties, UriTagCap cap,
+		@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope,
+		Map<String, EffectiveSetting> settings) implements HyperlaneSection {
 
 	/**
-	 * Create the section.
+	 * Create the section, named {@link SectionNames#OBSERVABILITY}, with the settings resolved from the properties.
 	 * @param properties the observability properties
 	 * @param cap the uri tag cap in force
 	 * @param routes the server's route templates, or {@code null} when server meters are off
 	 * @param connectionSpans whether connection-level spans are installed
-	 * @param environment the environment, for Spring Boot's tracing settings
+	 * @param environment the environment, for Spring Boot's tracing settings and which properties were set
 	 * @param handlerScope whether the request's observation is made current while a handler runs
 	 * ({@link ObservationScopeWebFilter})
 	 */
 	public ObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
 			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope) {
-		this.handlerScope = handlerScope;
-		this.properties = properties;
-		this.cap = cap;
-		this.routes = routes;
-		this.connectionSpans = connectionSpans;
-		this.environment = environment;
-		this.settings = ObservabilitySettings.resolve(properties, new ExplicitProperties(environment));
-	}
-
-	@Override
-	public String name() {
-		return SectionNames.OBSERVABILITY;
+		this(SectionNames.OBSERVABILITY, properties, cap, routes, connectionSpans, environment, handlerScope,
+				ObservabilitySettings.resolve(properties, new ExplicitProperties(environment)));
 	}
 
 	@Override
 	public Map<String, Object> describe() {
-		HyperlaneObservabilityProperties.Metrics metrics = this.properties.metrics();
 		Map<String, Object> description = new LinkedHashMap<>();
 		Map<String, Object> groups = new LinkedHashMap<>();
+		for (Setting<HyperlaneObservabilityProperties, Boolean> group : ObservabilitySettings.METER_GROUPS) {
+			groups.put(ObservabilitySettings.groupKey(group), group.read().apply(this.properties));
+		}
 		// server meters need a Reactor Netty server: a servlet application's server is not measured here
 		groups.put("server", this.routes != null);
-		groups.put("client", metrics.client());
-		groups.put("pools", metrics.pools());
-		groups.put("allocator", metrics.allocator());
-		groups.put("eventLoop", metrics.eventLoop());
-		groups.put("loadBalancer", metrics.loadBalancer());
-		groups.put("retries", metrics.retries());
-		groups.put("exemplars", metrics.exemplars());
 		description.put("metrics", groups);
 		Map<String, Object> uriTags = new LinkedHashMap<>();
 		uriTags.put("cap", this.cap.cap());

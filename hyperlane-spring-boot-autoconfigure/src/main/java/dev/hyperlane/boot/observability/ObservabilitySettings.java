@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import dev.hyperlane.boot.EffectiveSetting;
 import dev.hyperlane.boot.ExplicitProperties;
@@ -32,8 +33,13 @@ public final class ObservabilitySettings {
 		.of("uri-tag-cap", Integer.class, HyperlaneObservabilityProperties::uriTagCap, 100,
 				"Spring Boot's own cap of the uri tag (management.metrics.web.*.max-uri-tags)");
 
-	/** Every observability setting; the configuration metadata is checked against their defaults. */
-	public static final List<Setting<HyperlaneObservabilityProperties, ?>> SETTINGS = List.of(URI_TAG_CAP,
+	private static final String METRICS = "metrics.";
+
+	/**
+	 * The meter groups, each switched by {@code hyperlane.observability.metrics.<group>}, in the order the endpoint
+	 * lists them ({@link #groupKey}).
+	 */
+	static final List<Setting<HyperlaneObservabilityProperties, Boolean>> METER_GROUPS = List.of(
 			flag("metrics.server", (properties) -> properties.metrics().server(), false,
 					"a second instrumentation of every request next to Spring's http.server.requests (S7: 13 % CPU)"),
 			flag("metrics.client", (properties) -> properties.metrics().client(), false,
@@ -46,19 +52,30 @@ public final class ObservabilitySettings {
 			flag("metrics.retries", (properties) -> properties.metrics().retries(), true,
 					"retries and the retry budget show when calls are replayed"),
 			flag("metrics.exemplars", (properties) -> properties.metrics().exemplars(), true,
-					"trace ids on meters, as Spring Boot attaches them with tracing on"),
-			Setting.of("metrics.latency-buckets", Bindable.listOf(Duration.class),
-					(HyperlaneObservabilityProperties properties) -> List.copyOf(properties.metrics().latencyBuckets()),
-					List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-							Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-							Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-					"from 5 ms to 10 s, for histogram_quantile in Prometheus"),
+					"trace ids on meters, as Spring Boot attaches them with tracing on"));
+
+	private static final Setting<HyperlaneObservabilityProperties, List<Duration>> LATENCY_BUCKETS = Setting.of(
+			"metrics.latency-buckets", Bindable.listOf(Duration.class),
+			(HyperlaneObservabilityProperties properties) -> List.copyOf(properties.metrics().latencyBuckets()),
+			List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+					Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+					Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+			"from 5 ms to 10 s, for histogram_quantile in Prometheus");
+
+	private static final List<Setting<HyperlaneObservabilityProperties, Boolean>> TRACING = List.of(
 			flag("tracing.load-balancer-instance", (properties) -> properties.tracing().loadBalancerInstance(),
 					true, "a slow span names the instance that served it"),
 			flag("tracing.connection-spans", (properties) -> properties.tracing().connectionSpans(), false,
 					"connect, DNS and TLS spans turn on Reactor Netty's client meters too"),
 			flag("tracing.handler-scope", (properties) -> properties.tracing().handlerScope(), true,
 					"trace ids in the logging MDC while a handler runs, with Boot's limited context propagation"));
+
+	/** Every observability setting; the configuration metadata is checked against their defaults. */
+	public static final List<Setting<HyperlaneObservabilityProperties, ?>> SETTINGS = Stream
+		.<List<? extends Setting<HyperlaneObservabilityProperties, ?>>>of(List.of(URI_TAG_CAP), METER_GROUPS,
+				List.of(LATENCY_BUCKETS), TRACING)
+		.<Setting<HyperlaneObservabilityProperties, ?>>flatMap(List::stream)
+		.toList();
 
 	private ObservabilitySettings() {
 	}
@@ -67,6 +84,21 @@ public final class ObservabilitySettings {
 			Function<HyperlaneObservabilityProperties, Boolean> read, boolean defaultValue,
 			String reason) {
 		return Setting.of(name, Boolean.class, read::apply, defaultValue, reason);
+	}
+
+	/**
+	 * Return the key a meter group has in the endpoint: its property name below {@code metrics} in camel case
+	 * ({@code metrics.event-loop} is {@code eventLoop}).
+	 * @param group one of {@link #METER_GROUPS}
+	 * @return the key
+	 */
+	static String groupKey(Setting<?, ?> group) {
+		String[] words = group.name().substring(METRICS.length()).split("-");
+		StringBuilder key = new StringBuilder(words[0]);
+		for (int i = 1; i < words.length; i++) {
+			key.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+		}
+		return key.toString();
 	}
 
 	/**

@@ -19,8 +19,12 @@ import reactor.util.context.ContextView;
  * which the load balancer's latency estimates must not count
  * against the instance; the wait for one of the instance's pooled connections is counted, as that queue is the
  * instance's. Thread-safe.
+ * <p>
+ * The load balancer's attempt extends it with what the balancer keeps of the same attempt (the instance chosen, the
+ * exchange the filter chain sends it through), so one object per attempt serves the balancer and the HTTP client;
+ * what is recorded here is final.
  */
-public final class ServiceAttempt {
+public class ServiceAttempt {
 
 	private static final Object KEY = ServiceAttempt.class;
 
@@ -69,7 +73,7 @@ public final class ServiceAttempt {
 	 * Return a function that puts this attempt into a Reactor context, for {@code contextWrite}.
 	 * @return the function
 	 */
-	public Function<Context, Context> into() {
+	public final Function<Context, Context> into() {
 		return (context) -> context.put(KEY, this);
 	}
 
@@ -77,7 +81,7 @@ public final class ServiceAttempt {
 	 * Return the service id.
 	 * @return the id
 	 */
-	public String serviceId() {
+	public final String serviceId() {
 		return this.serviceId;
 	}
 
@@ -85,14 +89,14 @@ public final class ServiceAttempt {
 	 * Return whether the attempt repeats a call already recorded in the retry budget.
 	 * @return {@code true} for a retry on another instance or a hedge
 	 */
-	public boolean repeat() {
+	public final boolean repeat() {
 		return this.repeat;
 	}
 
 	/**
 	 * Record that the HTTP client started the attempt (it reports {@link #written()} from now on).
 	 */
-	public void connecting() {
+	public final void connecting() {
 		this.startNanos = System.nanoTime();
 		this.reachedConnector = true;
 	}
@@ -100,7 +104,7 @@ public final class ServiceAttempt {
 	/**
 	 * Record that the HTTP client is writing the request (again, on a fresh connection, when it retries).
 	 */
-	public void writing() {
+	public final void writing() {
 		this.headersNanos = 0;
 		this.written = true;
 	}
@@ -108,7 +112,7 @@ public final class ServiceAttempt {
 	/**
 	 * Record that the response headers arrived.
 	 */
-	public void answered() {
+	public final void answered() {
 		if (this.written) {
 			this.headersNanos = System.nanoTime();
 		}
@@ -119,7 +123,7 @@ public final class ServiceAttempt {
 	 * response headers.
 	 * @return nanoseconds, or -1 when the request was not written or no response headers arrived
 	 */
-	public long roundTripNanos() {
+	public final long roundTripNanos() {
 		long headers = this.headersNanos;
 		return (this.reachedConnector && this.written && headers != 0) ? Math.max(0, headers - this.startNanos) : -1;
 	}
@@ -129,7 +133,7 @@ public final class ServiceAttempt {
 	 * started the attempt and never began to write the request.
 	 * @return whether the request may have reached the peer
 	 */
-	public boolean written() {
+	public final boolean written() {
 		return !this.reachedConnector || this.written;
 	}
 

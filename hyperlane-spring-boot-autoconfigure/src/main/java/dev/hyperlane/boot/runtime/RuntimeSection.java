@@ -20,11 +20,23 @@ import io.netty.util.internal.PlatformDependent;
  * (the JVM's ceiling and what is in use) and the garbage collector. Advises against the Serial collector that the
  * JVM picks on its own when it sees fewer than 2 CPUs or less than 1792 MB (JDK's server-class machine rule).
  *
+ * @param name the section's name, {@link SectionNames#RUNTIME}
  * @param cgroupRoot the root of the control group file system read for the container's limits
  * @param jsonThreadLocalBuffers whether Spring Boot's JSON mapper keeps Jackson's buffers per thread
  * ({@link JsonBuffersAutoConfiguration}), listed as a departure from Spring Boot's behaviour
  */
-public record RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) implements HyperlaneSection {
+public record RuntimeSection(String name, Path cgroupRoot, boolean jsonThreadLocalBuffers)
+		implements HyperlaneSection {
+
+	/**
+	 * Create the section, named {@link SectionNames#RUNTIME}.
+	 * @param cgroupRoot the root of the control group file system read for the container's limits
+	 * @param jsonThreadLocalBuffers whether Spring Boot's JSON mapper keeps Jackson's buffers per thread
+	 * ({@link JsonBuffersAutoConfiguration}), listed as a departure from Spring Boot's behaviour
+	 */
+	public RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) {
+		this(SectionNames.RUNTIME, cgroupRoot, jsonThreadLocalBuffers);
+	}
 
 	/**
 	 * Create a section that reads the control group below {@code /sys/fs/cgroup}.
@@ -37,11 +49,6 @@ public record RuntimeSection(Path cgroupRoot, boolean jsonThreadLocalBuffers) im
 
 	RuntimeSection(Path cgroupRoot) {
 		this(cgroupRoot, false);
-	}
-
-	@Override
-	public String name() {
-		return SectionNames.RUNTIME;
 	}
 
 	@Override

@@ -31,18 +31,23 @@ import org.springframework.util.unit.DataSize;
  * {@code "value": "adaptive"} hands it back to the algorithm. A pinned value may lie outside min-limit and
  * max-limit: the operator's word wins until the pin is released.
  *
+ * @param name the section's name, {@link SectionNames#SERVER}
  * @param tuner the tuner whose applied settings and statistics are shown
  * @param limiter the concurrency limiter, or {@code null} when the limit is off
  */
-public record ServerSection(HyperlaneServerTuner tuner,
+public record ServerSection(String name, HyperlaneServerTuner tuner,
 		@Nullable ServerConcurrencyLimiter limiter) implements HyperlaneSection {
 
 	/** The write action that sets the concurrency limit. */
 	public static final String CONCURRENCY_LIMIT_ACTION = "concurrency-limit";
 
-	@Override
-	public String name() {
-		return SectionNames.SERVER;
+	/**
+	 * Create the section, named {@link SectionNames#SERVER}.
+	 * @param tuner the tuner whose applied settings and statistics are shown
+	 * @param limiter the concurrency limiter, or {@code null} when the limit is off
+	 */
+	public ServerSection(HyperlaneServerTuner tuner, @Nullable ServerConcurrencyLimiter limiter) {
+		this(SectionNames.SERVER, tuner, limiter);
 	}
 
 	@Override

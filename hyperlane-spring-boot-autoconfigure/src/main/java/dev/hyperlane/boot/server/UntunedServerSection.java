@@ -20,16 +20,20 @@ import org.springframework.context.ApplicationContext;
  * once at start-up (INFO). The clients ({@code WebClient}, and {@code RestClient} over Reactor Netty) are tuned as
  * in a reactive application.
  *
+ * @param name the section's name, {@link SectionNames#SERVER}
  * @param context the application context, whose web server is named
  */
-public record UntunedServerSection(ApplicationContext context)
+public record UntunedServerSection(String name, ApplicationContext context)
 		implements HyperlaneSection, SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(UntunedServerSection.class);
 
-	@Override
-	public String name() {
-		return SectionNames.SERVER;
+	/**
+	 * Create the section, named {@link SectionNames#SERVER}.
+	 * @param context the application context, whose web server is named
+	 */
+	public UntunedServerSection(ApplicationContext context) {
+		this(SectionNames.SERVER, context);
 	}
 
 	/**

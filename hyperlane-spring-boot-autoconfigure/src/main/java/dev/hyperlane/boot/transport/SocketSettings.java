@@ -32,58 +32,56 @@ public final class SocketSettings {
 	private static final String SECONDS = "1s to 32767s (the kernel's limit)";
 
 	/** TCP_NODELAY. */
-	public static final Setting<SocketOptionsProperties, Boolean> TCP_NO_DELAY = Setting.of("tcp-no-delay",
-			Boolean.class, SocketOptionsProperties::tcpNoDelay, null, UNSET);
+	public static final Setting<SocketOptionsProperties, Boolean> TCP_NO_DELAY = flag(
+			"tcp-no-delay", SocketOptionsProperties::tcpNoDelay);
 
 	/** SO_KEEPALIVE. */
-	public static final Setting<SocketOptionsProperties, Boolean> KEEP_ALIVE = Setting.of("keep-alive", Boolean.class,
-			SocketOptionsProperties::keepAlive, null, UNSET);
+	public static final Setting<SocketOptionsProperties, Boolean> KEEP_ALIVE = flag(
+			"keep-alive", SocketOptionsProperties::keepAlive);
 
 	/** TCP_KEEPIDLE, whole seconds. */
-	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_IDLE = seconds("keep-alive-idle",
-			SocketOptionsProperties::keepAliveIdle);
+	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_IDLE = seconds(
+			"keep-alive-idle", SocketOptionsProperties::keepAliveIdle);
 
 	/** TCP_KEEPINTVL, whole seconds. */
 	public static final Setting<SocketOptionsProperties, Duration> KEEP_ALIVE_INTERVAL = seconds(
 			"keep-alive-interval", SocketOptionsProperties::keepAliveInterval);
 
 	/** TCP_KEEPCNT. */
-	public static final Setting<SocketOptionsProperties, Integer> KEEP_ALIVE_COUNT = count("keep-alive-count",
-			SocketOptionsProperties::keepAliveCount);
+	public static final Setting<SocketOptionsProperties, Integer> KEEP_ALIVE_COUNT = count(
+			"keep-alive-count", SocketOptionsProperties::keepAliveCount);
 
 	/** SO_BACKLOG; listening sockets only. */
-	public static final Setting<SocketOptionsProperties, Integer> BACKLOG = count("backlog",
-			SocketOptionsProperties::backlog);
+	public static final Setting<SocketOptionsProperties, Integer> BACKLOG = count(
+			"backlog", SocketOptionsProperties::backlog);
 
 	/** SO_REUSEADDR; listening sockets only. */
-	public static final Setting<SocketOptionsProperties, Boolean> REUSE_ADDRESS = Setting.of("reuse-address",
-			Boolean.class, SocketOptionsProperties::reuseAddress, null, UNSET);
+	public static final Setting<SocketOptionsProperties, Boolean> REUSE_ADDRESS = flag(
+			"reuse-address", SocketOptionsProperties::reuseAddress);
 
 	/** SO_REUSEPORT; listening sockets only. */
-	public static final Setting<SocketOptionsProperties, Boolean> REUSE_PORT = Setting.of("reuse-port", Boolean.class,
-			SocketOptionsProperties::reusePort, null, UNSET);
+	public static final Setting<SocketOptionsProperties, Boolean> REUSE_PORT = flag(
+			"reuse-port", SocketOptionsProperties::reusePort);
 
 	/** SO_RCVBUF. */
-	public static final Setting<SocketOptionsProperties, DataSize> RECEIVE_BUFFER_SIZE = size("receive-buffer-size",
-			SocketOptionsProperties::receiveBufferSize);
+	public static final Setting<SocketOptionsProperties, DataSize> RECEIVE_BUFFER_SIZE = size(
+			"receive-buffer-size", SocketOptionsProperties::receiveBufferSize);
 
 	/** SO_SNDBUF. */
-	public static final Setting<SocketOptionsProperties, DataSize> SEND_BUFFER_SIZE = size("send-buffer-size",
-			SocketOptionsProperties::sendBufferSize);
+	public static final Setting<SocketOptionsProperties, DataSize> SEND_BUFFER_SIZE = size(
+			"send-buffer-size", SocketOptionsProperties::sendBufferSize);
 
 	/** TCP_FASTOPEN, the fast-open queue length; listening sockets only. */
-	public static final Setting<SocketOptionsProperties, Integer> TCP_FAST_OPEN = count("tcp-fast-open",
-			SocketOptionsProperties::tcpFastOpen);
+	public static final Setting<SocketOptionsProperties, Integer> TCP_FAST_OPEN = count(
+			"tcp-fast-open", SocketOptionsProperties::tcpFastOpen);
 
 	/** The low write-buffer water mark; checked with the high one. */
-	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_LOW_WATER_MARK = Setting.of(
-			"write-buffer-low-water-mark", DataSize.class, SocketOptionsProperties::writeBufferLowWaterMark, null,
-			UNSET);
+	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_LOW_WATER_MARK = waterMark(
+			"write-buffer-low-water-mark", SocketOptionsProperties::writeBufferLowWaterMark);
 
 	/** The high write-buffer water mark; checked with the low one. */
-	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_HIGH_WATER_MARK = Setting.of(
-			"write-buffer-high-water-mark", DataSize.class, SocketOptionsProperties::writeBufferHighWaterMark, null,
-			UNSET);
+	public static final Setting<SocketOptionsProperties, DataSize> WRITE_BUFFER_HIGH_WATER_MARK = waterMark(
+			"write-buffer-high-water-mark", SocketOptionsProperties::writeBufferHighWaterMark);
 
 	private static final List<Setting<SocketOptionsProperties, ?>> ALL = List.of(TCP_NO_DELAY, KEEP_ALIVE,
 			KEEP_ALIVE_IDLE, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_COUNT, BACKLOG, REUSE_ADDRESS, REUSE_PORT,
@@ -97,6 +95,11 @@ public final class SocketSettings {
 	private SocketSettings(ResolvedSettings settings, Map<SocketOption, Object> values) {
 		this.settings = settings;
 		this.values = Map.copyOf(values);
+	}
+
+	private static Setting<SocketOptionsProperties, Boolean> flag(String name,
+			Function<SocketOptionsProperties, @Nullable Boolean> read) {
+		return Setting.of(name, Boolean.class, read, null, UNSET);
 	}
 
 	private static Setting<SocketOptionsProperties, Duration> seconds(String name,
@@ -114,6 +117,12 @@ public final class SocketSettings {
 			Function<SocketOptionsProperties, @Nullable DataSize> read) {
 		return Setting.of(name, DataSize.class, read, null, UNSET)
 			.withCheck((size) -> Setting.between(size, 1, Integer.MAX_VALUE), "1B to 2GB");
+	}
+
+	/** A water mark: checked with the other one ({@link #waterMark(ResolvedSettings)}), not alone. */
+	private static Setting<SocketOptionsProperties, DataSize> waterMark(String name,
+			Function<SocketOptionsProperties, @Nullable DataSize> read) {
+		return Setting.of(name, DataSize.class, read, null, UNSET);
 	}
 
 	/**

@@ -25,22 +25,18 @@ import io.netty.util.internal.PlatformDependent;
  * caches), and each setting with its source. Advises when there are more event loops than CPUs, when the
  * direct-memory ceiling left the pooled allocator fewer direct arenas than event loops (contention), and when a
  * native transport failed to load on Linux, and when io_uring runs with Netty's multishot accept on.
+ *
+ * @param name the section's name, {@link SectionNames#TRANSPORT}
+ * @param resources the transport resources in use
  */
-public final class TransportSection implements HyperlaneSection {
-
-	private final TransportResources resources;
+public record TransportSection(String name, TransportResources resources) implements HyperlaneSection {
 
 	/**
-	 * Create the section.
+	 * Create the section, named {@link SectionNames#TRANSPORT}.
 	 * @param resources the transport resources in use
 	 */
 	public TransportSection(TransportResources resources) {
-		this.resources = resources;
-	}
-
-	@Override
-	public String name() {
-		return SectionNames.TRANSPORT;
+		this(SectionNames.TRANSPORT, resources);
 	}
 
 	@Override
