@@ -35,6 +35,8 @@ public final class ObservabilitySection implements HyperlaneSection {
 
 	private final boolean handlerScope;
 
+	private final @Nullable ObservationMeters meters;
+
 	private final Map<String, EffectiveSetting> settings;
 
 	/**
@@ -46,10 +48,13 @@ public final class ObservabilitySection implements HyperlaneSection {
 	 * @param environment the environment, for Spring Boot's tracing settings
 	 * @param handlerScope whether the request's observation is made current while a handler runs
 	 * ({@link ObservationScopeWebFilter})
+	 * @param meters the meter handler of Spring's observations, or {@code null} when Micrometer's records them
 	 */
 	public ObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
-			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope) {
+			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope,
+			@Nullable ObservationMeters meters) {
 		this.handlerScope = handlerScope;
+		this.meters = meters;
 		this.properties = properties;
 		this.cap = cap;
 		this.routes = routes;
@@ -77,6 +82,7 @@ public final class ObservabilitySection implements HyperlaneSection {
 		groups.put("loadBalancer", metrics.loadBalancer());
 		groups.put("retries", metrics.retries());
 		groups.put("exemplars", metrics.exemplars());
+		groups.put("longTaskTimers", (this.meters != null) ? this.meters.longTaskTimers() : "Spring Boot's handler");
 		description.put("metrics", groups);
 		Map<String, Object> uriTags = new LinkedHashMap<>();
 		uriTags.put("cap", this.cap.cap());
@@ -108,6 +114,11 @@ public final class ObservabilitySection implements HyperlaneSection {
 		}
 		if (this.properties.metrics().client()) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
+		}
+		// Boot records a long task timer per observation unless its ignored-meters property says otherwise
+		if (this.meters != null && !this.meters.longTaskTimers()
+				&& !ObservationMeters.longTaskTimersIgnoredByBoot(this.environment)) {
+			changes.add(new ChangedDefault("hyperlane.observability.metrics.long-task-timers", "false"));
 		}
 		return changes;
 	}

@@ -53,6 +53,9 @@ public final class ObservabilitySettings {
 							Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
 							Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)),
 					"from 5 ms to 10 s, for histogram_quantile in Prometheus"),
+			flag("metrics.long-task-timers", (properties) -> properties.metrics().longTaskTimers(), false,
+					"the in-flight timer of each observation is tagged before the route is known (uri UNKNOWN)"
+							+ " and costs about 0.9 us per request"),
 			flag("tracing.load-balancer-instance", (properties) -> properties.tracing().loadBalancerInstance(),
 					true, "a slow span names the instance that served it"),
 			flag("tracing.connection-spans", (properties) -> properties.tracing().connectionSpans(), false,
