@@ -10,7 +10,12 @@ import dev.hyperlane.boot.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.hyperlane.boot.server.ServerAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.tracing.Tracer;
@@ -38,6 +43,8 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -117,10 +124,34 @@ public final class ObservabilityAutoConfiguration {
 	@ConditionalOnMissingBean
 	ObservabilitySection hyperlaneObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
 			ObjectProvider<RouteTemplates> routes, ObjectProvider<ConnectionSpans> connectionSpans,
-			ObjectProvider<ObservationScopeWebFilter> handlerScope, Environment environment) {
+			ObjectProvider<ObservationScopeWebFilter> handlerScope, ObjectProvider<ObservationMeters> meters,
+			Environment environment) {
 		@Nullable RouteTemplates routeTemplates = routes.getIfAvailable();
 		return new ObservabilitySection(properties, cap, routeTemplates, connectionSpans.getIfAvailable() != null,
-				environment, handlerScope.getIfAvailable() != null);
+				environment, handlerScope.getIfAvailable() != null, meters.getIfAvailable());
+	}
+
+	/**
+	 * The meters of Spring's observations, recorded by {@link ObservationMeters} in place of Micrometer's
+	 * {@link DefaultMeterObservationHandler} (ordered before it, so Spring Boot's handler is never asked), unless
+	 * the application has a meter handler of its own.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterObservationHandler.class, MeterRegistry.class })
+	static class ObservationMetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(value = MeterObservationHandler.class, ignored = DefaultMeterObservationHandler.class)
+		@Order(Ordered.LOWEST_PRECEDENCE - 1)
+		ObservationMeters hyperlaneObservationMeters(ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock,
+				HyperlaneObservabilityProperties properties, Environment environment) {
+			boolean longTaskTimers = properties.metrics().longTaskTimers()
+					&& !ObservationMeters.longTaskTimersIgnoredByBoot(environment);
+			return new ObservationMeters(
+					registry.getIfAvailable(() -> new CompositeMeterRegistry(clock.getIfAvailable(() -> Clock.SYSTEM))),
+					longTaskTimers);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -30,11 +30,12 @@ import org.springframework.core.env.Environment;
  * @param environment the environment, for Spring Boot's tracing settings
  * @param handlerScope whether the request's observation is made current while a handler runs
  * ({@link ObservationScopeWebFilter})
+ * @param meters the meter handler of Spring's observations, or {@code null} when Micrometer's records them
  * @param settings the {@code hyperlane.observability.*} settings with their sources, keyed by property
  */
 public record ObservabilitySection(String name, HyperlaneObservabilityProperties properties, UriTagCap cap,
 		@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope,
-		Map<String, EffectiveSetting> settings) implements HyperlaneSection {
+		@Nullable ObservationMeters meters, Map<String, EffectiveSetting> settings) implements HyperlaneSection {
 
 	/**
 	 * Create the section, named {@link SectionNames#OBSERVABILITY}, with the settings resolved from the properties.
@@ -45,10 +46,12 @@ public record ObservabilitySection(String name, HyperlaneObservabilityProperties
 	 * @param environment the environment, for Spring Boot's tracing settings and which properties were set
 	 * @param handlerScope whether the request's observation is made current while a handler runs
 	 * ({@link ObservationScopeWebFilter})
+	 * @param meters the meter handler of Spring's observations, or {@code null} when Micrometer's records them
 	 */
 	public ObservabilitySection(HyperlaneObservabilityProperties properties, UriTagCap cap,
-			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope) {
-		this(SectionNames.OBSERVABILITY, properties, cap, routes, connectionSpans, environment, handlerScope,
+			@Nullable RouteTemplates routes, boolean connectionSpans, Environment environment, boolean handlerScope,
+			@Nullable ObservationMeters meters) {
+		this(SectionNames.OBSERVABILITY, properties, cap, routes, connectionSpans, environment, handlerScope, meters,
 				ObservabilitySettings.resolve(properties, new ExplicitProperties(environment)));
 	}
 
@@ -61,6 +64,7 @@ public record ObservabilitySection(String name, HyperlaneObservabilityProperties
 		}
 		// server meters need a Reactor Netty server: a servlet application's server is not measured here
 		groups.put("server", this.routes != null);
+		groups.put("longTaskTimers", (this.meters != null) ? this.meters.longTaskTimers() : "Spring Boot's handler");
 		description.put("metrics", groups);
 		Map<String, Object> uriTags = new LinkedHashMap<>();
 		uriTags.put("cap", this.cap.cap());
@@ -92,6 +96,11 @@ public record ObservabilitySection(String name, HyperlaneObservabilityProperties
 		}
 		if (this.properties.metrics().client()) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
+		}
+		// Boot records a long task timer per observation unless its ignored-meters property says otherwise
+		if (this.meters != null && !this.meters.longTaskTimers()
+				&& !ObservationMeters.longTaskTimersIgnoredByBoot(this.environment)) {
+			changes.add(new ChangedDefault("hyperlane.observability.metrics.long-task-timers", "false"));
 		}
 		return changes;
 	}

@@ -2,6 +2,7 @@ package dev.hyperlane.boot.observability;
 
 import java.util.Map;
 
+import dev.hyperlane.boot.ChangedDefault;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.SettingDescriptor;
 import dev.hyperlane.boot.client.ClientAutoConfiguration;
@@ -10,7 +11,9 @@ import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,31 @@ class ObservabilityAutoConfigurationTests {
 		this.runner.withPropertyValues("hyperlane.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(UriTagCap.class)
 				.doesNotHaveBean(ObservationScopeWebFilter.class));
+	}
+
+	@Test
+	void observationMetersWithoutLongTaskTimersUnlessAskedOrTheApplicationHasItsOwnHandler() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(ObservationMeters.class).longTaskTimers()).isFalse();
+			assertThat(context.getBean(ObservabilitySection.class).changedBootDefaults())
+				.contains(new ChangedDefault("hyperlane.observability.metrics.long-task-timers", "false"));
+		});
+		this.runner.withPropertyValues("hyperlane.observability.metrics.long-task-timers=true").run((context) -> {
+			assertThat(context.getBean(ObservationMeters.class).longTaskTimers()).isTrue();
+			assertThat(context.getBean(ObservabilitySection.class).changedBootDefaults()).isEmpty();
+		});
+		// Boot's own switch wins, and then nothing departs from Boot
+		this.runner
+			.withPropertyValues("hyperlane.observability.metrics.long-task-timers=true",
+					"management.metrics.observations.ignored-meters=long-task-timer")
+			.run((context) -> assertThat(context.getBean(ObservationMeters.class).longTaskTimers()).isFalse());
+		this.runner.withPropertyValues("management.metrics.observations.ignored-meters=long-task-timer")
+			.run((context) -> assertThat(context.getBean(ObservabilitySection.class).changedBootDefaults()).isEmpty());
+		this.runner
+			.withBean("applicationMeterHandler", MeterObservationHandler.class,
+					() -> new MeterObservationHandler<Observation.Context>() {
+					})
+			.run((context) -> assertThat(context).doesNotHaveBean(ObservationMeters.class));
 	}
 
 	@Test
