@@ -2,17 +2,10 @@ package dev.hyperlane.boot.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -24,13 +17,14 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Answers an HTTP/1.1 request whose line, headers or body could not be decoded, before Reactor Netty sees it: 414 for
  * a request line above the limit, 431 for a header block above it, 400 for anything else malformed (an invalid chunk
- * size in a body included), each with {@code Connection: close}, and the connection closed. The statuses are the
- * ones Reactor Netty would send; what changes is the log: Reactor Netty writes one WARN line per malformed request,
- * which lets any client fill the log at will, while this handler counts them ({@code malformedRequests} in the server
- * section) and logs at DEBUG (logger {@code dev.hyperlane.boot.server.MalformedRequestResponder}). A body that turns
- * out malformed after its request went to the application is answered with 400 unless a response was already
- * started (then the connection is only closed); the connection is marked ({@link #answered(Channel)}) so that the
- * application's failed read ends quietly (see {@link AnsweredRequestFilter}), problem details on or off.
+ * size in a body included), each with {@code Connection: close}, and the connection closed ({@link ClosingAnswer}).
+ * The statuses are the ones Reactor Netty would send; what changes is the log: Reactor Netty writes one WARN line per
+ * malformed request, which lets any client fill the log at will, while this handler counts them
+ * ({@code malformedRequests} in the server section) and logs at DEBUG (logger
+ * {@code dev.hyperlane.boot.server.MalformedRequestResponder}). A body that turns out malformed after its request went
+ * to the application is answered with 400 unless a response was already started (then the connection is only
+ * closed); the connection is marked ({@link #answered(Channel)}) so that the application's failed read ends quietly
+ * (see {@link AnsweredRequestFilter}), problem details on or off.
  */
 final class MalformedRequestResponder extends ChannelDuplexHandler {
 
@@ -88,11 +82,7 @@ final class MalformedRequestResponder extends ChannelDuplexHandler {
 				ctx.close();
 				return;
 			}
-			FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(cause));
-			response.headers()
-				.set(HttpHeaderNames.CONTENT_LENGTH, 0)
-				.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-			ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+			answer(cause).write(ctx);
 			return;
 		}
 		ctx.fireChannelRead(msg);
@@ -115,14 +105,14 @@ final class MalformedRequestResponder extends ChannelDuplexHandler {
 		ctx.write(msg, promise);
 	}
 
-	private static HttpResponseStatus status(Throwable cause) {
+	private static ClosingAnswer answer(Throwable cause) {
 		if (cause instanceof TooLongHttpLineException) {
-			return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+			return ClosingAnswer.URI_TOO_LONG;
 		}
 		if (cause instanceof TooLongHttpHeaderException) {
-			return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+			return ClosingAnswer.HEADER_FIELDS_TOO_LARGE;
 		}
-		return HttpResponseStatus.BAD_REQUEST;
+		return ClosingAnswer.BAD_REQUEST;
 	}
 
 }

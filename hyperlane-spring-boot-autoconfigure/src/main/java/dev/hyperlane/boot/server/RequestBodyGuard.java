@@ -1,16 +1,12 @@
 package dev.hyperlane.boot.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -54,28 +50,19 @@ import reactor.netty.http.server.HttpServerRequest;
  * held back, once the exchanges have ended this guard requests the read itself if the connection is idle.</li>
  * </ul>
  * Each event is counted in the server section of the endpoint and logged at DEBUG only, so a client cannot fill the
- * log. Two handlers share one state: one ahead of the HTTP codec writes the raw 408 and 503 responses and drops what
- * arrives after them; one behind it sees decoded requests and the responses written.
+ * log. The guard's handler sits behind the HTTP/1.1 codec: it sees decoded requests and the responses written. The 408
+ * and 503 answers are written as raw bytes ahead of the codec, and what arrives after them is dropped there
+ * ({@link ClosingAnswer}). The guard leaves the pipeline with the other HTTP/1.1 guards ({@link RequestHeaderTimeout}).
  */
 final class RequestBodyGuard {
 
-	static final String RAW_HANDLER = "hyperlane.requestBodyGuard.raw";
-
-	static final String DECODED_HANDLER = "hyperlane.requestBodyGuard.decoded";
+	static final String HANDLER = "hyperlane.requestBodyGuard";
 
 	private static final Log logger = LogFactory.getLog(RequestBodyGuard.class);
-
-	private static final byte[] TIMED_OUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
-			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-
-	private static final byte[] SHED = ("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nretry-after: 1\r\n"
-			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
 	private final Limits limits;
 
 	private final ServerStatistics statistics;
-
-	private @Nullable ChannelHandlerContext rawContext;
 
 	private @Nullable ScheduledFuture<?> timer;
 
@@ -114,15 +101,13 @@ final class RequestBodyGuard {
 	 * @param pipeline the connection's pipeline
 	 * @param limits the limits
 	 * @param statistics where events are counted
-	 * @return whether the handlers were installed
+	 * @return whether the guard was installed
 	 */
 	static boolean install(ChannelPipeline pipeline, Limits limits, ServerStatistics statistics) {
 		if (pipeline.get(NettyPipeline.HttpCodec) == null) {
 			return false;
 		}
-		RequestBodyGuard guard = new RequestBodyGuard(limits, statistics);
-		pipeline.addBefore(NettyPipeline.HttpCodec, RAW_HANDLER, guard.new Raw());
-		pipeline.addAfter(NettyPipeline.HttpCodec, DECODED_HANDLER, guard.new Decoded());
+		pipeline.addAfter(NettyPipeline.HttpCodec, HANDLER, new RequestBodyGuard(limits, statistics).new Decoded());
 		return true;
 	}
 
@@ -191,7 +176,7 @@ final class RequestBodyGuard {
 			logger.debug("Request body from " + ctx.channel().remoteAddress() + " timed out after " + this.bodyBytes
 					+ " bytes: 408 and close");
 		}
-		answerAndClose(ctx, TIMED_OUT);
+		answerAndClose(ctx, ClosingAnswer.REQUEST_TIMEOUT);
 	}
 
 	private void shed(ChannelHandlerContext ctx) {
@@ -201,15 +186,15 @@ final class RequestBodyGuard {
 					+ " bytes: request body memory full (" + this.limits.memory().used() + " of "
 					+ this.limits.memory().limit() + " bytes): 503 and close");
 		}
-		answerAndClose(ctx, SHED);
+		answerAndClose(ctx, ClosingAnswer.SERVICE_UNAVAILABLE);
 	}
 
-	private void answerAndClose(ChannelHandlerContext ctx, byte[] response) {
+	private void answerAndClose(ChannelHandlerContext ctx, ClosingAnswer answer) {
 		this.closing = true;
 		bodyComplete();
-		ChannelHandlerContext raw = this.rawContext;
+		ChannelHandlerContext raw = ClosingAnswer.dropInput(ctx.pipeline());
 		if (raw != null && this.pending == 1 && !this.responseStarted) {
-			raw.writeAndFlush(Unpooled.wrappedBuffer(response)).addListener(ChannelFutureListener.CLOSE);
+			answer.writeRaw(raw);
 		}
 		else {
 			ctx.channel().close();
@@ -295,31 +280,6 @@ final class RequestBodyGuard {
 		HttpContent replaced = content.replace(copy);
 		content.release();
 		return replaced;
-	}
-
-	private final class Raw extends ChannelInboundHandlerAdapter {
-
-		@Override
-		public void handlerAdded(ChannelHandlerContext ctx) {
-			RequestBodyGuard.this.rawContext = ctx;
-		}
-
-		@Override
-		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			if (RequestBodyGuard.this.closing) {
-				ReferenceCountUtil.release(msg);
-				return;
-			}
-			if (ctx.pipeline().get(NettyPipeline.HttpCodec) == null) {
-				// upgraded to HTTP/2 (h2c): the HTTP/1.1 codec is gone, and so is this guard's job
-				ctx.pipeline().remove(this);
-				if (ctx.pipeline().get(DECODED_HANDLER) != null) {
-					ctx.pipeline().remove(DECODED_HANDLER);
-				}
-			}
-			ctx.fireChannelRead(msg);
-		}
-
 	}
 
 	private final class Decoded extends ChannelDuplexHandler {

@@ -1,15 +1,13 @@
 package dev.hyperlane.boot.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.hyperlane.boot.transport.LazyDeadlineTimer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -38,8 +36,9 @@ import reactor.netty.NettyPipeline;
  * One handler sits ahead of the protocol codecs (behind TLS, so it sees plain bytes): it starts the timer and, on a
  * connection's first bytes, finds out the protocol from the pipeline (after ALPN on TLS) and from the bytes (the
  * HTTP/2 preface on cleartext). On HTTP/1.1 a second handler behind the codec sees the decoded request (stops the
- * timer) and the end of its response, and the HTTP/1.1 guards that need the codec are installed next to it; they are
- * removed when the connection switches to HTTP/2.
+ * timer) and the end of its response, and the HTTP/1.1 guards that need the codec are installed next to it. The
+ * first bytes after the codec has gone (an h2c upgrade, a WebSocket) or an HTTP/2 preface take every HTTP/1.1 guard
+ * out of the pipeline: this one's, {@link MalformedRequestResponder} and {@link RequestBodyGuard}.
  * <p>
  * On HTTP/1.1 the handler also applies the server's idle timeout when it is given one (HTTP/2 off): a connection
  * with no request in progress (none yet, or its last response written and no byte of the next request received) is
@@ -65,8 +64,12 @@ final class RequestHeaderTimeout {
 	/** The protocol name cleartext HTTP/2 connections (prior knowledge or upgrade) are counted under. */
 	static final String H2C = "h2c";
 
-	private static final byte[] RESPONSE = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
-			+ "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+	/**
+	 * The handlers that serve HTTP/1.1 only, this class's and the other guards', removed when a connection leaves
+	 * HTTP/1.1 (an h2c upgrade, HTTP/2 with prior knowledge, a WebSocket).
+	 */
+	private static final List<String> HTTP1_HANDLERS = List.of(DECODED_HANDLER, MalformedRequestResponder.NAME,
+			RequestBodyGuard.HANDLER);
 
 	private enum Mode {
 
@@ -245,11 +248,10 @@ final class RequestHeaderTimeout {
 	}
 
 	private static void removeHttp1Guards(ChannelPipeline pipeline) {
-		if (pipeline.get(DECODED_HANDLER) != null) {
-			pipeline.remove(DECODED_HANDLER);
-		}
-		if (pipeline.get(MalformedRequestResponder.NAME) != null) {
-			pipeline.remove(MalformedRequestResponder.NAME);
+		for (String name : HTTP1_HANDLERS) {
+			if (pipeline.get(name) != null) {
+				pipeline.remove(name);
+			}
 		}
 	}
 
@@ -289,7 +291,7 @@ final class RequestHeaderTimeout {
 				this.statistics.increment(ServerStatistics.Count.REQUEST_HEADER_TIMEOUTS);
 				// the partial request the codec holds is dropped, so closing does not log a decoding failure
 				this.expired = true;
-				ctx.writeAndFlush(Unpooled.wrappedBuffer(RESPONSE)).addListener(ChannelFutureListener.CLOSE);
+				ClosingAnswer.REQUEST_TIMEOUT.writeRaw(ctx);
 				return LazyDeadlineTimer.NONE;
 			}
 		}

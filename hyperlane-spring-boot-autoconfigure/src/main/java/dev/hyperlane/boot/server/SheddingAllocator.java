@@ -3,6 +3,7 @@ package dev.hyperlane.boot.server;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -21,11 +22,23 @@ import org.apache.commons.logging.LogFactory;
  * {@code IoUringIoHandler.handle} rethrows every {@link Error}; an {@link OutOfMemoryError} ("Cannot reserve direct
  * buffer memory") there ends the event loop's thread, and every connection on that loop with it: the port still
  * accepts and nothing answers. Epoll allocates inside its read loop's {@code try} and survives. Here a failed direct
- * allocation schedules the connection's close (its buffers are freed with it), returns an empty buffer to a read (it
- * reads nothing) and a heap buffer to anything else, counts the failure ({@code directMemoryExhausted} in the server
- * section) and logs one WARN line a minute at most.
+ * allocation schedules the connection's close (its buffers are freed with it), returns an empty buffer to a caller
+ * that asked for direct memory ({@code ioBuffer} and {@code directBuffer}: a read then reads nothing) and a heap
+ * buffer to one that takes either kind ({@code buffer}), counts the failure ({@code directMemoryExhausted} in the
+ * server section) and logs one WARN line a minute at most.
+ * <p>
+ * Every allocation that can take direct memory passes the one guard in {@link #allocate}: Netty's
+ * {@link AbstractByteBufAllocator} routes {@code ioBuffer}, {@code directBuffer} and {@code heapBuffer} in all their
+ * forms to {@link #newDirectBuffer} and {@link #newHeapBuffer} with the capacities the shared allocator itself would
+ * use (all of Netty's allocators extend it and route the same way), and the forms of {@code buffer} and
+ * {@code compositeBuffer}, whose kind is the shared allocator's preference, go to it whole. The shared allocator wraps
+ * the buffers it returns for leak detection; this one does not wrap them again (it wraps only the composite buffers
+ * it builds itself, once, as the shared allocator would).
  */
-final class SheddingAllocator implements ByteBufAllocator {
+final class SheddingAllocator extends AbstractByteBufAllocator {
+
+	/** What {@code buffer()} asks for: Netty's default initial capacity. */
+	private static final int DEFAULT_INITIAL_CAPACITY = 256;
 
 	private static final Log logger = LogFactory.getLog(SheddingAllocator.class);
 
@@ -42,6 +55,8 @@ final class SheddingAllocator implements ByteBufAllocator {
 	private boolean shedding;
 
 	SheddingAllocator(ByteBufAllocator delegate, Channel channel, ServerStatistics statistics) {
+		// the preference for direct buffers is the shared allocator's: buffer and compositeBuffer go to it
+		super(true);
 		this.delegate = delegate;
 		this.channel = channel;
 		this.statistics = statistics;
@@ -77,116 +92,46 @@ final class SheddingAllocator implements ByteBufAllocator {
 
 	@Override
 	public ByteBuf buffer() {
-		try {
-			return this.delegate.buffer();
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.buffer();
-		}
+		return buffer(DEFAULT_INITIAL_CAPACITY, Integer.MAX_VALUE);
 	}
 
 	@Override
 	public ByteBuf buffer(int initialCapacity) {
-		try {
-			return this.delegate.buffer(initialCapacity);
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.buffer(initialCapacity);
-		}
+		return buffer(initialCapacity, Integer.MAX_VALUE);
 	}
 
 	@Override
 	public ByteBuf buffer(int initialCapacity, int maxCapacity) {
+		return allocate(initialCapacity, maxCapacity, true);
+	}
+
+	@Override
+	protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+		return allocate(initialCapacity, maxCapacity, false);
+	}
+
+	/**
+	 * Allocate from the shared allocator; when direct memory is exhausted, shed the connection.
+	 * @param initialCapacity the capacity asked for
+	 * @param maxCapacity the maximum capacity asked for
+	 * @param eitherKind whether the caller takes a heap buffer as well ({@code buffer}) rather than direct memory only
+	 * @return the shared allocator's buffer, or after a failure a heap buffer for a caller that takes either kind and
+	 * an empty buffer for one that asked for direct memory
+	 */
+	private ByteBuf allocate(int initialCapacity, int maxCapacity, boolean eitherKind) {
 		try {
-			return this.delegate.buffer(initialCapacity, maxCapacity);
+			return eitherKind ? this.delegate.buffer(initialCapacity, maxCapacity)
+					: this.delegate.directBuffer(initialCapacity, maxCapacity);
 		}
 		catch (OutOfMemoryError error) {
 			exhausted(error);
-			return Unpooled.buffer(initialCapacity, maxCapacity);
+			return eitherKind ? Unpooled.buffer(initialCapacity, maxCapacity) : Unpooled.EMPTY_BUFFER;
 		}
 	}
 
 	@Override
-	public ByteBuf ioBuffer() {
-		try {
-			return this.delegate.ioBuffer();
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
-	}
-
-	@Override
-	public ByteBuf ioBuffer(int initialCapacity) {
-		try {
-			return this.delegate.ioBuffer(initialCapacity);
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
-	}
-
-	@Override
-	public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
-		try {
-			return this.delegate.ioBuffer(initialCapacity, maxCapacity);
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
-	}
-
-	@Override
-	public ByteBuf heapBuffer() {
-		return this.delegate.heapBuffer();
-	}
-
-	@Override
-	public ByteBuf heapBuffer(int initialCapacity) {
-		return this.delegate.heapBuffer(initialCapacity);
-	}
-
-	@Override
-	public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
+	protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
 		return this.delegate.heapBuffer(initialCapacity, maxCapacity);
-	}
-
-	@Override
-	public ByteBuf directBuffer() {
-		try {
-			return this.delegate.directBuffer();
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
-	}
-
-	@Override
-	public ByteBuf directBuffer(int initialCapacity) {
-		try {
-			return this.delegate.directBuffer(initialCapacity);
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
-	}
-
-	@Override
-	public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-		try {
-			return this.delegate.directBuffer(initialCapacity, maxCapacity);
-		}
-		catch (OutOfMemoryError error) {
-			exhausted(error);
-			return Unpooled.EMPTY_BUFFER;
-		}
 	}
 
 	@Override
@@ -200,33 +145,8 @@ final class SheddingAllocator implements ByteBufAllocator {
 	}
 
 	@Override
-	public CompositeByteBuf compositeHeapBuffer() {
-		return this.delegate.compositeHeapBuffer();
-	}
-
-	@Override
-	public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-		return this.delegate.compositeHeapBuffer(maxNumComponents);
-	}
-
-	@Override
-	public CompositeByteBuf compositeDirectBuffer() {
-		return this.delegate.compositeDirectBuffer();
-	}
-
-	@Override
-	public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-		return this.delegate.compositeDirectBuffer(maxNumComponents);
-	}
-
-	@Override
 	public boolean isDirectBufferPooled() {
 		return this.delegate.isDirectBufferPooled();
-	}
-
-	@Override
-	public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-		return this.delegate.calculateNewCapacity(minNewCapacity, maxCapacity);
 	}
 
 }

@@ -17,7 +17,8 @@ import reactor.netty.NettyPipeline;
  * the failure ({@code tls.handshakeFailures} in the server section), logs it at DEBUG (logger
  * {@code dev.hyperlane.boot.server.TlsHandshakeGuard}) and closes the connection. Without it, with HTTP/2 on, Netty's
  * ALPN handler logs two WARN lines with a stack trace for every such connection, which any client can repeat at will.
- * Sits right behind Reactor Netty's {@code SslHandler}; leaves everything after a successful handshake alone.
+ * Sits right behind Reactor Netty's {@code SslHandler} until the handshake completes; after a successful one it leaves
+ * the pipeline.
  */
 final class TlsHandshakeGuard extends ChannelDuplexHandler {
 
@@ -26,8 +27,6 @@ final class TlsHandshakeGuard extends ChannelDuplexHandler {
 	private static final Log logger = LogFactory.getLog(TlsHandshakeGuard.class);
 
 	private final ServerStatistics statistics;
-
-	private boolean handshakeDone;
 
 	private boolean failed;
 
@@ -51,21 +50,19 @@ final class TlsHandshakeGuard extends ChannelDuplexHandler {
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-		if (evt instanceof SslHandshakeCompletionEvent completion && !this.handshakeDone) {
-			if (completion.isSuccess()) {
-				this.handshakeDone = true;
-			}
-			else {
+		if (evt instanceof SslHandshakeCompletionEvent completion) {
+			if (!completion.isSuccess()) {
 				fail(ctx, completion.cause());
 				return;
 			}
+			ctx.pipeline().remove(this);
 		}
 		super.userEventTriggered(ctx, evt);
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-		if (!this.handshakeDone && (this.failed || isTls(cause))) {
+		if (this.failed || isTls(cause)) {
 			fail(ctx, cause);
 			return;
 		}
