@@ -146,8 +146,9 @@ public record ServerSection(HyperlaneServerTuner tuner,
 					"remove it, or choose a transport that supports it (hyperlane.transport.type)"));
 		}
 		ServerConcurrencyLimiter limiter = this.limiter;
-		if (limiter != null && limiter.rejected() > 0) {
-			advice.add(Advice.warning(limiter.rejected() + " request(s) rejected with 503 by the concurrency limit (now "
+		long rejected = (limiter != null) ? limiter.counts().get(ServerConcurrencyLimiter.Count.REJECTED) : 0;
+		if (limiter != null && rejected > 0) {
+			advice.add(Advice.warning(rejected + " request(s) rejected with 503 by the concurrency limit (now "
 					+ limiter.limit() + ")", "hyperlane.server.concurrency-limit.max-limit",
 					"add instances if the rejections go on; raise max-limit only if latency stays flat at the limit"));
 		}
