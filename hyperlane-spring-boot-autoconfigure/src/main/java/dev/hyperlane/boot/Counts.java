@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #increment(Enum)} (an array slot by ordinal, then one {@link LongAdder#increment()}: no look-up by name, no
  * boxing, no allocation); the endpoint's sections read every count at once with {@link #toMap()}, each under its
  * constant's name in lower camel case ({@code REQUESTS_WITH_DEADLINE} is shown as {@code requestsWithDeadline}, see
- * {@link #key(Enum)}), and the meters read one count with {@link #get(Enum)}. The server's concurrency limit, each
- * service's client, balancer and hedging, and the deadlines keep their counts in one. Thread-safe.
+ * {@link #key(Enum)}), and the meters read one count with {@link #get(Enum)}. The server and its concurrency limit,
+ * each service's client, balancer and hedging, and the deadlines keep their counts in one. Thread-safe.
  *
  * @param <K> the enum whose constants are the counts
  */

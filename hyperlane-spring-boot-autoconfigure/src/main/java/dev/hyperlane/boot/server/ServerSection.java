@@ -93,7 +93,7 @@ public record ServerSection(HyperlaneServerTuner tuner,
 		description.put("compressionAlgorithms", algorithms);
 		Map<String, Object> live = new LinkedHashMap<>();
 		live.put("openConnections", statistics.openConnections());
-		live.putAll(statistics.counts());
+		live.putAll(statistics.counts().toMap());
 		live.put("requestBodyMemoryUsedBytes", this.tuner.requestBodyMemoryUsed());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
