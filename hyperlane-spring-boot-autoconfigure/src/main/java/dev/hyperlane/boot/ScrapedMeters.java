@@ -57,6 +57,21 @@ public abstract class ScrapedMeters<S> implements MeterBinder {
 	}
 
 	/**
+	 * Register a function counter of one count of a table.
+	 * @param registry the registry
+	 * @param name the meter name
+	 * @param tags the tags
+	 * @param counts the table read, held by the source
+	 * @param count the count published
+	 * @param description the description
+	 * @param <K> the enum of the table's counts
+	 */
+	protected static <K extends Enum<K>> void counter(MeterRegistry registry, String name, Tags tags, Counts<K> counts,
+			K count, String description) {
+		counter(registry, name, tags, counts, (table) -> table.get(count), null, description);
+	}
+
+	/**
 	 * Register a gauge of a current value of an object.
 	 * @param registry the registry
 	 * @param name the meter name

@@ -86,10 +86,12 @@ public record ClientSection(String name, HyperlaneClientHttpConnector connector,
 		this.connector.clients().forEach((name, client) -> {
 			String prefix = "default".equals(name) ? "hyperlane.client.defaults" : "hyperlane.client.services." + name;
 			ClientStatistics statistics = client.statistics();
+			long exhausted = statistics.counts().get(ClientStatistics.Count.POOL_EXHAUSTED);
+			long prematureCloses = statistics.counts().get(ClientStatistics.Count.PREMATURE_CLOSES);
 			int pending = statistics.pools().values().stream().mapToInt(ConnectionPoolMetrics::pendingAcquireSize).sum();
-			if (pending > 0 || statistics.poolExhausted() > 0) {
+			if (pending > 0 || exhausted > 0) {
 				advice.add(Advice.warning("service '" + name + "': " + pending + " request(s) waiting for a connection now, "
-						+ statistics.poolExhausted() + " refused because the pool was exhausted",
+						+ exhausted + " refused because the pool was exhausted",
 						prefix + ".max-connections",
 						"raise it (now " + client.settings().maxConnections() + "), or lower the concurrency of calls"));
 			}
@@ -106,8 +108,8 @@ public record ClientSection(String name, HyperlaneClientHttpConnector connector,
 						+ CallerDeadlines.HEADER + ")", prefix + ".response-timeout",
 						"set it below " + callerMillis + " ms, leaving time for a retry and the rest of the request"));
 			}
-			if (statistics.prematureCloses() > 0) {
-				advice.add(Advice.warning("service '" + name + "': " + statistics.prematureCloses()
+			if (prematureCloses > 0) {
+				advice.add(Advice.warning("service '" + name + "': " + prematureCloses
 						+ " connection(s) closed before the response (the peer or a middlebox closed idle connections)",
 						prefix + ".max-idle-time",
 						"lower it below the idle timeout of the peer and of every proxy on the way"));

@@ -6,33 +6,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.hyperlane.boot.Counts;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import reactor.netty.resources.ConnectionPoolMetrics;
 
 /**
- * Live figures of one service's client: requests, premature closes, retries and what stopped them, connections
- * evicted before the peer's advertised keep-alive timeout, pool exhaustion, and the connection pools per remote
- * address as Reactor Netty reports them. The endpoint and the meters read the same objects. Thread-safe.
+ * Live figures of one service's client: the {@link Count counts} (requests, premature closes, retries and what
+ * stopped them, connections evicted before the peer's advertised keep-alive timeout, pool exhaustion), the mean
+ * time to get a connection, and the connection pools per remote address as Reactor Netty reports them. The endpoint
+ * and the meters read the same objects. Thread-safe.
  */
 public final class ClientStatistics {
 
-	final LongAdder requests = new LongAdder();
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
-	final LongAdder prematureCloses = new LongAdder();
+	private final LongAdder acquireNanos = new LongAdder();
 
-	final LongAdder retries = new LongAdder();
-
-	final LongAdder retriesDeniedByBudget = new LongAdder();
-
-	final LongAdder retriesNotSafe = new LongAdder();
-
-	final LongAdder keepAliveEvictions = new LongAdder();
-
-	final LongAdder poolExhausted = new LongAdder();
-
-	final LongAdder acquireNanos = new LongAdder();
-
-	final LongAdder acquires = new LongAdder();
+	private final LongAdder acquires = new LongAdder();
 
 	private final Map<SocketAddress, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 
@@ -40,17 +30,17 @@ public final class ClientStatistics {
 
 		@Override
 		public void retried() {
-			ClientStatistics.this.retries.increment();
+			ClientStatistics.this.counts.increment(Count.RETRIES);
 		}
 
 		@Override
 		public void deniedByBudget() {
-			ClientStatistics.this.retriesDeniedByBudget.increment();
+			ClientStatistics.this.counts.increment(Count.RETRIES_DENIED_BY_BUDGET);
 		}
 
 		@Override
 		public void notReplayable() {
-			ClientStatistics.this.retriesNotSafe.increment();
+			ClientStatistics.this.counts.increment(Count.RETRIES_NOT_SAFE);
 		}
 
 	};
@@ -59,12 +49,29 @@ public final class ClientStatistics {
 		return this.retryListener;
 	}
 
+	/**
+	 * Count a connection got from the pool, and the time it took.
+	 * @param nanos the time from the request's start to the connection
+	 */
+	void acquired(long nanos) {
+		this.acquireNanos.add(nanos);
+		this.acquires.increment();
+	}
+
 	void poolCreated(SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
 		this.pools.put(remoteAddress, metrics);
 	}
 
 	void poolDisposed(SocketAddress remoteAddress) {
 		this.pools.remove(remoteAddress);
+	}
+
+	/**
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
+	 * @return the counts since start
+	 */
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	/**
@@ -77,88 +84,45 @@ public final class ClientStatistics {
 
 	/**
 	 * Return the figures as a map for the endpoint.
-	 * @return counts, the mean time to get a connection in milliseconds, and each pool's sizes
+	 * @return the counts, the mean time to get a connection in milliseconds, and each pool's sizes (see
+	 * {@link PoolSize})
 	 */
 	public Map<String, Object> describe() {
-		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("requests", this.requests.sum());
-		description.put("prematureCloses", this.prematureCloses.sum());
-		description.put("retries", this.retries.sum());
-		description.put("retriesDeniedByBudget", this.retriesDeniedByBudget.sum());
-		description.put("retriesNotSafe", this.retriesNotSafe.sum());
-		description.put("evictionsByKeepAliveHeader", this.keepAliveEvictions.sum());
-		description.put("poolExhausted", this.poolExhausted.sum());
+		Map<String, Object> description = new LinkedHashMap<>(this.counts.toMap());
 		long acquires = this.acquires.sum();
 		description.put("meanAcquireMillis", (acquires > 0) ? this.acquireNanos.sum() / acquires / 1_000_000.0 : 0.0);
 		Map<String, Object> pools = new LinkedHashMap<>();
-		this.pools.forEach((address, metrics) -> {
-			Map<String, Object> pool = new LinkedHashMap<>();
-			pool.put("active", metrics.acquiredSize());
-			pool.put("idle", metrics.idleSize());
-			pool.put("pending", metrics.pendingAcquireSize());
-			pool.put("allocated", metrics.allocatedSize());
-			pool.put("maxConnections", metrics.maxAllocatedSize());
-			pool.put("maxPending", metrics.maxPendingAcquireSize());
-			pools.put(String.valueOf(address), pool);
-		});
+		this.pools.forEach((address, metrics) -> pools.put(String.valueOf(address), PoolSize.describe(metrics)));
 		description.put("pools", pools);
 		return description;
 	}
 
 	/**
-	 * Return the number of connections that closed before a response arrived.
-	 * @return the premature closes seen
+	 * What a service's client counts, in the order the endpoint's {@code clients} section shows it.
 	 */
-	public long prematureCloses() {
-		return this.prematureCloses.sum();
-	}
+	public enum Count {
 
-	/**
-	 * Return the number of retries made.
-	 * @return the retries
-	 */
-	public long retries() {
-		return this.retries.sum();
-	}
+		/** Requests sent, first attempts only. */
+		REQUESTS,
 
-	/**
-	 * Return the number of requests sent (first attempts only).
-	 * @return the requests
-	 */
-	public long requests() {
-		return this.requests.sum();
-	}
+		/** Connections that closed before a response arrived. */
+		PREMATURE_CLOSES,
 
-	/**
-	 * Return the number of retries the retry budget refused.
-	 * @return the retries denied by the budget
-	 */
-	public long retriesDeniedByBudget() {
-		return this.retriesDeniedByBudget.sum();
-	}
+		/** Retries made. */
+		RETRIES,
 
-	/**
-	 * Return the number of retries not made because the request was not idempotent.
-	 * @return the retries refused as unsafe
-	 */
-	public long retriesNotSafe() {
-		return this.retriesNotSafe.sum();
-	}
+		/** Retries the retry budget refused. */
+		RETRIES_DENIED_BY_BUDGET,
 
-	/**
-	 * Return the number of requests that failed because the pool was exhausted.
-	 * @return the pool-exhaustion failures
-	 */
-	public long poolExhausted() {
-		return this.poolExhausted.sum();
-	}
+		/** Retries not made because the request was not idempotent. */
+		RETRIES_NOT_SAFE,
 
-	/**
-	 * Return the number of connections closed early because of the peer's advertised keep-alive timeout.
-	 * @return the evictions
-	 */
-	public long keepAliveEvictions() {
-		return this.keepAliveEvictions.sum();
+		/** Connections closed early because of the peer's advertised keep-alive timeout. */
+		EVICTIONS_BY_KEEP_ALIVE_HEADER,
+
+		/** Requests that failed because the connection pool and its pending queue were full. */
+		POOL_EXHAUSTED
+
 	}
 
 }

@@ -112,8 +112,7 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 	private Mono<ClientHttpResponse> connect(ServiceClient client, @Nullable ServiceAttempt attempt,
 			@Nullable Deadline deadline, HttpMethod method, URI uri,
 			Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-		ClientStatistics statistics = client.statistics();
-		statistics.requests.increment();
+		client.statistics().counts().increment(ClientStatistics.Count.REQUESTS);
 		if (attempt == null || !attempt.repeat()) {
 			// each call earns its share of a retry once, however many instances it is sent to
 			client.retryPolicy().record();
@@ -170,9 +169,7 @@ public final class HyperlaneClientHttpConnector implements ClientHttpConnector, 
 
 		@Override
 		public Mono<Void> apply(ClientHttpRequest request) {
-			ClientStatistics statistics = this.client.statistics();
-			statistics.acquireNanos.add(System.nanoTime() - this.start);
-			statistics.acquires.increment();
+			this.client.statistics().acquired(System.nanoTime() - this.start);
 			this.written = true;
 			if (this.attempt != null) {
 				this.attempt.writing();

@@ -89,7 +89,7 @@ public final class HyperlaneClientHttpRequestFactory implements ClientHttpReques
 
 		@Override
 		public ClientHttpResponse execute() throws IOException {
-			this.client.statistics().requests.increment();
+			this.client.statistics().counts().increment(ClientStatistics.Count.REQUESTS);
 			this.client.retryPolicy().record();
 			SameInstanceRetry retry = new SameInstanceRetry(this.client) {
 

@@ -109,7 +109,7 @@ final class KeepAliveEviction {
 			if (honorHeader) {
 				Long advertised = channel.attr(ADVERTISED_IDLE_MILLIS).get();
 				if (advertised != null && idle >= advertised - marginMillis) {
-					statistics.keepAliveEvictions.increment();
+					statistics.counts().increment(ClientStatistics.Count.EVICTIONS_BY_KEEP_ALIVE_HEADER);
 					return true;
 				}
 			}

@@ -82,7 +82,7 @@ abstract class SameInstanceRetry {
 
 	private Throwable exhausted(Throwable error) {
 		if (RetryPolicy.classify(error) == Failure.POOL_EXHAUSTED) {
-			this.client.statistics().poolExhausted.increment();
+			this.client.statistics().counts().increment(ClientStatistics.Count.POOL_EXHAUSTED);
 			return new ConnectionPoolExhaustedException(this.client.settings().service(), this.client.settings(),
 					error);
 		}
@@ -91,7 +91,7 @@ abstract class SameInstanceRetry {
 
 	private boolean decide(Throwable error) {
 		if (RetryPolicy.causedBy(error, PrematureCloseException.class::isInstance)) {
-			this.client.statistics().prematureCloses.increment();
+			this.client.statistics().counts().increment(ClientStatistics.Count.PREMATURE_CLOSES);
 		}
 		if (expired()) {
 			return false;

@@ -3,6 +3,7 @@ package dev.hyperlane.boot.deadline;
 import java.time.Duration;
 
 import dev.hyperlane.boot.Deadline;
+import dev.hyperlane.boot.deadline.DeadlineStatistics.Count;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -38,7 +39,7 @@ public record DeadlineExchangeFilterFunction(DeadlineHeaders headers,
 			}
 			long remaining = deadline.remainingNanos();
 			if (remaining < 1_000_000) {
-				this.statistics.callsNotStarted.increment();
+				this.statistics.counts().increment(Count.CALLS_NOT_STARTED);
 				if (context.hasKey(DeadlineWebFilter.ENFORCED)) {
 					// the server's timer ends the request at this instant; an error here could reach a subscriber it
 					// has already cancelled, and only be logged as dropped
@@ -56,11 +57,12 @@ public record DeadlineExchangeFilterFunction(DeadlineHeaders headers,
 						Mono.error(() -> new DeadlineExceededException(
 								request.method() + " " + request.url() + " cancelled: the deadline passed",
 								deadline.budget())))
-					.doOnError(DeadlineExceededException.class, (error) -> this.statistics.callsCancelled.increment());
+					.doOnError(DeadlineExceededException.class,
+							(error) -> this.statistics.counts().increment(Count.CALLS_CANCELLED));
 			}
 			return exchange.doOnCancel(() -> {
 				if (deadline.expired()) {
-					this.statistics.callsCancelled.increment();
+					this.statistics.counts().increment(Count.CALLS_CANCELLED);
 				}
 			});
 		});

@@ -1,8 +1,7 @@
 package dev.hyperlane.boot.deadline;
 
-import java.util.function.ToDoubleFunction;
-
 import dev.hyperlane.boot.ScrapedMeters;
+import dev.hyperlane.boot.deadline.DeadlineStatistics.Count;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -27,19 +26,18 @@ public final class DeadlineMeters extends ScrapedMeters<DeadlineStatistics> {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		outcome(registry, "hyperlane.deadline.requests", "expired-on-arrival", DeadlineStatistics::expiredOnArrival,
+		outcome(registry, "hyperlane.deadline.requests", "expired-on-arrival", Count.EXPIRED_ON_ARRIVAL,
 				"Requests answered 504 before their handler ran, their deadline having passed on arrival");
-		outcome(registry, "hyperlane.deadline.requests", "ended-by-deadline", DeadlineStatistics::endedByDeadline,
+		outcome(registry, "hyperlane.deadline.requests", "ended-by-deadline", Count.ENDED_BY_DEADLINE,
 				"Requests whose deadline passed while they were handled");
-		outcome(registry, "hyperlane.deadline.calls", "not-started", DeadlineStatistics::callsNotStarted,
+		outcome(registry, "hyperlane.deadline.calls", "not-started", Count.CALLS_NOT_STARTED,
 				"Downstream calls not sent because the deadline had passed");
-		outcome(registry, "hyperlane.deadline.calls", "cancelled", DeadlineStatistics::callsCancelled,
+		outcome(registry, "hyperlane.deadline.calls", "cancelled", Count.CALLS_CANCELLED,
 				"Downstream calls cancelled when the deadline passed");
 	}
 
-	private void outcome(MeterRegistry registry, String name, String outcome,
-			ToDoubleFunction<DeadlineStatistics> value, String description) {
-		counter(registry, name, Tags.of("outcome", outcome), source(), value, null, description);
+	private void outcome(MeterRegistry registry, String name, String outcome, Count count, String description) {
+		counter(registry, name, Tags.of("outcome", outcome), source().counts(), count, description);
 	}
 
 }

@@ -39,11 +39,7 @@ public record DeadlineSection(String name, HyperlaneDeadlineProperties propertie
 				(this.properties.defaultBudget() != null) ? this.properties.defaultBudget().toString() : "none");
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("settings", settings);
-		description.put("requestsWithDeadline", this.statistics.requestsWithDeadline());
-		description.put("expiredOnArrival", this.statistics.expiredOnArrival());
-		description.put("endedByDeadline", this.statistics.endedByDeadline());
-		description.put("callsNotStarted", this.statistics.callsNotStarted());
-		description.put("callsCancelled", this.statistics.callsCancelled());
+		description.putAll(this.statistics.counts().toMap());
 		return description;
 	}
 

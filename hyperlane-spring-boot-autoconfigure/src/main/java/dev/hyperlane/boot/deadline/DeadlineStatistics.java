@@ -1,61 +1,42 @@
 package dev.hyperlane.boot.deadline;
 
-import java.util.concurrent.atomic.LongAdder;
+import dev.hyperlane.boot.Counts;
 
 /**
  * What deadlines did since start, read by the endpoint's {@code deadline} section and by the meters. Thread-safe.
  */
 public final class DeadlineStatistics {
 
-	final LongAdder requestsWithDeadline = new LongAdder();
-
-	final LongAdder expiredOnArrival = new LongAdder();
-
-	final LongAdder endedByDeadline = new LongAdder();
-
-	final LongAdder callsNotStarted = new LongAdder();
-
-	final LongAdder callsCancelled = new LongAdder();
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
 	/**
-	 * Return the requests that arrived with a deadline (or got the default budget).
-	 * @return the count
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
+	 * @return the counts since start
 	 */
-	public long requestsWithDeadline() {
-		return this.requestsWithDeadline.sum();
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	/**
-	 * Return the requests answered 504 before their handler ran, because their deadline had passed on arrival.
-	 * @return the count
+	 * What deadlines count, in the order the endpoint's {@code deadline} section shows it.
 	 */
-	public long expiredOnArrival() {
-		return this.expiredOnArrival.sum();
-	}
+	public enum Count {
 
-	/**
-	 * Return the requests whose deadline passed while they were handled (answered 504, or cut if the answer had
-	 * started).
-	 * @return the count
-	 */
-	public long endedByDeadline() {
-		return this.endedByDeadline.sum();
-	}
+		/** Requests that arrived with a deadline (or got the default budget). */
+		REQUESTS_WITH_DEADLINE,
 
-	/**
-	 * Return the downstream calls never sent because the deadline had passed.
-	 * @return the count
-	 */
-	public long callsNotStarted() {
-		return this.callsNotStarted.sum();
-	}
+		/** Requests answered 504 before their handler ran, because their deadline had passed on arrival. */
+		EXPIRED_ON_ARRIVAL,
 
-	/**
-	 * Return the downstream calls cancelled when the deadline passed while they waited.
-	 * @return the count
-	 */
-	public long callsCancelled() {
-		return this.callsCancelled.sum();
+		/** Requests whose deadline passed while they were handled (answered 504, or cut if the answer had started). */
+		ENDED_BY_DEADLINE,
+
+		/** Downstream calls never sent because the deadline had passed. */
+		CALLS_NOT_STARTED,
+
+		/** Downstream calls cancelled when the deadline passed while they waited. */
+		CALLS_CANCELLED
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.hyperlane.boot.Deadline;
+import dev.hyperlane.boot.deadline.DeadlineStatistics.Count;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -61,10 +62,10 @@ public final class DeadlineWebFilter implements WebFilter, Ordered {
 		if (deadline == null) {
 			return chain.filter(exchange);
 		}
-		this.statistics.requestsWithDeadline.increment();
+		this.statistics.counts().increment(Count.REQUESTS_WITH_DEADLINE);
 		long remaining = deadline.remainingNanos();
 		if (remaining <= 0) {
-			this.statistics.expiredOnArrival.increment();
+			this.statistics.counts().increment(Count.EXPIRED_ON_ARRIVAL);
 			return gatewayTimeout(exchange, deadline, "the deadline had passed when the request arrived");
 		}
 		return chain.filter(exchange)
@@ -84,7 +85,7 @@ public final class DeadlineWebFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> ended(ServerWebExchange exchange, Deadline deadline) {
-		this.statistics.endedByDeadline.increment();
+		this.statistics.counts().increment(Count.ENDED_BY_DEADLINE);
 		return gatewayTimeout(exchange, deadline, "the deadline passed before the answer was ready");
 	}
 

@@ -98,7 +98,7 @@ public class HedgingLoadBalancerExchangeFilterFunction extends HyperlaneLoadBala
 			@Nullable ServiceHedging hedge) {
 		if (answered.compareAndSet(false, true)) {
 			if (hedge != null) {
-				hedge.won.increment();
+				hedge.counts().increment(ServiceHedging.Count.HEDGES_WON);
 			}
 			return Mono.just(response);
 		}

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.ToDoubleFunction;
 
+import dev.hyperlane.boot.Counts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -46,17 +46,17 @@ public final class HedgingMeters implements MeterBinder {
 		this.hedges.services().forEach((id, hedging) -> {
 			if (this.bound.putIfAbsent(id, Boolean.TRUE) == null) {
 				for (MeterRegistry registry : this.registries) {
-					counter(registry, id, "sent", hedging, ServiceHedging::sent);
-					counter(registry, id, "won", hedging, ServiceHedging::won);
-					counter(registry, id, "refused", hedging, ServiceHedging::refused);
+					counter(registry, id, "sent", hedging.counts(), ServiceHedging.Count.HEDGES_SENT);
+					counter(registry, id, "won", hedging.counts(), ServiceHedging.Count.HEDGES_WON);
+					counter(registry, id, "refused", hedging.counts(), ServiceHedging.Count.BUDGET_REFUSALS);
 				}
 			}
 		});
 	}
 
-	private static void counter(MeterRegistry registry, String service, String outcome, ServiceHedging hedging,
-			ToDoubleFunction<ServiceHedging> value) {
-		FunctionCounter.builder("hyperlane.loadbalancer.hedges", hedging, value)
+	private static void counter(MeterRegistry registry, String service, String outcome,
+			Counts<ServiceHedging.Count> counts, ServiceHedging.Count count) {
+		FunctionCounter.builder("hyperlane.loadbalancer.hedges", counts, (table) -> table.get(count))
 			.tags("service", service, "outcome", outcome)
 			.description("Hedged requests: sent, won (answered first), refused by the hedging budget")
 			.register(registry);

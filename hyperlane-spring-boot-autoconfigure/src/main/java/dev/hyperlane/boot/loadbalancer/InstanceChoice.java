@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.hyperlane.boot.Counts;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -29,13 +29,14 @@ final class InstanceChoice {
 
 	private volatile InstanceSelector selector;
 
-	private final AtomicLong panics = new AtomicLong();
+	private final Counts<ServiceBalancer.Count> counts;
 
 	private volatile long lastPanicNanos = Long.MIN_VALUE;
 
-	InstanceChoice(ServiceInstances instances, InstanceSelector selector) {
+	InstanceChoice(ServiceInstances instances, InstanceSelector selector, Counts<ServiceBalancer.Count> counts) {
 		this.instances = instances;
 		this.selector = selector;
+		this.counts = counts;
 	}
 
 	void selector(InstanceSelector selector) {
@@ -88,7 +89,7 @@ final class InstanceChoice {
 			}
 		}
 		if (available.isEmpty()) {
-			this.panics.incrementAndGet();
+			this.counts.increment(ServiceBalancer.Count.PANIC_CHOICES);
 			this.lastPanicNanos = nowNanos;
 			available = new ArrayList<>(Arrays.asList(states).subList(0, distinct));
 		}
@@ -113,10 +114,6 @@ final class InstanceChoice {
 		}
 		InstanceState state = this.instances.state(instance, nowNanos);
 		return state.isAvailable(nowNanos) ? state : null;
-	}
-
-	long panics() {
-		return this.panics.get();
 	}
 
 	long lastPanicNanos() {

@@ -79,9 +79,7 @@ public record LoadBalancerSection(String name, HyperlaneLoadBalancers balancers)
 		ServiceInstances rules = service.serviceInstances();
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("strategy", service.strategy().displayName());
-		description.put("retriesOnAnotherInstance", service.retries());
-		description.put("retriesDeniedByBudget", service.retriesDenied());
-		description.put("panicChoices", service.panicChoices());
+		description.putAll(service.counts().toMap());
 		Map<String, Object> instances = new LinkedHashMap<>();
 		new TreeMap<>(rules.states()).forEach((key, state) -> {
 			Map<String, Object> instance = new LinkedHashMap<>();

@@ -1,7 +1,8 @@
 package dev.hyperlane.boot.loadbalancer;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+
+import dev.hyperlane.boot.Counts;
 
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -15,12 +16,11 @@ final class OutcomeRecorder {
 
 	private final ServiceInstances instances;
 
-	private final AtomicLong retries = new AtomicLong();
+	private final Counts<ServiceBalancer.Count> counts;
 
-	private final AtomicLong retriesDenied = new AtomicLong();
-
-	OutcomeRecorder(ServiceInstances instances) {
+	OutcomeRecorder(ServiceInstances instances, Counts<ServiceBalancer.Count> counts) {
 		this.instances = instances;
+		this.counts = counts;
 	}
 
 	void started(ServiceInstance instance, long nowNanos) {
@@ -49,15 +49,8 @@ final class OutcomeRecorder {
 	}
 
 	void retried(boolean allowed) {
-		(allowed ? this.retries : this.retriesDenied).incrementAndGet();
-	}
-
-	long retries() {
-		return this.retries.get();
-	}
-
-	long retriesDenied() {
-		return this.retriesDenied.get();
+		this.counts.increment(allowed ? ServiceBalancer.Count.RETRIES_ON_ANOTHER_INSTANCE
+				: ServiceBalancer.Count.RETRIES_DENIED_BY_BUDGET);
 	}
 
 }

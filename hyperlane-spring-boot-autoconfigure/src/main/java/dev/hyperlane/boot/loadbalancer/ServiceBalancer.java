@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.hyperlane.boot.Counts;
 import dev.hyperlane.boot.InstanceDepartures;
 import org.jspecify.annotations.Nullable;
 
@@ -28,8 +29,6 @@ public final class ServiceBalancer {
 	 */
 	static final Duration MEMBERSHIP_INTERVAL = Duration.ofSeconds(1);
 
-	private final String serviceId;
-
 	private final PowerOfTwoChoices chooser;
 
 	private final LongSupplier clock;
@@ -41,6 +40,8 @@ public final class ServiceBalancer {
 	private final OutcomeRecorder outcomes;
 
 	private final InstanceDrain drain;
+
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
 	private final AtomicLong lastMembershipNanos = new AtomicLong(Long.MIN_VALUE);
 
@@ -56,13 +57,12 @@ public final class ServiceBalancer {
 
 	ServiceBalancer(String serviceId, LoadBalancerSettings settings, PowerOfTwoChoices chooser,
 			LongSupplier clock, InstanceDepartures departures) {
-		this.serviceId = serviceId;
 		this.chooser = chooser;
 		this.clock = clock;
 		this.strategy = settings.service(serviceId).strategy();
 		this.instances = new ServiceInstances(serviceId, settings, departures);
-		this.choice = new InstanceChoice(this.instances, this.strategy.newSelector(chooser));
-		this.outcomes = new OutcomeRecorder(this.instances);
+		this.choice = new InstanceChoice(this.instances, this.strategy.newSelector(chooser), this.counts);
+		this.outcomes = new OutcomeRecorder(this.instances, this.counts);
 		this.drain = new InstanceDrain(this.instances, clock);
 	}
 
@@ -192,6 +192,14 @@ public final class ServiceBalancer {
 	}
 
 	/**
+	 * Return the strategy in use.
+	 * @return the strategy
+	 */
+	public LoadBalancingStrategy strategy() {
+		return this.strategy;
+	}
+
+	/**
 	 * Drain an instance by hand: it gets no new requests (outside panic mode) until restored.
 	 * @param instance the instance's host:port
 	 * @return {@code false} when the service has no such instance
@@ -220,27 +228,11 @@ public final class ServiceBalancer {
 	}
 
 	/**
-	 * Return how many choices were made in panic mode (no instance available, so all were candidates).
-	 * @return the count
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
+	 * @return the counts since start
 	 */
-	public long panicChoices() {
-		return this.choice.panics();
-	}
-
-	/**
-	 * Return the retries on another instance so far.
-	 * @return the count
-	 */
-	public long retries() {
-		return this.outcomes.retries();
-	}
-
-	/**
-	 * Return the retries on another instance the retry budget refused.
-	 * @return the count
-	 */
-	public long retriesDenied() {
-		return this.outcomes.retriesDenied();
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	/**
@@ -248,15 +240,7 @@ public final class ServiceBalancer {
 	 * @return the id
 	 */
 	public String serviceId() {
-		return this.serviceId;
-	}
-
-	/**
-	 * Return the strategy in use.
-	 * @return the strategy
-	 */
-	public LoadBalancingStrategy strategy() {
-		return this.strategy;
+		return this.instances.serviceId();
 	}
 
 	/**
@@ -273,6 +257,22 @@ public final class ServiceBalancer {
 	 */
 	public long nowNanos() {
 		return this.clock.getAsLong();
+	}
+
+	/**
+	 * What a service's balancer counts, in the order the endpoint's {@code loadbalancers} section shows it.
+	 */
+	public enum Count {
+
+		/** Retries on another instance. */
+		RETRIES_ON_ANOTHER_INSTANCE,
+
+		/** Retries on another instance the retry budget refused. */
+		RETRIES_DENIED_BY_BUDGET,
+
+		/** Choices made in panic mode (no instance available, so all were candidates). */
+		PANIC_CHOICES
+
 	}
 
 }

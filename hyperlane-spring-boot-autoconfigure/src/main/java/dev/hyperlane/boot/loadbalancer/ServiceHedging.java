@@ -3,8 +3,8 @@ package dev.hyperlane.boot.loadbalancer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
+import dev.hyperlane.boot.Counts;
 import dev.hyperlane.boot.retry.RetryBudget;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import org.jspecify.annotations.Nullable;
@@ -25,11 +25,7 @@ public final class ServiceHedging {
 
 	private final double budgetPercent;
 
-	final LongAdder sent = new LongAdder();
-
-	final LongAdder won = new LongAdder();
-
-	final LongAdder refused = new LongAdder();
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
 	ServiceHedging(@Nullable Duration fixedDelay, LatencyWindow latencies, double budgetPercent) {
 		this.fixedDelay = fixedDelay;
@@ -51,36 +47,17 @@ public final class ServiceHedging {
 	 * @return {@code true} when the hedge may be sent
 	 */
 	boolean tryHedge(RetryPolicy policy) {
-		if (policy.tryHedge(this.budgetPercent)) {
-			this.sent.increment();
-			return true;
-		}
-		this.refused.increment();
-		return false;
+		boolean allowed = policy.tryHedge(this.budgetPercent);
+		this.counts.increment(allowed ? Count.HEDGES_SENT : Count.BUDGET_REFUSALS);
+		return allowed;
 	}
 
 	/**
-	 * Return the hedges sent.
-	 * @return the count
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
+	 * @return the counts since start
 	 */
-	public long sent() {
-		return this.sent.sum();
-	}
-
-	/**
-	 * Return the hedges whose answer came first.
-	 * @return the count
-	 */
-	public long won() {
-		return this.won.sum();
-	}
-
-	/**
-	 * Return the hedges the budget refused.
-	 * @return the count
-	 */
-	public long refused() {
-		return this.refused.sum();
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	Map<String, Object> describe() {
@@ -88,10 +65,24 @@ public final class ServiceHedging {
 		long delay = delayNanos();
 		description.put("delay", (this.fixedDelay != null) ? this.fixedDelay.toString()
 				: (delay < 0) ? "p95 (not known yet)" : "p95 = " + Math.round(delay / 10_000.0) / 100.0 + " ms");
-		description.put("hedgesSent", sent());
-		description.put("hedgesWon", won());
-		description.put("budgetRefusals", refused());
+		description.putAll(this.counts.toMap());
 		return description;
+	}
+
+	/**
+	 * What hedging counts, in the order the endpoint's {@code hedging} section shows it.
+	 */
+	public enum Count {
+
+		/** Hedges sent. */
+		HEDGES_SENT,
+
+		/** Hedges whose answer came first. */
+		HEDGES_WON,
+
+		/** Hedges the budget refused. */
+		BUDGET_REFUSALS
+
 	}
 
 }

@@ -160,6 +160,14 @@ public final class ServiceInstances {
 	}
 
 	/**
+	 * Return the id of the service whose instances these are.
+	 * @return the service id
+	 */
+	String serviceId() {
+		return this.serviceId;
+	}
+
+	/**
 	 * Return the states of the listed instances.
 	 * @return the states by host:port
 	 */

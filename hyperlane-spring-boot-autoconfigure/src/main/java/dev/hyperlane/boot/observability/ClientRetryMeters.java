@@ -1,9 +1,9 @@
 package dev.hyperlane.boot.observability;
 
-import java.util.function.ToDoubleFunction;
-
+import dev.hyperlane.boot.Counts;
 import dev.hyperlane.boot.ScrapedMeters;
 import dev.hyperlane.boot.client.ClientStatistics;
+import dev.hyperlane.boot.client.ClientStatistics.Count;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import dev.hyperlane.boot.client.ServiceClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,18 +37,17 @@ public final class ClientRetryMeters extends ScrapedMeters<HyperlaneClientHttpCo
 	public void bindTo(MeterRegistry registry) {
 		source().clients().forEach((service, client) -> {
 			Tags tags = Tags.of("service", service);
-			ClientStatistics statistics = client.statistics();
-			counter(registry, "hyperlane.client.requests", tags, statistics, ClientStatistics::requests,
+			Counts<Count> counts = client.statistics().counts();
+			counter(registry, "hyperlane.client.requests", tags, counts, Count.REQUESTS,
 					"Requests sent, first attempts only");
-			counter(registry, "hyperlane.client.retries", tags, statistics, ClientStatistics::retries,
-					"Retries sent");
-			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "budget"), statistics,
-					ClientStatistics::retriesDeniedByBudget, "Retries refused by the exhausted retry budget");
-			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "not-idempotent"), statistics,
-					ClientStatistics::retriesNotSafe, "Retries not made because the request was not idempotent");
-			counter(registry, "hyperlane.client.premature.closes", tags, statistics,
-					ClientStatistics::prematureCloses, "Connections closed before a response arrived");
-			counter(registry, "hyperlane.client.pool.exhausted", tags, statistics, ClientStatistics::poolExhausted,
+			counter(registry, "hyperlane.client.retries", tags, counts, Count.RETRIES, "Retries sent");
+			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "budget"), counts,
+					Count.RETRIES_DENIED_BY_BUDGET, "Retries refused by the exhausted retry budget");
+			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "not-idempotent"), counts,
+					Count.RETRIES_NOT_SAFE, "Retries not made because the request was not idempotent");
+			counter(registry, "hyperlane.client.premature.closes", tags, counts, Count.PREMATURE_CLOSES,
+					"Connections closed before a response arrived");
+			counter(registry, "hyperlane.client.pool.exhausted", tags, counts, Count.POOL_EXHAUSTED,
 					"Requests failed because the connection pool and its pending queue were full");
 			gauge(registry, "hyperlane.client.retry.budget.remaining", tags, client, ClientRetryMeters::remaining, null,
 					"Retries the retry budget allows now");
@@ -57,11 +56,6 @@ public final class ClientRetryMeters extends ScrapedMeters<HyperlaneClientHttpCo
 
 	private static double remaining(ServiceClient client) {
 		return client.budget().remaining();
-	}
-
-	private static void counter(MeterRegistry registry, String name, Tags tags, ClientStatistics statistics,
-			ToDoubleFunction<ClientStatistics> value, String description) {
-		counter(registry, name, tags, statistics, value, null, description);
 	}
 
 }

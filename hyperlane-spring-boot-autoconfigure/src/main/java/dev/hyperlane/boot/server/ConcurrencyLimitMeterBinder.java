@@ -1,6 +1,7 @@
 package dev.hyperlane.boot.server;
 
 import dev.hyperlane.boot.ScrapedMeters;
+import dev.hyperlane.boot.server.ServerConcurrencyLimiter.Count;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -32,9 +33,9 @@ public final class ConcurrencyLimitMeterBinder extends ScrapedMeters<ServerConcu
 				"Requests admitted and in progress");
 		gauge(registry, PREFIX + "receiving.bodies", Tags.empty(), limiter, ServerConcurrencyLimiter::receivingBodies,
 				REQUESTS, "Requests whose body is still arriving; they take a permit once it is in");
-		counter(registry, PREFIX + "admitted", Tags.empty(), limiter, ServerConcurrencyLimiter::admitted, REQUESTS,
+		counter(registry, PREFIX + "admitted", Tags.empty(), limiter.counts(), Count.ADMITTED,
 				"Requests admitted by the concurrency limit");
-		counter(registry, PREFIX + "rejected", Tags.empty(), limiter, ServerConcurrencyLimiter::rejected, REQUESTS,
+		counter(registry, PREFIX + "rejected", Tags.empty(), limiter.counts(), Count.REJECTED,
 				"Requests rejected with 503 because the concurrency limit was reached");
 	}
 

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
@@ -16,6 +15,7 @@ import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import dev.hyperlane.boot.Counts;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -45,9 +45,7 @@ public final class ServerConcurrencyLimiter {
 
 	private final List<PathPattern> bypass;
 
-	private final LongAdder admitted = new LongAdder();
-
-	private final LongAdder rejected = new LongAdder();
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
 	private final AtomicInteger receivingBodies = new AtomicInteger();
 
@@ -96,12 +94,7 @@ public final class ServerConcurrencyLimiter {
 	 */
 	Optional<Limiter.Listener> acquire() {
 		Optional<Limiter.Listener> listener = this.limiter.acquire(null);
-		if (listener.isPresent()) {
-			this.admitted.increment();
-		}
-		else {
-			this.rejected.increment();
-		}
+		this.counts.increment(listener.isPresent() ? Count.ADMITTED : Count.REJECTED);
 		return listener;
 	}
 
@@ -163,19 +156,11 @@ public final class ServerConcurrencyLimiter {
 	}
 
 	/**
-	 * Return the requests admitted since start.
-	 * @return the admitted requests
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
+	 * @return the counts since start
 	 */
-	public long admitted() {
-		return this.admitted.sum();
-	}
-
-	/**
-	 * Return the requests rejected with 503 since start.
-	 * @return the rejected requests
-	 */
-	public long rejected() {
-		return this.rejected.sum();
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	/**
@@ -200,10 +185,22 @@ public final class ServerConcurrencyLimiter {
 		description.put("maxLimit", this.max);
 		description.put("inFlight", inFlight());
 		description.put("receivingBodies", receivingBodies());
-		description.put("admitted", admitted());
-		description.put("rejected", rejected());
+		description.putAll(this.counts.toMap());
 		description.put("retryAfterSeconds", this.retryAfterSeconds);
 		return description;
+	}
+
+	/**
+	 * What the limiter counts, in the order the endpoint's {@code concurrencyLimit} shows it.
+	 */
+	public enum Count {
+
+		/** Requests admitted. */
+		ADMITTED,
+
+		/** Requests rejected with 503 because the limit was reached. */
+		REJECTED
+
 	}
 
 }

@@ -98,7 +98,7 @@ public record ServerSection(String name, HyperlaneServerTuner tuner,
 		description.put("compressionAlgorithms", algorithms);
 		Map<String, Object> live = new LinkedHashMap<>();
 		live.put("openConnections", statistics.openConnections());
-		live.putAll(statistics.counts());
+		live.putAll(statistics.counts().toMap());
 		live.put("requestBodyMemoryUsedBytes", this.tuner.requestBodyMemoryUsed());
 		statistics.shortestCallerTimeoutMillis()
 			.ifPresent((millis) -> live.put("shortestCallerTimeoutMillis", millis));
@@ -151,8 +151,9 @@ public record ServerSection(String name, HyperlaneServerTuner tuner,
 					"remove it, or choose a transport that supports it (hyperlane.transport.type)"));
 		}
 		ServerConcurrencyLimiter limiter = this.limiter;
-		if (limiter != null && limiter.rejected() > 0) {
-			advice.add(Advice.warning(limiter.rejected() + " request(s) rejected with 503 by the concurrency limit (now "
+		long rejected = (limiter != null) ? limiter.counts().get(ServerConcurrencyLimiter.Count.REJECTED) : 0;
+		if (limiter != null && rejected > 0) {
+			advice.add(Advice.warning(rejected + " request(s) rejected with 503 by the concurrency limit (now "
 					+ limiter.limit() + ")", "hyperlane.server.concurrency-limit.max-limit",
 					"add instances if the rejections go on; raise max-limit only if latency stays flat at the limit"));
 		}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.hyperlane.boot.CallerDeadlines;
+import dev.hyperlane.boot.Counts;
 import dev.hyperlane.boot.transport.SocketOptionPlan;
 import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,7 @@ public final class ServerStatistics implements CallerDeadlines {
 
 	private final AtomicLong openConnections = new AtomicLong();
 
-	private final LongAdder[] counts = new LongAdder[Count.values().length];
+	private final Counts<Count> counts = new Counts<>(Count.class);
 
 	private final LongAdder tlsHandshakeFailures = new LongAdder();
 
@@ -38,15 +39,6 @@ public final class ServerStatistics implements CallerDeadlines {
 	private volatile ProtocolGuards guards = ProtocolGuards.NONE;
 
 	private final Map<String, LongAdder> guardedConnections = new ConcurrentHashMap<>();
-
-	/**
-	 * Create statistics with every count at 0.
-	 */
-	public ServerStatistics() {
-		for (int i = 0; i < this.counts.length; i++) {
-			this.counts[i] = new LongAdder();
-		}
-	}
 
 	/**
 	 * Count a connection in if fewer than {@code limit} are open; otherwise count it refused.
@@ -67,9 +59,8 @@ public final class ServerStatistics implements CallerDeadlines {
 	}
 
 	void connectionOpened(Channel channel, SocketOptionPlan plan) {
-		LongAdder accepted = this.counts[Count.ACCEPTED_CONNECTIONS.ordinal()];
-		accepted.increment();
-		if (this.connectionOptions.isEmpty() || accepted.sum() % 64 == 1) {
+		this.counts.increment(Count.ACCEPTED_CONNECTIONS);
+		if (this.connectionOptions.isEmpty() || this.counts.get(Count.ACCEPTED_CONNECTIONS) % 64 == 1) {
 			this.connectionOptions = readBack(channel, plan, false);
 			this.channelType = channel.getClass().getSimpleName();
 		}
@@ -84,7 +75,7 @@ public final class ServerStatistics implements CallerDeadlines {
 	 * @param count what happened
 	 */
 	void increment(Count count) {
-		this.counts[count.ordinal()].increment();
+		this.counts.increment(count);
 	}
 
 	void callerTimeout(@Nullable String header) {
@@ -158,24 +149,11 @@ public final class ServerStatistics implements CallerDeadlines {
 	}
 
 	/**
-	 * Return how many times something happened since start.
-	 * @param count what happened
-	 * @return the count
-	 */
-	public long get(Count count) {
-		return this.counts[count.ordinal()].sum();
-	}
-
-	/**
-	 * Return every count, by name, in the order of {@link Count}.
+	 * Return the counts, shown by the endpoint under the names of {@link Count} in lower camel case.
 	 * @return the counts since start
 	 */
-	public Map<String, Long> counts() {
-		Map<String, Long> counts = new LinkedHashMap<>();
-		for (Count count : Count.values()) {
-			counts.put(count.key(), get(count));
-		}
-		return counts;
+	public Counts<Count> counts() {
+		return this.counts;
 	}
 
 	/**
@@ -228,59 +206,45 @@ public final class ServerStatistics implements CallerDeadlines {
 	public enum Count {
 
 		/** Connections accepted. */
-		ACCEPTED_CONNECTIONS("acceptedConnections"),
+		ACCEPTED_CONNECTIONS,
 
 		/** Connections closed as they were accepted because {@code max-connections} were open. */
-		CONNECTIONS_REFUSED("connectionsRefused"),
+		CONNECTIONS_REFUSED,
 
 		/**
 		 * Requests received: HTTP/1.1 requests and HTTP/2 streams, counted when Reactor Netty configures each one.
 		 */
-		REQUESTS("requests"),
+		REQUESTS,
 
 		/** Connections closed because their request headers took too long. */
-		REQUEST_HEADER_TIMEOUTS("requestHeaderTimeouts"),
+		REQUEST_HEADER_TIMEOUTS,
 
 		/** Requests whose line or headers could not be decoded (answered 400, 414 or 431). */
-		MALFORMED_REQUESTS("malformedRequests"),
+		MALFORMED_REQUESTS,
 
 		/**
 		 * Requests Reactor Netty answered itself (400 for a malformed body) while the application was still reading
 		 * them; their errors were dropped instead of logged.
 		 */
-		ANSWERED_BY_SERVER("answeredByServer"),
+		ANSWERED_BY_SERVER,
 
 		/**
 		 * Requests whose client closed the connection before the request body was complete; their errors were
 		 * dropped instead of logged.
 		 */
-		CLOSED_BY_CLIENT("closedByClient"),
+		CLOSED_BY_CLIENT,
 
 		/** Request bodies that did not arrive whole within the body timeouts (answered 408). */
-		REQUEST_BODY_TIMEOUTS("requestBodyTimeouts"),
+		REQUEST_BODY_TIMEOUTS,
 
 		/** Request bodies refused because request body memory was full (answered 503). */
-		REQUEST_BODIES_SHED("requestBodiesShed"),
+		REQUEST_BODIES_SHED,
 
 		/** Times a connection stopped being read because too many pipelined responses were pending. */
-		PIPELINING_PAUSES("pipeliningPauses"),
+		PIPELINING_PAUSES,
 
 		/** Direct buffer allocations that failed for lack of direct memory; each closed its connection. */
-		DIRECT_MEMORY_EXHAUSTED("directMemoryExhausted");
-
-		private final String key;
-
-		Count(String key) {
-			this.key = key;
-		}
-
-		/**
-		 * Return the name the endpoint shows the count under.
-		 * @return the name, such as {@code requestHeaderTimeouts}
-		 */
-		public String key() {
-			return this.key;
-		}
+		DIRECT_MEMORY_EXHAUSTED
 
 	}
 

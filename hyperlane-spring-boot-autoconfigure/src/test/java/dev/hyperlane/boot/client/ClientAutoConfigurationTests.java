@@ -197,8 +197,9 @@ class ClientAutoConfigurationTests {
 			ClientSection section = context.getBean(ClientSection.class);
 			assertThat(section.describe()).containsKeys("payments", "default");
 			assertThat(section.advice()).isEmpty();
-			context.getBean(HyperlaneClientHttpConnector.class).clientFor("payments").statistics().prematureCloses
-				.increment();
+			context.getBean(HyperlaneClientHttpConnector.class).clientFor("payments").statistics()
+				.counts()
+				.increment(ClientStatistics.Count.PREMATURE_CLOSES);
 			assertThat(section.advice()).singleElement()
 				.satisfies((advice) -> assertThat(advice.property())
 					.isEqualTo("hyperlane.client.services.payments.max-idle-time"));

@@ -41,7 +41,7 @@ class ClientPeerTests {
 				Result result = bursts(context, node.baseUrl() + "/hello", List.of(4.9, 5.05, 5.6, 6.0));
 				assertThat(result.errors()).as("errors with the starter").isZero();
 				ClientStatistics statistics = statistics(context);
-				assertThat(statistics.keepAliveEvictions()).isPositive();
+				assertThat(statistics.counts().get(ClientStatistics.Count.EVICTIONS_BY_KEEP_ALIVE_HEADER)).isPositive();
 			});
 		}
 	}
@@ -65,7 +65,7 @@ class ClientPeerTests {
 			this.runner.run((context) -> {
 				Result result = bursts(context, proxy.baseUrl() + "/hello", gaps);
 				tuned[0] = result.errors();
-				tuned[1] = (int) statistics(context).retries();
+				tuned[1] = (int) statistics(context).counts().get(ClientStatistics.Count.RETRIES);
 			});
 			int[] plain = new int[1];
 			this.runner.withPropertyValues("hyperlane.enabled=false").run((context) -> {

@@ -88,7 +88,7 @@ class RestClientTests {
 				.isThrownBy(() -> client.put().uri(url("/close")).body("stock=5").retrieve().toBodilessEntity());
 			assertThat(this.seen).containsExactly("PUT /close stock=5", "PUT /close stock=5");
 			assertThat(context.getBean(HyperlaneClientHttpConnector.class).clientFor("localhost").statistics()
-				.retries()).isEqualTo(1);
+				.counts().get(ClientStatistics.Count.RETRIES)).isEqualTo(1);
 		});
 	}
 

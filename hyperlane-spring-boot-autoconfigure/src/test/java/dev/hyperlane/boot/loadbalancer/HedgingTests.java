@@ -147,8 +147,8 @@ class HedgingTests {
 	@Test
 	void slowAnswersAreHedgedOnTheOtherInstanceAndTheFirstAnswerWins() {
 		ServiceHedging hedging = hedging("peer");
-		long sentBefore = hedging.sent();
-		long wonBefore = hedging.won();
+		long sentBefore = hedging.counts().get(ServiceHedging.Count.HEDGES_SENT);
+		long wonBefore = hedging.counts().get(ServiceHedging.Count.HEDGES_WON);
 		for (int i = 0; i < 10; i++) {
 			// the fast answer came from the hedge, before the slow instance's
 			assertThat(get("peer", "hedged-" + i, null)).isEqualTo("200 fast");
@@ -156,19 +156,19 @@ class HedgingTests {
 			assertThat(calls(slowCalls, "hedged-" + i)).isEqualTo(1);
 			assertThat(calls(fastCalls, "hedged-" + i)).isEqualTo(1);
 		}
-		assertThat(hedging.sent() - sentBefore).isEqualTo(10);
-		assertThat(hedging.won() - wonBefore).isEqualTo(10);
+		assertThat(hedging.counts().get(ServiceHedging.Count.HEDGES_SENT) - sentBefore).isEqualTo(10);
+		assertThat(hedging.counts().get(ServiceHedging.Count.HEDGES_WON) - wonBefore).isEqualTo(10);
 		assertThat(slowCancelled.get()).isGreaterThanOrEqualTo(1);
 		assertThat(context.getBean(HedgingSection.class).describe().toString()).contains("hedgesSent");
 	}
 
 	@Test
 	void postWithoutIdempotencyKeyIsNeverHedged() {
-		long sentBefore = hedging("peer").sent();
+		long sentBefore = hedging("peer").counts().get(ServiceHedging.Count.HEDGES_SENT);
 		for (int i = 0; i < 2; i++) {
 			client().post().uri("http://peer/").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(5));
 		}
-		assertThat(hedging("peer").sent()).isEqualTo(sentBefore);
+		assertThat(hedging("peer").counts().get(ServiceHedging.Count.HEDGES_SENT)).isEqualTo(sentBefore);
 	}
 
 	@Test
@@ -177,7 +177,7 @@ class HedgingTests {
 		for (int i = 0; i < 2; i++) {
 			assertThat(get("budgeted", "budget-before-" + i, null)).isEqualTo("200 fast");
 		}
-		assertThat(hedging.sent()).isEqualTo(2);
+		assertThat(hedging.counts().get(ServiceHedging.Count.HEDGES_SENT)).isEqualTo(2);
 		// the service's retries spend what is left of its one budget (the balancer and the HTTP client ask this
 		// policy before every retry)
 		RetryPolicy policy = context.getBean(RetryPolicies.class).forService("budgeted");
@@ -190,17 +190,17 @@ class HedgingTests {
 			assertThat(get("budgeted", "budget-after-" + i, null)).isEqualTo("200 slow");
 			assertThat(calls(fastCalls, "budget-after-" + i)).isZero();
 		}
-		assertThat(hedging.sent()).isEqualTo(2);
-		assertThat(hedging.refused()).isEqualTo(2);
+		assertThat(hedging.counts().get(ServiceHedging.Count.HEDGES_SENT)).isEqualTo(2);
+		assertThat(hedging.counts().get(ServiceHedging.Count.BUDGET_REFUSALS)).isEqualTo(2);
 	}
 
 	@Test
 	void noHedgeStartsAfterTheDeadline() {
-		long sentBefore = hedging("peer").sent();
+		long sentBefore = hedging("peer").counts().get(ServiceHedging.Count.HEDGES_SENT);
 		// the deadline passes after 20 ms, before the 50 ms hedging delay; nothing here cancels the call itself
 		assertThat(get("peer", "late-hedge", Deadline.after(Duration.ofMillis(20)))).isEqualTo("200 slow");
 		assertThat(calls(fastCalls, "late-hedge")).isZero();
-		assertThat(hedging("peer").sent()).isEqualTo(sentBefore);
+		assertThat(hedging("peer").counts().get(ServiceHedging.Count.HEDGES_SENT)).isEqualTo(sentBefore);
 	}
 
 	@Test

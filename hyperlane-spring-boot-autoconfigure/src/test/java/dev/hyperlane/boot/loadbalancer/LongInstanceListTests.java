@@ -87,12 +87,12 @@ class LongInstanceListTests {
 		for (int i = 0; i < 2000; i++) {
 			assertThat(balancer.choose(listed, Set.of("127.0.0.1:49")).getPort()).isBetween(50, 64);
 		}
-		assertThat(balancer.panicChoices()).isZero();
+		assertThat(balancer.counts().get(ServiceBalancer.Count.PANIC_CHOICES)).isZero();
 		for (int port = 49; port <= 64; port++) {
 			balancer.drain("127.0.0.1:" + port);
 		}
 		assertThat(balancer.choose(listed)).isNotNull();
-		assertThat(balancer.panicChoices()).isOne();
+		assertThat(balancer.counts().get(ServiceBalancer.Count.PANIC_CHOICES)).isOne();
 	}
 
 	private ServiceBalancer balancer(LoadBalancingStrategy strategy, Duration slowStartWindow) {

@@ -96,7 +96,7 @@ class SheddingAllocatorTests {
 			exhausted.set(false);
 			assertThat(group.next().submit(() -> "alive").get(5, TimeUnit.SECONDS)).isEqualTo("alive");
 			assertThat(echo(port)).isEqualTo('a');
-			assertThat(statistics.get(ServerStatistics.Count.DIRECT_MEMORY_EXHAUSTED)).isPositive();
+			assertThat(statistics.counts().get(ServerStatistics.Count.DIRECT_MEMORY_EXHAUSTED)).isPositive();
 		}
 		finally {
 			group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
