@@ -138,7 +138,7 @@ class SheddingAllocatorTests {
 				exhausted.set(false);
 			}
 			assertThat(failures).isPositive();
-			assertThat(statistics.get(ServerStatistics.Count.DIRECT_MEMORY_EXHAUSTED)).isEqualTo(failures);
+			assertThat(statistics.counts().get(ServerStatistics.Count.DIRECT_MEMORY_EXHAUSTED)).isEqualTo(failures);
 			channel.runPendingTasks();
 			assertThat(channel.isOpen()).isFalse();
 		}
