@@ -26,7 +26,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webflux.actuate.endpoint.web.ControllerEndpointHandlerMapping;
 import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.StringUtils;
@@ -39,7 +41,9 @@ import org.springframework.web.reactive.DispatcherHandler;
  * {@code WebFluxEndpointManagementContextConfiguration} declares {@code @ConditionalOnMissingBean}; ordered before it
  * so that Boot's beans back off. Built from the same inputs as Boot's: the exposed endpoints, the media types,
  * {@code management.endpoints.web.cors.*}, {@code management.endpoints.web.base-path},
- * {@code management.endpoints.web.discovery.enabled} and the endpoints' access.
+ * {@code management.endpoints.web.discovery.enabled} and the endpoints' access. Boot's mapping of the health groups'
+ * additional paths, when it has none, is replaced by one that answers no request at once
+ * ({@link NoHealthPathsHandlerMapping}).
  * <p>
  * Only in the application's context ({@link ManagementContextType#SAME}): with {@code management.server.port} set,
  * the application's port carries no endpoint mapping and the management port keeps Boot's. Off with
@@ -87,6 +91,17 @@ class EndpointHandlerMappingManagementContextConfiguration {
 		return new BasePathControllerEndpointHandlerMapping(new EndpointMapping(webEndpointProperties.getBasePath()),
 				controllerEndpointsSupplier.getEndpoints(), corsProperties.toCorsConfiguration(),
 				endpointAccessResolver);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup")
+	static class HealthPathsConfiguration {
+
+		@Bean
+		static BeanPostProcessor hyperlaneNoHealthPathsHandlerMapping() {
+			return NoHealthPathsHandlerMapping.replacing();
+		}
+
 	}
 
 }

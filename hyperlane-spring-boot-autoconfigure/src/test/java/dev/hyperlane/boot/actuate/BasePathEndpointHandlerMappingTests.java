@@ -21,6 +21,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+import org.springframework.boot.webflux.actuate.endpoint.web.AdditionalHealthEndpointPathsWebFluxHandlerMapping;
 import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -38,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The actuator's endpoint mapping with the base-path check, in a whole application on a real server: the endpoints,
  * the links and CORS answer under the default and a custom base path, the application's route answers, and a request
  * outside the base path never reaches the endpoint registrations' matching; with the base path {@code /}, with the
- * switch off and on a management port Boot's own mapping is in place.
+ * switch off and on a management port Boot's own mapping is in place. Boot's mapping of the health groups' additional
+ * paths is replaced when it has none.
  */
 @Timeout(90)
 class BasePathEndpointHandlerMappingTests {
@@ -99,6 +101,26 @@ class BasePathEndpointHandlerMappingTests {
 		}
 		try (ConfigurableApplicationContext context = start("management.server.port=0")) {
 			assertThat(context.getBeansOfType(BasePathEndpointHandlerMapping.class)).isEmpty();
+			assertThat(get(context, "/plaintext").body()).isEqualTo("Hello, World!");
+		}
+	}
+
+	@Test
+	void healthPathsMappingWithoutAdditionalPathIsReplacedAndOneWithAPathIsBoots() throws Exception {
+		try (ConfigurableApplicationContext context = start()) {
+			assertThat(context.getBeansOfType(AdditionalHealthEndpointPathsWebFluxHandlerMapping.class).values())
+				.singleElement()
+				.isInstanceOf(NoHealthPathsHandlerMapping.class);
+			assertThat(get(context, "/plaintext").body()).isEqualTo("Hello, World!");
+			assertThat(get(context, "/actuator/health").body()).contains("\"status\":\"UP\"");
+			assertThat(get(context, "/livez").statusCode()).isEqualTo(404);
+		}
+		try (ConfigurableApplicationContext context = start("management.endpoint.health.group.live.include=ping",
+				"management.endpoint.health.group.live.additional-path=server:/livez")) {
+			assertThat(context.getBeansOfType(AdditionalHealthEndpointPathsWebFluxHandlerMapping.class).values())
+				.singleElement()
+				.isNotInstanceOf(NoHealthPathsHandlerMapping.class);
+			assertThat(get(context, "/livez").body()).contains("\"status\":\"UP\"");
 			assertThat(get(context, "/plaintext").body()).isEqualTo("Hello, World!");
 		}
 	}
