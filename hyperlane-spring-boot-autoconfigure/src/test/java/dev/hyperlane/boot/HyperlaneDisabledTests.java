@@ -62,8 +62,12 @@ class HyperlaneDisabledTests {
 		Snapshot without = run(new WithoutHyperlane(HyperlaneDisabledTests.class.getClassLoader()),
 				"--hyperlane.enabled=true");
 		Snapshot on = run(HyperlaneDisabledTests.class.getClassLoader(), "--hyperlane.enabled=true");
-		// the starter sets no property of Boot's (spring.reactor.context-propagation stays Boot's "limited")
-		assertThat(difference(on.properties(), without.properties())).isEmpty();
+		// the starter sets no property of Boot's (spring.reactor.context-propagation stays Boot's "limited"); the one
+		// system property it may set, Netty's multishot accept switch, is JVM-wide once set, so whether the run
+		// without the starter sees it depends on which test of this JVM started the starter first
+		// (SingleAcceptStartUpTests checks it in a JVM of its own)
+		assertThat(difference(on.properties(), without.properties()))
+			.allMatch((property) -> property.startsWith("systemProperties: io.netty.iouring.acceptMultiShotEnabled="));
 		assertThat(on.beans()).contains("hyperlaneTransportResources", "hyperlaneWebClientBuilderPostProcessor")
 			.isNotEqualTo(without.beans());
 		assertThat(on.eventLoop()).isEqualTo("hyperlane-loop").isNotEqualTo(without.eventLoop());
