@@ -17,10 +17,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.NettyPipeline;
 
 /**
  * The answers the server's HTTP/1.1 guards give a client before they close its connection: an empty response with
@@ -98,8 +98,10 @@ enum ClosingAnswer {
 	 */
 	static @Nullable ChannelHandlerContext dropInput(ChannelPipeline pipeline) {
 		ChannelHandlerContext sink = pipeline.context(INPUT_SINK);
-		if (sink == null && pipeline.get(NettyPipeline.HttpCodec) != null) {
-			pipeline.addBefore(NettyPipeline.HttpCodec, INPUT_SINK, SINK);
+		// found by type: on a server that also speaks h2c the codec is not named HttpCodec
+		ChannelHandlerContext codec = (sink != null) ? null : pipeline.context(HttpServerCodec.class);
+		if (codec != null) {
+			pipeline.addBefore(codec.name(), INPUT_SINK, SINK);
 			sink = pipeline.context(INPUT_SINK);
 		}
 		return sink;

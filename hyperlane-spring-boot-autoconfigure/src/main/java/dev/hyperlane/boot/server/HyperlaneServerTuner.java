@@ -225,7 +225,11 @@ public final class HyperlaneServerTuner {
 				RequestBodyGuard.install(channel.pipeline(), bodyLimits, statistics);
 				channel.closeFuture().addListener((future) -> statistics.connectionClosed());
 				RequestHeaderTimeout.install(channel.pipeline(), headerTimeout, idleTimeout, statistics, http2,
-						(codec) -> MalformedRequestResponder.install(codec, statistics));
+						(codec) -> {
+							MalformedRequestResponder.install(codec, statistics);
+							// h2c and TLS add their HTTP/1.1 codec after set-up: the body guard follows it there
+							RequestBodyGuard.installBehind(codec, bodyLimits, statistics);
+						});
 				TlsHandshakeGuard.install(channel.pipeline(), statistics);
 			}
 		}).doOnConnection((connection) -> {

@@ -111,6 +111,25 @@ final class RequestBodyGuard {
 		return true;
 	}
 
+	/**
+	 * Install the guard behind an HTTP/1.1 codec that Reactor Netty added after the connection was set up, unless
+	 * it is installed already: with HTTP/2 on, the codec sits inside the h2c upgrade handler, or is added after TLS's
+	 * protocol negotiation, under names other than {@code HttpCodec}. Placed behind the request-header timeout's
+	 * decoded-side handler when there is one, as {@link #install(ChannelPipeline, Limits, ServerStatistics)} places
+	 * it on an HTTP/1.1-only connection.
+	 * @param codec the HTTP/1.1 codec's context
+	 * @param limits the limits
+	 * @param statistics where events are counted
+	 */
+	static void installBehind(ChannelHandlerContext codec, Limits limits, ServerStatistics statistics) {
+		ChannelPipeline pipeline = codec.pipeline();
+		if (pipeline.get(HANDLER) == null) {
+			String after = (pipeline.get(RequestHeaderTimeout.DECODED_HANDLER) != null)
+					? RequestHeaderTimeout.DECODED_HANDLER : codec.name();
+			pipeline.addAfter(after, HANDLER, new RequestBodyGuard(limits, statistics).new Decoded());
+		}
+	}
+
 	private void requestReceived(ChannelHandlerContext ctx, boolean complete) {
 		this.pending++;
 		if (complete) {

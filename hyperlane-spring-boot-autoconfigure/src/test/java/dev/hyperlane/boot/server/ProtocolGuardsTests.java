@@ -134,6 +134,36 @@ class ProtocolGuardsTests {
 		assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
 	}
 
+	/**
+	 * HTTP/1.1 on a server that also speaks HTTP/2: Reactor Netty adds the HTTP/1.1 codec under another name (inside
+	 * the h2c upgrade handler, or after TLS's protocol negotiation), so the request-body guard is installed when the
+	 * codec is found; a body that stops gets 408 and a quiet close after the read timeout, as on an HTTP/1.1-only
+	 * server.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = SlowClient.class, names = { "HTTP_1_1_CLEARTEXT", "HTTP_1_1_TLS" })
+	@SuppressWarnings("unchecked")
+	void http11BodyThatStopsGets408OnAServerThatAlsoSpeaksHttp2(SlowClient client, CapturedOutput output) {
+		int before = output.getAll().length();
+		runner(client.tls).withPropertyValues("hyperlane.server.read-timeout=1s").run((context) -> {
+			long start = System.nanoTime();
+			try (Socket socket = open(context, client)) {
+				socket.getOutputStream()
+					.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n"
+							+ "only ten b").getBytes(StandardCharsets.US_ASCII));
+				socket.getOutputStream().flush();
+				assertThat(readUntilClosed(socket.getInputStream(), Duration.ofSeconds(4))).startsWith("HTTP/1.1 408");
+			}
+			Duration cutOff = elapsed(start);
+			assertThat(cutOff).isLessThan(Duration.ofSeconds(4));
+			System.out.println("MEASURED stalled HTTP/1.1 body on an HTTP/2 server, " + TestServers.transport(context)
+					+ ", " + client + ": 408 after " + cutOff.toMillis() + " ms");
+			assertThat((Map<String, Object>) TestServers.server(context).get("statistics"))
+				.containsEntry("requestBodyTimeouts", 1L);
+		});
+		assertThat(TestServers.linesAboveDebug(output.getAll().substring(before))).isEmpty();
+	}
+
 	@Test
 	@SuppressWarnings("unchecked")
 	void malformedHttp11RequestOnAnH2cServerGets400Quietly(CapturedOutput output) {
@@ -320,7 +350,11 @@ class ProtocolGuardsTests {
 
 		@Bean
 		RouterFunction<ServerResponse> okRoute() {
-			return RouterFunctions.route().GET("/ok", (request) -> ServerResponse.ok().bodyValue("ok")).build();
+			return RouterFunctions.route()
+				.GET("/ok", (request) -> ServerResponse.ok().bodyValue("ok"))
+				.POST("/echo", (request) -> request.bodyToMono(String.class)
+					.flatMap((body) -> ServerResponse.ok().bodyValue(body)))
+				.build();
 		}
 
 	}
