@@ -97,11 +97,6 @@ public record ObservabilitySection(String name, HyperlaneObservabilityProperties
 		if (this.properties.metrics().client()) {
 			changes.add(new ChangedDefault("hyperlane.observability.metrics.client", "true"));
 		}
-		// Boot records a long task timer per observation unless its ignored-meters property says otherwise
-		if (this.meters != null && !this.meters.longTaskTimers()
-				&& !ObservationMeters.longTaskTimersIgnoredByBoot(this.environment)) {
-			changes.add(new ChangedDefault("hyperlane.observability.metrics.long-task-timers", "false"));
-		}
 		return changes;
 	}
 
