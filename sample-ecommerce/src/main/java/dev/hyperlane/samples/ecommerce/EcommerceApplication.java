@@ -1,7 +1,10 @@
 package dev.hyperlane.samples.ecommerce;
 
+import dev.hyperlane.samples.support.EmbeddedDatabaseConfiguration;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 
 /**
  * The storefront sample: a WebFlux service whose only infrastructure dependency is the Hyperlane starter (plus
@@ -9,6 +12,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * default, and calls the payments service through Spring Cloud LoadBalancer.
  */
 @SpringBootApplication
+@Import(EmbeddedDatabaseConfiguration.class)
 public class EcommerceApplication {
 
 	public static void main(String[] args) {

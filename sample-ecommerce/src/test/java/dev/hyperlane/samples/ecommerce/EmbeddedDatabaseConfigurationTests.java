@@ -3,6 +3,7 @@ package dev.hyperlane.samples.ecommerce;
 import java.time.Duration;
 import java.util.List;
 
+import dev.hyperlane.samples.support.EmbeddedDatabaseConfiguration;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;

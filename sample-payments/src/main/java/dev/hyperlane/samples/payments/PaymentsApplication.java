@@ -1,8 +1,11 @@
 package dev.hyperlane.samples.payments;
 
+import dev.hyperlane.samples.support.EmbeddedDatabaseConfiguration;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /**
  * The payments sample: authorizes payments exactly once per {@code Idempotency-Key}, stored through R2DBC
@@ -10,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * latency and failure rate are properties.
  */
 @SpringBootApplication
+@Import(EmbeddedDatabaseConfiguration.class)
 @ConfigurationPropertiesScan
 public class PaymentsApplication {
 

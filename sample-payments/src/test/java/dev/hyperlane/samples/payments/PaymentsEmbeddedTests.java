@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.hyperlane.boot.transport.TransportResources;
+import dev.hyperlane.samples.support.EmbeddedDatabaseConfiguration;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;

@@ -1,4 +1,4 @@
-package dev.hyperlane.samples.ecommerce;
+package dev.hyperlane.samples.support;
 
 import io.r2dbc.h2.H2ConnectionFactory;
 import io.r2dbc.h2.H2ConnectionFactoryMetadata;
@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Keeps the embedded database's work off the event loops: each connection of the H2 R2DBC driver (the default
+ * Keeps the embedded database's work off the event loops, in both samples (their applications import it): each
+ * connection of the H2 R2DBC driver (the default
  * {@code r2dbc:h2:mem}, and the H2 server of {@code scripts/demo-topology.sh} with {@code DEMO_DATABASE=h2}) names
  * {@link Schedulers#boundedElastic()} as its scheduler, and the connection pool delivers it there
  * ({@link SchedulerBoundConnectionFactory}). Other drivers are left as they are: PostgreSQL's does not block and
@@ -31,10 +32,15 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(H2ConnectionFactory.class)
-class EmbeddedDatabaseConfiguration {
+public class EmbeddedDatabaseConfiguration {
 
+	/**
+	 * The decorator Spring Boot applies to the driver's connection factory before it builds its pool on it.
+	 * @return a decorator that binds the H2 driver's connections to {@link Schedulers#boundedElastic()} and returns
+	 * any other driver's factory as it is
+	 */
 	@Bean
-	ConnectionFactoryDecorator embeddedDatabaseOffEventLoops() {
+	public ConnectionFactoryDecorator embeddedDatabaseOffEventLoops() {
 		return (factory) -> H2ConnectionFactoryMetadata.NAME.equals(factory.getMetadata().getName())
 				? new SchedulerBoundConnectionFactory(factory, Schedulers.boundedElastic()) : factory;
 	}

@@ -1,4 +1,4 @@
-package dev.hyperlane.samples.payments;
+package dev.hyperlane.samples.support;
 
 import java.time.Duration;
 
@@ -25,7 +25,7 @@ import org.springframework.r2dbc.connection.DelegatingConnectionFactory;
  * drained the pool's queue. Everything else is the driver's own: each call goes to the driver's connection, and
  * {@link Wrapped#unwrap()} returns it.
  */
-final class SchedulerBoundConnectionFactory extends DelegatingConnectionFactory {
+public final class SchedulerBoundConnectionFactory extends DelegatingConnectionFactory {
 
 	private final Scheduler scheduler;
 
