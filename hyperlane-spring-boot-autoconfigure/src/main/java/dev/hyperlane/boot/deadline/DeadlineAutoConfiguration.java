@@ -2,7 +2,6 @@ package dev.hyperlane.boot.deadline;
 
 import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.ExchangeFilterWebClientCustomizer;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -39,6 +38,12 @@ public final class DeadlineAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	DeadlineMeters hyperlaneDeadlineMeters(DeadlineStatistics statistics) {
+		return new DeadlineMeters(statistics);
+	}
+
+	@Bean
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnMissingBean
 	DeadlineWebFilter hyperlaneDeadlineWebFilter(DeadlineHeaders headers, DeadlineStatistics statistics) {
@@ -66,18 +71,6 @@ public final class DeadlineAutoConfiguration {
 		@Bean
 		ExchangeFilterWebClientCustomizer hyperlaneDeadlineWebClientCustomizer(DeadlineExchangeFilterFunction filter) {
 			return new ExchangeFilterWebClientCustomizer(filter);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class DeadlineMetersConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		DeadlineMeters hyperlaneDeadlineMeters(DeadlineStatistics statistics) {
-			return new DeadlineMeters(statistics);
 		}
 
 	}

@@ -8,7 +8,6 @@ import java.util.Set;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +22,6 @@ import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancerClient
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -87,16 +85,10 @@ public final class LoadBalancerRetryAutoConfiguration {
 		return new HedgingSection(hedges);
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class HedgingMetersConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		HedgingMeters hyperlaneHedgingMeters(Hedges hedges) {
-			return new HedgingMeters(hedges);
-		}
-
+	@Bean
+	@ConditionalOnMissingBean
+	HedgingMeters hyperlaneHedgingMeters(Hedges hedges) {
+		return new HedgingMeters(hedges);
 	}
 
 }

@@ -1,16 +1,19 @@
 package dev.hyperlane.boot.observability;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import dev.hyperlane.boot.Counts;
-import dev.hyperlane.boot.ScrapedMeters;
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 import dev.hyperlane.boot.client.ClientStatistics;
 import dev.hyperlane.boot.client.ClientStatistics.Count;
 import dev.hyperlane.boot.client.HyperlaneClientHttpConnector;
 import dev.hyperlane.boot.client.ServiceClient;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 
 /**
- * Publishes each downstream service's retry figures as Micrometer meters, read from the same
+ * Publishes each downstream service's retry figures as meters, read from the same
  * {@link ClientStatistics} and {@code RetryBudget} the {@code clients} endpoint section reads, tagged
  * {@code service} (a configured service, or {@code default}):
  * <ul>
@@ -23,35 +26,41 @@ import io.micrometer.core.instrument.Tags;
  * </ul>
  * Services are known at start-up, so the meters are bounded by the configuration.
  */
-public final class ClientRetryMeters extends ScrapedMeters<HyperlaneClientHttpConnector> {
+public final class ClientRetryMeters implements MeterSource {
+
+	private final HyperlaneClientHttpConnector connector;
 
 	/**
-	 * Create the binder.
+	 * Create the meters.
 	 * @param connector the connector whose services are published
 	 */
 	public ClientRetryMeters(HyperlaneClientHttpConnector connector) {
-		super(connector);
+		this.connector = connector;
 	}
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
-		source().clients().forEach((service, client) -> {
-			Tags tags = Tags.of("service", service);
+	public List<ScrapedMeter<?>> meters() {
+		List<ScrapedMeter<?>> meters = new ArrayList<>();
+		this.connector.clients().forEach((service, client) -> {
+			Map<String, String> tags = Map.of("service", service);
 			Counts<Count> counts = client.statistics().counts();
-			counter(registry, "hyperlane.client.requests", tags, counts, Count.REQUESTS,
-					"Requests sent, first attempts only");
-			counter(registry, "hyperlane.client.retries", tags, counts, Count.RETRIES, "Retries sent");
-			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "budget"), counts,
-					Count.RETRIES_DENIED_BY_BUDGET, "Retries refused by the exhausted retry budget");
-			counter(registry, "hyperlane.client.retries.denied", tags.and("reason", "not-idempotent"), counts,
-					Count.RETRIES_NOT_SAFE, "Retries not made because the request was not idempotent");
-			counter(registry, "hyperlane.client.premature.closes", tags, counts, Count.PREMATURE_CLOSES,
-					"Connections closed before a response arrived");
-			counter(registry, "hyperlane.client.pool.exhausted", tags, counts, Count.POOL_EXHAUSTED,
-					"Requests failed because the connection pool and its pending queue were full");
-			gauge(registry, "hyperlane.client.retry.budget.remaining", tags, client, ClientRetryMeters::remaining, null,
-					"Retries the retry budget allows now");
+			meters.add(ScrapedMeter.counter("hyperlane.client.requests", tags, counts, Count.REQUESTS,
+					"Requests sent, first attempts only"));
+			meters.add(ScrapedMeter.counter("hyperlane.client.retries", tags, counts, Count.RETRIES, "Retries sent"));
+			meters.add(ScrapedMeter.counter("hyperlane.client.retries.denied",
+					Map.of("service", service, "reason", "budget"), counts, Count.RETRIES_DENIED_BY_BUDGET,
+					"Retries refused by the exhausted retry budget"));
+			meters.add(ScrapedMeter.counter("hyperlane.client.retries.denied",
+					Map.of("service", service, "reason", "not-idempotent"), counts, Count.RETRIES_NOT_SAFE,
+					"Retries not made because the request was not idempotent"));
+			meters.add(ScrapedMeter.counter("hyperlane.client.premature.closes", tags, counts,
+					Count.PREMATURE_CLOSES, "Connections closed before a response arrived"));
+			meters.add(ScrapedMeter.counter("hyperlane.client.pool.exhausted", tags, counts, Count.POOL_EXHAUSTED,
+					"Requests failed because the connection pool and its pending queue were full"));
+			meters.add(ScrapedMeter.gauge("hyperlane.client.retry.budget.remaining", tags, client,
+					ClientRetryMeters::remaining, null, "Retries the retry budget allows now"));
 		});
+		return meters;
 	}
 
 	private static double remaining(ServiceClient client) {

@@ -2,10 +2,11 @@ package dev.hyperlane.boot.observability;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 import io.netty.util.internal.PlatformDependent;
 
 /**
@@ -16,18 +17,15 @@ import io.netty.util.internal.PlatformDependent;
  * {@code OutOfDirectMemoryError} / {@code OutOfMemoryError: Cannot reserve direct buffer memory}. The figures are
  * those of the {@code runtime} endpoint section.
  */
-public final class DirectMemoryMeters implements MeterBinder {
+public final class DirectMemoryMeters implements MeterSource {
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("hyperlane.direct.memory.used", DirectMemoryMeters::used)
-			.baseUnit("bytes")
-			.description("Direct memory in use: the JVM's direct buffers plus Netty's cleaner-less ones")
-			.register(registry);
-		Gauge.builder("hyperlane.direct.memory.max", PlatformDependent::maxDirectMemory)
-			.baseUnit("bytes")
-			.description("Direct memory ceiling")
-			.register(registry);
+	public List<ScrapedMeter<?>> meters() {
+		return List.of(
+				ScrapedMeter.gauge("hyperlane.direct.memory.used", Map.of(), this, (source) -> used(), "bytes",
+						"Direct memory in use: the JVM's direct buffers plus Netty's cleaner-less ones"),
+				ScrapedMeter.gauge("hyperlane.direct.memory.max", Map.of(), this,
+						(source) -> PlatformDependent.maxDirectMemory(), "bytes", "Direct memory ceiling"));
 	}
 
 	static double used() {

@@ -1,11 +1,13 @@
 package dev.hyperlane.boot.observability;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
-import dev.hyperlane.boot.ScrapedMeters;
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 import dev.hyperlane.boot.transport.HyperlaneLoopResources;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
@@ -19,27 +21,31 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * ({@code hyperlane.observability.metrics.server|client}). Switched off with
  * {@code hyperlane.observability.metrics.event-loop=false}.
  */
-public final class EventLoopMeters extends ScrapedMeters<HyperlaneLoopResources> {
+public final class EventLoopMeters implements MeterSource {
+
+	private final HyperlaneLoopResources loops;
 
 	/**
 	 * Create the meters.
 	 * @param loops the event loops to watch
 	 */
 	public EventLoopMeters(HyperlaneLoopResources loops) {
-		super(loops);
+		this.loops = loops;
 	}
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
-		for (int index = 0; index < source().threads(); index++) {
+	public List<ScrapedMeter<?>> meters() {
+		List<ScrapedMeter<?>> meters = new ArrayList<>();
+		for (int index = 0; index < this.loops.threads(); index++) {
 			int loop = index;
-			gauge(registry, "hyperlane.eventloop.pending.tasks", Tags.of("loop", Integer.toString(index)), this,
-					(meters) -> meters.pendingTasks(loop), null, "Tasks waiting in the event loop's queue");
+			meters.add(ScrapedMeter.gauge("hyperlane.eventloop.pending.tasks", Map.of("loop", Integer.toString(index)),
+					this, (source) -> source.pendingTasks(loop), null, "Tasks waiting in the event loop's queue"));
 		}
+		return meters;
 	}
 
 	private double pendingTasks(int index) {
-		EventLoopGroup group = source().groupIfCreated();
+		EventLoopGroup group = this.loops.groupIfCreated();
 		if (group == null) {
 			return 0;
 		}

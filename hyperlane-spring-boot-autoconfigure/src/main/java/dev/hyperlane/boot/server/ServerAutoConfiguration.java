@@ -6,7 +6,6 @@ import dev.hyperlane.boot.ExplicitProperties;
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.transport.TransportAutoConfiguration;
 import dev.hyperlane.boot.transport.TransportResources;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -115,16 +114,10 @@ public final class ServerAutoConfiguration {
 				return new ConcurrencyLimitWebFilter(limiter);
 			}
 
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass({ Limiter.class, MeterBinder.class })
-		static class LimiterMetersConfiguration {
-
 			@Bean
 			@ConditionalOnMissingBean
-			ConcurrencyLimitMeterBinder hyperlaneConcurrencyLimitMeterBinder(ServerConcurrencyLimiter limiter) {
-				return new ConcurrencyLimitMeterBinder(limiter);
+			ConcurrencyLimitMeters hyperlaneConcurrencyLimitMeters(ServerConcurrencyLimiter limiter) {
+				return new ConcurrencyLimitMeters(limiter);
 			}
 
 		}

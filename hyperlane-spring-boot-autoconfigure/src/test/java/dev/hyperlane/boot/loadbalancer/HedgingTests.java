@@ -10,6 +10,7 @@ import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.testsupport.LoadBalancedApp;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +161,12 @@ class HedgingTests {
 		assertThat(hedging.counts().get(ServiceHedging.Count.HEDGES_WON) - wonBefore).isEqualTo(10);
 		assertThat(slowCancelled.get()).isGreaterThanOrEqualTo(1);
 		assertThat(context.getBean(HedgingSection.class).describe().toString()).contains("hedgesSent");
+		// the service's counters are registered when it is first hedged, after the registry was bound
+		assertThat(context.getBean(MeterRegistry.class)
+			.get("hyperlane.loadbalancer.hedges")
+			.tags("service", "peer", "outcome", "sent")
+			.functionCounter()
+			.count()).isEqualTo(hedging.counts().get(ServiceHedging.Count.HEDGES_SENT));
 	}
 
 	@Test

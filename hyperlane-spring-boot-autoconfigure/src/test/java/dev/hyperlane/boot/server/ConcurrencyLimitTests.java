@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.hyperlane.boot.HyperlaneSettingException;
 import dev.hyperlane.boot.actuate.HyperlaneEndpoint;
+import dev.hyperlane.boot.observability.MeterSourcesAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class ConcurrencyLimitTests {
 
 	private final ReactiveWebApplicationContextRunner runner = TestServers
 		.runner(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class)
+				SimpleMetricsExportAutoConfiguration.class, MeterSourcesAutoConfiguration.class)
 		.withUserConfiguration(Gate.class);
 
 	@Test
