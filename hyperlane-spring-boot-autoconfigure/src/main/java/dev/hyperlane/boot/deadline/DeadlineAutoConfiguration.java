@@ -38,12 +38,6 @@ public final class DeadlineAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	DeadlineMeters hyperlaneDeadlineMeters(DeadlineStatistics statistics) {
-		return new DeadlineMeters(statistics);
-	}
-
-	@Bean
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnMissingBean
 	DeadlineWebFilter hyperlaneDeadlineWebFilter(DeadlineHeaders headers, DeadlineStatistics statistics) {

@@ -1,19 +1,23 @@
 package dev.hyperlane.boot.loadbalancer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Every service's {@link ServiceHedging}, created on its first call when hedging is on for it
  * ({@code hyperlane.loadbalancer.services.<id>.hedging.enabled}, else {@code hyperlane.loadbalancer.hedging.enabled}).
- * Read by the hedging filter, the endpoint and the meters. Hedging needs the retry budgets of Hyperlane's HTTP
+ * Read by the hedging filter and the endpoint, and published as meters ({@link #meters()}). Hedging needs the retry budgets of Hyperlane's HTTP
  * client (every hedge is taken from the service's retry budget).
  */
-public final class Hedges {
+public final class Hedges implements MeterSource {
 
 	private final LoadBalancerSettings settings;
 
@@ -57,10 +61,33 @@ public final class Hedges {
 	}
 
 	/**
-	 * Run an action each time a service is first seen (the meters bind the new service's counters).
+	 * Return each hedged service's counts as the function counter {@code hyperlane.loadbalancer.hedges}, tags
+	 * {@code service} and {@code outcome} ({@code sent}, {@code won}, {@code refused} by the budget).
+	 * @return the meters of the services hedged so far
+	 */
+	@Override
+	public List<ScrapedMeter<?>> meters() {
+		List<ScrapedMeter<?>> meters = new ArrayList<>();
+		services().forEach((id, hedging) -> {
+			meters.add(hedges(id, "sent", hedging, ServiceHedging.Count.HEDGES_SENT));
+			meters.add(hedges(id, "won", hedging, ServiceHedging.Count.HEDGES_WON));
+			meters.add(hedges(id, "refused", hedging, ServiceHedging.Count.BUDGET_REFUSALS));
+		});
+		return meters;
+	}
+
+	private static ScrapedMeter<?> hedges(String service, String outcome, ServiceHedging hedging,
+			ServiceHedging.Count count) {
+		return ScrapedMeter.counter("hyperlane.loadbalancer.hedges", Map.of("service", service, "outcome", outcome),
+				hedging.counts(), count, "Hedged requests: sent, won (answered first), refused by the hedging budget");
+	}
+
+	/**
+	 * Run an action each time a service is first seen, which adds its meters when it is hedged.
 	 * @param action the action
 	 */
-	void onCreated(Runnable action) {
+	@Override
+	public void onMetersAdded(Runnable action) {
 		this.created = action;
 	}
 

@@ -85,10 +85,4 @@ public final class LoadBalancerRetryAutoConfiguration {
 		return new HedgingSection(hedges);
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	HedgingMeters hyperlaneHedgingMeters(Hedges hedges) {
-		return new HedgingMeters(hedges);
-	}
-
 }

@@ -24,19 +24,12 @@ import dev.hyperlane.boot.client.ServiceClient;
  * <li>{@code hyperlane.client.retry.budget.remaining} (gauge, retries the budget allows now),</li>
  * <li>{@code hyperlane.client.premature.closes} and {@code hyperlane.client.pool.exhausted} (counters).</li>
  * </ul>
- * Services are known at start-up, so the meters are bounded by the configuration.
+ * Services are known at start-up, so the meters are bounded by the configuration. Switched off with
+ * {@code hyperlane.observability.metrics.retries=false}.
+ *
+ * @param connector the connector whose services are published
  */
-public final class ClientRetryMeters implements MeterSource {
-
-	private final HyperlaneClientHttpConnector connector;
-
-	/**
-	 * Create the meters.
-	 * @param connector the connector whose services are published
-	 */
-	public ClientRetryMeters(HyperlaneClientHttpConnector connector) {
-		this.connector = connector;
-	}
+public record ClientRetryMeters(HyperlaneClientHttpConnector connector) implements MeterSource {
 
 	@Override
 	public List<ScrapedMeter<?>> meters() {

@@ -20,18 +20,10 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * {@code reactor.netty.eventloop.pending.tasks} only along with its per-request meters, which are off by default
  * ({@code hyperlane.observability.metrics.server|client}). Switched off with
  * {@code hyperlane.observability.metrics.event-loop=false}.
+ *
+ * @param loops the event loops to watch
  */
-public final class EventLoopMeters implements MeterSource {
-
-	private final HyperlaneLoopResources loops;
-
-	/**
-	 * Create the meters.
-	 * @param loops the event loops to watch
-	 */
-	public EventLoopMeters(HyperlaneLoopResources loops) {
-		this.loops = loops;
-	}
+public record EventLoopMeters(HyperlaneLoopResources loops) implements MeterSource {
 
 	@Override
 	public List<ScrapedMeter<?>> meters() {

@@ -114,12 +114,6 @@ public final class ServerAutoConfiguration {
 				return new ConcurrencyLimitWebFilter(limiter);
 			}
 
-			@Bean
-			@ConditionalOnMissingBean
-			ConcurrencyLimitMeters hyperlaneConcurrencyLimitMeters(ServerConcurrencyLimiter limiter) {
-				return new ConcurrencyLimitMeters(limiter);
-			}
-
 		}
 
 		@Configuration(proxyBeanMethods = false)

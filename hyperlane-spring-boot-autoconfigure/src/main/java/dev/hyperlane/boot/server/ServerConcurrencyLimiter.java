@@ -16,6 +16,8 @@ import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import dev.hyperlane.boot.Counts;
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -27,9 +29,16 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * {@link Limit}, see {@link ConcurrencyLimitAlgorithm}); Hyperlane keeps the limit between
  * {@code hyperlane.server.concurrency-limit.min-limit} and {@code max-limit}, counts admitted and rejected requests
  * and those whose body is still arriving (they take their permit once it is in), and lets an operator pin the limit
- * through the endpoint ({@link #pin(int)}) and hand it back to the algorithm ({@link #release()}). Thread-safe.
+ * through the endpoint ({@link #pin(int)}) and hand it back to the algorithm ({@link #release()}). Publishes
+ * {@code hyperlane.server.concurrency.limit}, {@code hyperlane.server.concurrency.in.flight} and
+ * {@code hyperlane.server.concurrency.receiving.bodies} (gauges, requests), {@code hyperlane.server.concurrency.admitted}
+ * and {@code hyperlane.server.concurrency.rejected} (counters, requests). Thread-safe.
  */
-public final class ServerConcurrencyLimiter {
+public final class ServerConcurrencyLimiter implements MeterSource {
+
+	private static final String METER_PREFIX = "hyperlane.server.concurrency.";
+
+	private static final String REQUESTS = "requests";
 
 	private final ConcurrencyLimitAlgorithm algorithm;
 
@@ -161,6 +170,22 @@ public final class ServerConcurrencyLimiter {
 	 */
 	public Counts<Count> counts() {
 		return this.counts;
+	}
+
+	@Override
+	public List<ScrapedMeter<?>> meters() {
+		return List.of(
+				ScrapedMeter.gauge(METER_PREFIX + "limit", Map.of(), this, ServerConcurrencyLimiter::limit, REQUESTS,
+						"Requests the server admits at once"),
+				ScrapedMeter.gauge(METER_PREFIX + "in.flight", Map.of(), this, ServerConcurrencyLimiter::inFlight,
+						REQUESTS, "Requests admitted and in progress"),
+				ScrapedMeter.gauge(METER_PREFIX + "receiving.bodies", Map.of(), this,
+						ServerConcurrencyLimiter::receivingBodies, REQUESTS,
+						"Requests whose body is still arriving; they take a permit once it is in"),
+				ScrapedMeter.counter(METER_PREFIX + "admitted", Map.of(), this.counts, Count.ADMITTED,
+						"Requests admitted by the concurrency limit"),
+				ScrapedMeter.counter(METER_PREFIX + "rejected", Map.of(), this.counts, Count.REJECTED,
+						"Requests rejected with 503 because the concurrency limit was reached"));
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.hyperlane.boot.observability;
 
 import dev.hyperlane.boot.deadline.DeadlineAutoConfiguration;
-import dev.hyperlane.boot.deadline.DeadlineMeters;
 import dev.hyperlane.boot.deadline.DeadlineStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +46,7 @@ class MeterSourcesAutoConfigurationTests {
 	void featuresDescribeTheirMetersWithoutMicrometerWhereTheBinderBacksOff() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(DeadlineMeters.class)
+				.hasSingleBean(DeadlineStatistics.class)
 				.doesNotHaveBean(MeterSourcesBinder.class));
 	}
 
