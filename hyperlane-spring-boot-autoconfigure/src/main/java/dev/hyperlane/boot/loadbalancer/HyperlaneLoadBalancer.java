@@ -24,7 +24,8 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * most once a second the supplier's whole list is compared with the states kept
  * ({@link ServiceBalancer#retainListed}), so instances that left are released and new ones start their slow start
  * as soon as they are listed. The chosen instance carries the requested service id even when its discovery client
- * names it otherwise (Eureka: the application name in upper case).
+ * names it otherwise (Eureka: the application name in upper case), named once per listing by
+ * {@link ServiceInstances}; the supplier's {@link SelectedInstanceCallback} is told the instance as listed.
  */
 public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -65,15 +66,17 @@ public final class HyperlaneLoadBalancer implements ReactorServiceInstanceLoadBa
 			});
 		}
 		return supplier.get(request).next().map((instances) -> {
-			ServiceInstance chosen = this.balancer.choose(instances, excluded);
-			if (chosen == null) {
+			InstanceState chosen = this.balancer.chooseState(instances, excluded);
+			ServiceInstance discovered = (chosen != null) ? chosen.discovered() : null;
+			ServiceInstance requested = (chosen != null) ? chosen.requested() : null;
+			if (discovered == null || requested == null) {
 				return new EmptyResponse();
 			}
 			if (supplier instanceof SelectedInstanceCallback callback) {
-				callback.selectedServiceInstance(chosen);
+				callback.selectedServiceInstance(discovered);
 			}
 			// named as requested: the lifecycle, the meters and the HTTP client key their state by this id
-			return new DefaultResponse(RequestedServiceInstance.of(this.balancer.serviceId(), chosen));
+			return new DefaultResponse(requested);
 		});
 	}
 

@@ -43,13 +43,14 @@ final class InstanceChoice {
 		this.selector = selector;
 	}
 
-	@Nullable ServiceInstance choose(List<ServiceInstance> candidates, Set<String> excluded, long nowNanos) {
+	@Nullable InstanceState choose(List<ServiceInstance> candidates, Set<String> excluded, long nowNanos) {
 		if (candidates.size() >= SAMPLED_FROM) {
 			List<ServiceInstance> listed = candidates;
-			int index = this.selector.sample(listed.size(), (i) -> available(listed.get(i), excluded, nowNanos),
+			InstanceState sampled = this.selector.sample(listed.size(),
+					(i) -> available(listed.get(i), excluded, nowNanos),
 					(state) -> this.instances.effectiveWeight(state, nowNanos), nowNanos);
-			if (index >= 0) {
-				return listed.get(index);
+			if (sampled != null) {
+				return sampled;
 			}
 		}
 		if (!excluded.isEmpty()) {
@@ -69,17 +70,11 @@ final class InstanceChoice {
 		// the states of the listed instances, in the list's order; an instance listed twice counts once
 		int size = candidates.size();
 		InstanceState[] states = new InstanceState[size];
-		ServiceInstance[] listed = new ServiceInstance[size];
 		int distinct = 0;
 		for (ServiceInstance candidate : candidates) {
 			InstanceState state = this.instances.state(candidate, nowNanos);
-			int known = indexOf(states, distinct, state);
-			if (known >= 0) {
-				listed[known] = candidate;
-			}
-			else {
-				states[distinct] = state;
-				listed[distinct++] = candidate;
+			if (indexOf(states, distinct, state) < 0) {
+				states[distinct++] = state;
 			}
 		}
 		List<InstanceState> available = new ArrayList<>(distinct);
@@ -93,10 +88,7 @@ final class InstanceChoice {
 			this.lastPanicNanos = nowNanos;
 			available = new ArrayList<>(Arrays.asList(states).subList(0, distinct));
 		}
-		InstanceState chosen = this.selector.select(available,
-				(state) -> this.instances.effectiveWeight(state, nowNanos), nowNanos);
-		int index = (chosen != null) ? indexOf(states, distinct, chosen) : -1;
-		return (index >= 0) ? listed[index] : null;
+		return this.selector.select(available, (state) -> this.instances.effectiveWeight(state, nowNanos), nowNanos);
 	}
 
 	private static int indexOf(InstanceState[] states, int size, InstanceState state) {

@@ -35,11 +35,11 @@ public interface InstanceSelector {
 	 * {@code null} (drained, ejected, backing off, or already tried by this call)
 	 * @param weight each instance's effective weight now, above 0
 	 * @param nowNanos the current time of the balancer's clock
-	 * @return the index of the chosen instance, or -1 to decline
+	 * @return the state of the chosen instance, or {@code null} to decline
 	 */
-	default int sample(int size, IntFunction<@Nullable InstanceState> available, ToDoubleFunction<InstanceState> weight,
+	default @Nullable InstanceState sample(int size, IntFunction<@Nullable InstanceState> available, ToDoubleFunction<InstanceState> weight,
 			long nowNanos) {
-		return -1;
+		return null;
 	}
 
 }

@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.ServiceInstance;
+
 /**
  * What the balancer knows of one instance: requests in flight, peak-EWMA latency, successes and failures,
  * consecutive failures, ejection, a back-off asked for with {@code Retry-After}, a drain set by hand, and when its
@@ -52,6 +56,10 @@ public final class InstanceState {
 
 	private boolean drained;
 
+	private volatile @Nullable ServiceInstance discovered;
+
+	private volatile @Nullable ServiceInstance requested;
+
 	/**
 	 * Create the state of a newly seen instance.
 	 * @param id the instance's identity, such as host:port
@@ -77,6 +85,34 @@ public final class InstanceState {
 	 */
 	public double weight() {
 		return this.weight;
+	}
+
+	/**
+	 * Keep the instance as the discovery client listed it last, and as it is returned to callers: named by the
+	 * service id it was requested under.
+	 * @param discovered the listed instance
+	 * @param requested the same instance under the requested service id ({@code discovered} itself when the ids
+	 * match)
+	 */
+	void listed(ServiceInstance discovered, ServiceInstance requested) {
+		this.requested = requested;
+		this.discovered = discovered;
+	}
+
+	/**
+	 * Return the instance as the discovery client listed it last.
+	 * @return the instance, or {@code null} for a state not made from a listing
+	 */
+	@Nullable ServiceInstance discovered() {
+		return this.discovered;
+	}
+
+	/**
+	 * Return the instance named by the service id it was requested under.
+	 * @return the instance, or {@code null} for a state not made from a listing
+	 */
+	@Nullable ServiceInstance requested() {
+		return this.requested;
 	}
 
 	/**

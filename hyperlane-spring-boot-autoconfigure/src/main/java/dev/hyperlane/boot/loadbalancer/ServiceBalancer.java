@@ -82,6 +82,18 @@ public final class ServiceBalancer {
 	 * @return the chosen one, or {@code null} when there is none
 	 */
 	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, Set<String> excluded) {
+		InstanceState chosen = chooseState(candidates, excluded);
+		return (chosen != null) ? chosen.discovered() : null;
+	}
+
+	/**
+	 * Choose an instance as {@link #choose(List, Set)} does, returning its state, which holds the instance as
+	 * listed and as named by this service's id.
+	 * @param candidates the instances
+	 * @param excluded the {@code host:port} of instances to leave out
+	 * @return the chosen instance's state, or {@code null} when there is none
+	 */
+	@Nullable InstanceState chooseState(List<ServiceInstance> candidates, Set<String> excluded) {
 		return this.choice.choose(candidates, excluded, this.clock.getAsLong());
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.hyperlane.boot.InstanceDepartures;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -18,7 +19,12 @@ import org.springframework.cloud.client.ServiceInstance;
  * ejection (at most a share of the instances ejected at once) and slow start (the effective weight of an instance
  * that is new or back). An instance's {@link InstanceState} is created when the discovery client first lists it
  * (so its slow start begins when it becomes visible) and removed, with everything kept for it elsewhere (the
- * {@link InstanceDepartures}: connection pools, meters), as soon as the list no longer has it. Thread-safe.
+ * {@link InstanceDepartures}: connection pools, meters), as soon as the list no longer has it. Each state keeps its
+ * instance as last listed and, once per listing (when the discovery client lists a new object for it), the same
+ * instance named by the requested service id ({@code payments} in {@code http://payments/...}): Eureka names
+ * every instance by its application name in upper case ({@code PAYMENTS}), so balancer state, meters and the
+ * per-service HTTP pool would otherwise be kept under a second name that the choice and
+ * {@code hyperlane.client.services.<id>} never read. Thread-safe.
  */
 public final class ServiceInstances {
 
@@ -59,12 +65,20 @@ public final class ServiceInstances {
 	InstanceState state(ServiceInstance instance, long nowNanos) {
 		String key = key(instance);
 		Member member = this.members.get(key);
-		if (member != null) {
-			return member.state();
+		InstanceState state = (member != null) ? member.state()
+				: this.members.computeIfAbsent(key, (added) -> new Member(instance.getHost(), instance.getPort(),
+						new InstanceState(added, weight(instance), this.initialLatency, this.decay, nowNanos)))
+					.state();
+		if (state.discovered() != instance) {
+			state.listed(instance, requested(instance));
 		}
-		return this.members.computeIfAbsent(key, (added) -> new Member(instance.getHost(),
-				instance.getPort(), new InstanceState(added, weight(instance), this.initialLatency, this.decay, nowNanos)))
-			.state();
+		return state;
+	}
+
+	private ServiceInstance requested(ServiceInstance discovered) {
+		return this.serviceId.equals(discovered.getServiceId()) ? discovered
+				: new DefaultServiceInstance(discovered.getInstanceId(), this.serviceId, discovered.getHost(),
+						discovered.getPort(), discovered.isSecure(), discovered.getMetadata());
 	}
 
 	/**

@@ -56,9 +56,8 @@ final class TwoChoicesSelector implements InstanceSelector {
 	}
 
 	@Override
-	public int sample(int size, IntFunction<@Nullable InstanceState> available, ToDoubleFunction<InstanceState> weight,
+	public @Nullable InstanceState sample(int size, IntFunction<@Nullable InstanceState> available, ToDoubleFunction<InstanceState> weight,
 			long nowNanos) {
-		int first = -1;
 		InstanceState firstState = null;
 		for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
 			int index = this.chooser.index(size);
@@ -75,13 +74,12 @@ final class TwoChoicesSelector implements InstanceSelector {
 				continue;
 			}
 			if (firstState == null) {
-				first = index;
 				firstState = state;
 				continue;
 			}
-			return prefers(state, firstState, nowNanos) ? index : first;
+			return prefers(state, firstState, nowNanos) ? state : firstState;
 		}
-		return -1;
+		return null;
 	}
 
 	private boolean prefers(InstanceState candidate, InstanceState incumbent, long nowNanos) {

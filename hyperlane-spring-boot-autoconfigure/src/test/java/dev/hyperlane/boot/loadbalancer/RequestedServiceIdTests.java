@@ -28,12 +28,8 @@ class RequestedServiceIdTests {
 	void chosenInstanceCarriesTheRequestedServiceIdAndEverythingElseAsDiscovered() {
 		ServiceInstance discovered = new DefaultServiceInstance("payments:10.0.0.7:8081", "PAYMENTS", "10.0.0.7", 8081,
 				false, Map.of("weight", "2"));
-		HyperlaneLoadBalancers balancers = new HyperlaneLoadBalancers(LoadBalancerSettings
-			.of(BoundProperties.bind(LoadBalancerSettings.PREFIX, HyperlaneLoadBalancerProperties.class)));
-		StaticListableBeanFactory beans = new StaticListableBeanFactory();
-		beans.addBean("supplier", new FixedSupplier("payments", List.of(discovered)));
-		HyperlaneLoadBalancer balancer = new HyperlaneLoadBalancer(
-				beans.getBeanProvider(ServiceInstanceListSupplier.class), balancers.service("payments"));
+		HyperlaneLoadBalancers balancers = balancers();
+		HyperlaneLoadBalancer balancer = balancer(balancers, discovered);
 
 		Response<ServiceInstance> response = balancer.choose(new DefaultRequest<>()).block();
 
@@ -46,12 +42,28 @@ class RequestedServiceIdTests {
 		assertThat(chosen.getMetadata()).containsEntry("weight", "2");
 		assertThat(balancers.service(chosen.getServiceId())).isSameAs(balancers.service("payments"));
 		assertThat(balancers.services()).containsOnlyKeys("payments");
+		// named once per listing, not per call
+		assertThat(balancer.choose(new DefaultRequest<>()).block().getServer()).isSameAs(chosen);
 	}
 
 	@Test
 	void anInstanceAlreadyNamedAsRequestedIsReturnedAsItIs() {
 		ServiceInstance discovered = new DefaultServiceInstance("a", "payments", "10.0.0.8", 8081, false);
-		assertThat(RequestedServiceInstance.of("payments", discovered)).isSameAs(discovered);
+		HyperlaneLoadBalancer balancer = balancer(balancers(), discovered);
+
+		assertThat(balancer.choose(new DefaultRequest<>()).block().getServer()).isSameAs(discovered);
+	}
+
+	private static HyperlaneLoadBalancers balancers() {
+		return new HyperlaneLoadBalancers(LoadBalancerSettings
+			.of(BoundProperties.bind(LoadBalancerSettings.PREFIX, HyperlaneLoadBalancerProperties.class)));
+	}
+
+	private static HyperlaneLoadBalancer balancer(HyperlaneLoadBalancers balancers, ServiceInstance discovered) {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory();
+		beans.addBean("supplier", new FixedSupplier("payments", List.of(discovered)));
+		return new HyperlaneLoadBalancer(beans.getBeanProvider(ServiceInstanceListSupplier.class),
+				balancers.service("payments"));
 	}
 
 	private record FixedSupplier(String serviceId, List<ServiceInstance> instances)
