@@ -2,6 +2,7 @@ package dev.hyperlane.boot.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.web.server.WebExceptionHandler;
@@ -47,22 +48,12 @@ final class StarterWebChain implements WebHttpHandlerBuilderCustomizer {
 				run.add(filter);
 				continue;
 			}
-			addRun(run, combined);
+			addRun(run, combined, CombinedWebFilter::new);
 			combined.add(filter);
 		}
-		addRun(run, combined);
+		addRun(run, combined, CombinedWebFilter::new);
 		filters.clear();
 		filters.addAll(combined);
-	}
-
-	private static void addRun(List<WebFilter> run, List<WebFilter> combined) {
-		if (run.size() > 1) {
-			combined.add(new CombinedWebFilter(List.copyOf(run)));
-		}
-		else {
-			combined.addAll(run);
-		}
-		run.clear();
 	}
 
 	/**
@@ -76,17 +67,20 @@ final class StarterWebChain implements WebHttpHandlerBuilderCustomizer {
 		for (WebExceptionHandler handler : handlers) {
 			run.add(handler);
 			if (!isStarters(handler) || handler instanceof CombinedWebExceptionHandler) {
-				addHandlers(run, combined);
+				addRun(run, combined, CombinedWebExceptionHandler::new);
 			}
 		}
-		addHandlers(run, combined);
+		addRun(run, combined, CombinedWebExceptionHandler::new);
 		handlers.clear();
 		handlers.addAll(combined);
 	}
 
-	private static void addHandlers(List<WebExceptionHandler> run, List<WebExceptionHandler> combined) {
+	/**
+	 * Add a run of filters or handlers to the combined list, as one when it holds more than one, and empty the run.
+	 */
+	private static <T> void addRun(List<T> run, List<T> combined, Function<List<T>, T> combine) {
 		if (run.size() > 1) {
-			combined.add(new CombinedWebExceptionHandler(List.copyOf(run)));
+			combined.add(combine.apply(List.copyOf(run)));
 		}
 		else {
 			combined.addAll(run);
