@@ -31,7 +31,7 @@ import org.springframework.web.server.WebFilterChain;
 public final class DeadlineWebFilter implements WebFilter, Ordered {
 
 	/**
-	 * The order: after Hyperlane's own guards (answered-request and observation-scope filters at the highest
+	 * The order: after Hyperlane's own guards (the observation-scope and concurrency-limit filters at the highest
 	 * precedence), ahead of the application's filters, so that their work is bounded too.
 	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;

@@ -38,8 +38,8 @@ import org.springframework.web.server.WebFilterChain;
  */
 public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 
-	/** The order: right after {@link AnsweredRequestFilter}, ahead of the application's filters. */
-	public static final int ORDER = AnsweredRequestFilter.ORDER + 10;
+	/** The order: among the first filters, ahead of the application's filters. */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
 	private final ServerConcurrencyLimiter limiter;
 

@@ -24,7 +24,7 @@ import org.apache.commons.logging.LogFactory;
  * {@code dev.hyperlane.boot.server.MalformedRequestResponder}). A body that turns out malformed after its request went
  * to the application is answered with 400 unless a response was already started (then the connection is only
  * closed); the connection is marked ({@link #answered(Channel)}) so that the application's failed read ends quietly
- * (see {@link AnsweredRequestFilter}), problem details on or off.
+ * (see {@link AnsweredRequestHandler}), problem details on or off.
  */
 final class MalformedRequestResponder extends ChannelDuplexHandler {
 

@@ -58,8 +58,8 @@ public final class ServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AnsweredRequestFilter hyperlaneAnsweredRequestFilter(ServerStatistics statistics) {
-		return new AnsweredRequestFilter(statistics);
+	AnsweredRequestHandler hyperlaneAnsweredRequestHandler(ServerStatistics statistics) {
+		return new AnsweredRequestHandler(statistics);
 	}
 
 	@Bean

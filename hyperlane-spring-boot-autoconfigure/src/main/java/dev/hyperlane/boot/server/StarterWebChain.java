@@ -2,6 +2,7 @@ package dev.hyperlane.boot.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.web.server.WebExceptionHandler;
@@ -13,13 +14,13 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
  * that they cost per request what WebFlux charges for one:
  * <ul>
  * <li>Starter filters that follow each other in the filter chain run as one link ({@link CombinedWebFilter}): by
- * default {@link AnsweredRequestFilter} and {@code DeadlineWebFilter}, with observability on
- * {@code ObservationScopeWebFilter} between them, and {@link ConcurrencyLimitWebFilter} when the concurrency limit is
- * on. WebFlux's chain does per link and request a {@code Mono.defer} and a Reactor checkpoint named after the filter,
+ * default, with observability on, {@code ObservationScopeWebFilter} and {@code DeadlineWebFilter}, and
+ * {@link ConcurrencyLimitWebFilter} when the concurrency limit is on. WebFlux's chain does per link and request a {@code Mono.defer} and a Reactor checkpoint named after the filter,
  * which plain WebFlux, with no filter, does not pay: 0.2-0.5 KB each (benchmarks/README.md). A filter of the
  * application's ordered between two of the starter's stays a link of its own and keeps its place.</li>
- * <li>A starter exception handler ({@code PoolExhaustedExceptionHandler}) runs together with the handler that follows
- * it ({@link CombinedWebExceptionHandler}), by default Spring Boot's error handler: WebFlux puts two operators per
+ * <li>Starter exception handlers that follow each other ({@link AnsweredRequestHandler}, and
+ * {@code PoolExhaustedExceptionHandler} with the client on) run together with the handler that follows them
+ * ({@link CombinedWebExceptionHandler}), by default Spring Boot's error handler: WebFlux puts two operators per
  * exception handler around every request.</li>
  * </ul>
  * Order, errors and answers stay as with separate links. The starter's filters and handlers are those of its own
@@ -47,42 +48,44 @@ final class StarterWebChain implements WebHttpHandlerBuilderCustomizer {
 				run.add(filter);
 				continue;
 			}
-			addRun(run, combined);
+			addRun(run, combined, CombinedWebFilter::new);
 			combined.add(filter);
 		}
-		addRun(run, combined);
+		addRun(run, combined, CombinedWebFilter::new);
 		filters.clear();
 		filters.addAll(combined);
 	}
 
-	private static void addRun(List<WebFilter> run, List<WebFilter> combined) {
+	/**
+	 * Replace each run of adjacent starter exception handlers and the handler after it with one combined handler, in
+	 * place. A run that ends the list stays one combined handler, or the handler itself when alone.
+	 * @param handlers the exception handlers, in order
+	 */
+	static void combineExceptionHandlers(List<WebExceptionHandler> handlers) {
+		List<WebExceptionHandler> combined = new ArrayList<>(handlers.size());
+		List<WebExceptionHandler> run = new ArrayList<>();
+		for (WebExceptionHandler handler : handlers) {
+			run.add(handler);
+			if (!isStarters(handler) || handler instanceof CombinedWebExceptionHandler) {
+				addRun(run, combined, CombinedWebExceptionHandler::new);
+			}
+		}
+		addRun(run, combined, CombinedWebExceptionHandler::new);
+		handlers.clear();
+		handlers.addAll(combined);
+	}
+
+	/**
+	 * Add a run of filters or handlers to the combined list, as one when it holds more than one, and empty the run.
+	 */
+	private static <T> void addRun(List<T> run, List<T> combined, Function<List<T>, T> combine) {
 		if (run.size() > 1) {
-			combined.add(new CombinedWebFilter(List.copyOf(run)));
+			combined.add(combine.apply(List.copyOf(run)));
 		}
 		else {
 			combined.addAll(run);
 		}
 		run.clear();
-	}
-
-	/**
-	 * Replace each starter exception handler and the handler after it with one combined handler, in place.
-	 * @param handlers the exception handlers, in order
-	 */
-	static void combineExceptionHandlers(List<WebExceptionHandler> handlers) {
-		List<WebExceptionHandler> combined = new ArrayList<>(handlers.size());
-		for (int i = 0; i < handlers.size(); i++) {
-			WebExceptionHandler handler = handlers.get(i);
-			if (isStarters(handler) && !(handler instanceof CombinedWebExceptionHandler) && i + 1 < handlers.size()) {
-				combined.add(new CombinedWebExceptionHandler(List.of(handler, handlers.get(i + 1))));
-				i++;
-			}
-			else {
-				combined.add(handler);
-			}
-		}
-		handlers.clear();
-		handlers.addAll(combined);
 	}
 
 	private static boolean isStarters(Object filterOrHandler) {

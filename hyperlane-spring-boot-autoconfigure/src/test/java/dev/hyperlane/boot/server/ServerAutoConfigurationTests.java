@@ -236,10 +236,10 @@ class ServerAutoConfigurationTests {
 	@Test
 	void bodyLimitAndRequestFiltersAreRegisteredAndBackOff() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(MaxInMemorySizeCodecCustomizer.class)
-			.hasSingleBean(AnsweredRequestFilter.class)
+			.hasSingleBean(AnsweredRequestHandler.class)
 			.doesNotHaveBean(ConcurrencyLimitWebFilter.class));
 		this.runner.withUserConfiguration(UserFilter.class)
-			.run((context) -> assertThat(context.getBean(AnsweredRequestFilter.class)).isSameAs(UserFilter.filter));
+			.run((context) -> assertThat(context.getBean(AnsweredRequestHandler.class)).isSameAs(UserFilter.filter));
 	}
 
 	@Test
@@ -270,10 +270,10 @@ class ServerAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserFilter {
 
-		static final AnsweredRequestFilter filter = new AnsweredRequestFilter(new ServerStatistics());
+		static final AnsweredRequestHandler filter = new AnsweredRequestHandler(new ServerStatistics());
 
 		@Bean
-		AnsweredRequestFilter userAnsweredRequestFilter() {
+		AnsweredRequestHandler userAnsweredRequestHandler() {
 			return filter;
 		}
 

@@ -1,11 +1,17 @@
 package dev.hyperlane.boot.server;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.hyperlane.boot.deadline.DeadlineHeaders;
+import dev.hyperlane.boot.deadline.DeadlineStatistics;
+import dev.hyperlane.boot.deadline.DeadlineWebFilter;
+import dev.hyperlane.boot.deadline.HyperlaneDeadlineProperties;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -29,17 +35,19 @@ class StarterWebChainTests {
 
 	@Test
 	void adjacentStarterFiltersBecomeOneLinkAndKeepTheirOrder() {
-		WebFilter answered = new AnsweredRequestFilter(new ServerStatistics());
 		WebFilter scope = new dev.hyperlane.boot.observability.ObservationScopeWebFilter();
+		WebFilter deadline = new DeadlineWebFilter(
+				new DeadlineHeaders(new Binder().bindOrCreate("hyperlane.deadline", HyperlaneDeadlineProperties.class)),
+				new DeadlineStatistics());
 		WebFilter application = new ServerWebExchangeContextFilter();
-		WebFilter last = new AnsweredRequestFilter(new ServerStatistics());
-		List<WebFilter> filters = new ArrayList<>(List.of(answered, scope, application, last));
+		WebFilter last = new dev.hyperlane.boot.observability.ObservationScopeWebFilter();
+		List<WebFilter> filters = new ArrayList<>(List.of(scope, deadline, application, last));
 		StarterWebChain.combineFilters(filters);
 		assertThat(filters).hasSize(3);
 		assertThat(filters.get(0)).isInstanceOfSatisfying(CombinedWebFilter.class,
-				(combined) -> assertThat(combined.filters()).containsExactly(answered, scope));
+				(combined) -> assertThat(combined.filters()).containsExactly(scope, deadline));
 		assertThat(filters.get(0).toString()).isSameAs(filters.get(0).toString())
-			.isEqualTo("[AnsweredRequestFilter, ObservationScopeWebFilter]");
+			.isEqualTo("[ObservationScopeWebFilter, DeadlineWebFilter]");
 		assertThat(filters.subList(1, 3)).containsExactly(application, last);
 	}
 
@@ -57,24 +65,57 @@ class StarterWebChainTests {
 	}
 
 	@Test
-	void starterExceptionHandlerRunsWithTheNextAndPassesOtherErrorsOn() {
+	void starterExceptionHandlersRunWithTheNextAndPassOtherErrorsOn() {
+		WebExceptionHandler answered = new AnsweredRequestHandler(new ServerStatistics());
 		WebExceptionHandler pool = new dev.hyperlane.boot.client.PoolExhaustedExceptionHandler();
-		WebExceptionHandler next = (exchange, ex) -> {
+		WebExceptionHandler next = applications((exchange, ex) -> {
 			this.calls.add("next " + ex.getMessage() + " "
 					+ (exchange.getAttribute(ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION) == ex));
 			exchange.getResponse().setStatusCode(HttpStatus.INTERNAL_SERVER_ERROR);
 			return Mono.empty();
-		};
-		WebExceptionHandler after = (exchange, ex) -> Mono.error(ex);
-		List<WebExceptionHandler> handlers = new ArrayList<>(List.of(pool, next, after));
+		});
+		WebExceptionHandler after = applications((exchange, ex) -> Mono.error(ex));
+		List<WebExceptionHandler> handlers = new ArrayList<>(List.of(answered, pool, next, after));
 		StarterWebChain.combineExceptionHandlers(handlers);
 		assertThat(handlers).hasSize(2).element(1).isSameAs(after);
 		assertThat(handlers.get(0)).isInstanceOfSatisfying(CombinedWebExceptionHandler.class,
-				(combined) -> assertThat(combined.handlers()).containsExactly(pool, next));
+				(combined) -> assertThat(combined.handlers()).containsExactly(answered, pool, next));
+		// the answered-request checks need a server's native response, which a mock exchange has not (tested against
+		// a real server in BadRequestTests): the errors passed on are the pool handler's and the next one's
+		WebExceptionHandler combined = new CombinedWebExceptionHandler(List.of(pool, next));
 		MockServerWebExchange other = exchange();
-		handlers.get(0).handle(other, new IllegalStateException("boom")).block();
+		combined.handle(other, new IllegalStateException("boom")).block();
 		assertThat(this.calls).containsExactly("next boom true");
 		assertThat(other.getResponse().getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+	}
+
+	@Test
+	void starterExceptionHandlersAtTheEndStayOneHandler() {
+		WebExceptionHandler other = applications((exchange, ex) -> Mono.error(ex));
+		WebExceptionHandler answered = new AnsweredRequestHandler(new ServerStatistics());
+		WebExceptionHandler pool = new dev.hyperlane.boot.client.PoolExhaustedExceptionHandler();
+		List<WebExceptionHandler> handlers = new ArrayList<>(List.of(other, answered, pool));
+		StarterWebChain.combineExceptionHandlers(handlers);
+		assertThat(handlers).hasSize(2).element(0).isSameAs(other);
+		assertThat(handlers.get(1)).isInstanceOfSatisfying(CombinedWebExceptionHandler.class,
+				(combined) -> assertThat(combined.handlers()).containsExactly(answered, pool));
+		List<WebExceptionHandler> alone = new ArrayList<>(List.of(other, answered));
+		StarterWebChain.combineExceptionHandlers(alone);
+		assertThat(alone).containsExactly(other, answered);
+	}
+
+	/**
+	 * An exception handler of a class outside the starter's packages, as an application's is (a lambda of this test
+	 * would be of the starter's package).
+	 */
+	private static WebExceptionHandler applications(WebExceptionHandler handler) {
+		return (WebExceptionHandler) Proxy.newProxyInstance(StarterWebChainTests.class.getClassLoader(),
+				new Class<?>[] { WebExceptionHandler.class }, (proxy, method, args) -> switch (method.getName()) {
+					case "equals" -> proxy == args[0];
+					case "hashCode" -> System.identityHashCode(proxy);
+					case "toString" -> "an application's exception handler";
+					default -> method.invoke(handler, args);
+				});
 	}
 
 	private WebFilter recording(String name) {

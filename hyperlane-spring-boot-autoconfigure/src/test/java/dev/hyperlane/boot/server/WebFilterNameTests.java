@@ -21,8 +21,7 @@ class WebFilterNameTests {
 
 	@Test
 	void defaultFiltersReturnTheSameNameOnEveryCall() {
-		for (WebFilter filter : new WebFilter[] { new AnsweredRequestFilter(new ServerStatistics()),
-				new ObservationScopeWebFilter(),
+		for (WebFilter filter : new WebFilter[] { new ObservationScopeWebFilter(),
 				new DeadlineWebFilter(new DeadlineHeaders(
 						new Binder().bindOrCreate("hyperlane.deadline", HyperlaneDeadlineProperties.class)),
 						new DeadlineStatistics()) }) {
