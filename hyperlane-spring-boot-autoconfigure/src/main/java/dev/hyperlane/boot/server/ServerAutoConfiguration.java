@@ -58,12 +58,6 @@ public final class ServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AnsweredRequestHandler hyperlaneAnsweredRequestHandler(ServerStatistics statistics) {
-		return new AnsweredRequestHandler(statistics);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	HyperlaneServerTuner hyperlaneServerTuner(ServerSettings settings, TransportResources transport,
 			ServerStatistics statistics) {
 		return new HyperlaneServerTuner(settings, transport, statistics);
@@ -82,9 +76,20 @@ public final class ServerAutoConfiguration {
 		return new ServerSection(tuner, limiter.getIfAvailable());
 	}
 
+	/**
+	 * The starter's parts of the WebFlux chain Spring Boot builds for the application ({@code HttpHandler}): the
+	 * answered-request exception handler, and the customizer that runs the starter's filters and exception handlers
+	 * as fewer links. Without Spring Boot's WebFlux module nothing builds that chain.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(WebHttpHandlerBuilderCustomizer.class)
-	static class StarterWebChainConfiguration {
+	static class WebChainConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		AnsweredRequestHandler hyperlaneAnsweredRequestHandler(ServerStatistics statistics) {
+			return new AnsweredRequestHandler(statistics);
+		}
 
 		@Bean
 		@ConditionalOnMissingBean
