@@ -125,11 +125,13 @@ public class HyperlaneLoadBalancerExchangeFilterFunction extends ReactorLoadBala
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String serviceId,
 			RetryPolicy policy, Set<String> excluded, int retries, boolean repeat, @Nullable Consumer<String> chosen) {
 		Attempt sent = new Attempt(serviceId, repeat || retries > 0, this.balancers, next, chosen);
-		ClientRequest.Builder builder = ClientRequest.from(request).attribute(Attempt.ATTRIBUTE, sent);
-		if (!excluded.isEmpty()) {
-			builder.attribute(EXCLUDED_INSTANCES, excluded);
-		}
-		Mono<ClientResponse> exchange = super.filter(builder.build(), sent)
+		// the first attempt carries its attempt in a view of the request; a retry (rare) copies it with both
+		ClientRequest attemptRequest = excluded.isEmpty() ? new AttemptRequest(request, sent)
+				: ClientRequest.from(request)
+					.attribute(Attempt.ATTRIBUTE, sent)
+					.attribute(EXCLUDED_INSTANCES, excluded)
+					.build();
+		Mono<ClientResponse> exchange = super.filter(attemptRequest, sent)
 			.contextWrite(sent.into())
 			.doOnCancel(sent);
 		if (retries >= this.maxRetries) {
