@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import dev.hyperlane.boot.Deadline;
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 import dev.hyperlane.boot.retry.RetryPolicies;
 import dev.hyperlane.boot.retry.RetryPolicy;
 import dev.hyperlane.boot.retry.ServiceAttempt;
@@ -38,9 +38,9 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * never left on another instance whatever the exception type, and when it was written and answered (the instance's
  * latency, without the caller's own queueing). It also serves as the services'
  * {@link RetryPolicies}, so the balancer's retries take from the same budgets, and releases the pools of an instance
- * that left its service's list ({@link InstanceDepartures}).
+ * that left its service's list ({@link InstanceMembership}).
  */
-public final class HyperlaneClientHttpConnector implements ClientHttpConnector, RetryPolicies, InstanceDepartures {
+public final class HyperlaneClientHttpConnector implements ClientHttpConnector, RetryPolicies, InstanceMembership {
 
 	private final Map<String, ServiceClient> services;
 

@@ -5,7 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +20,7 @@ public final class HyperlaneLoadBalancers {
 
 	private final Map<String, ServiceBalancer> services = new ConcurrentHashMap<>();
 
-	private final InstanceDepartures departures;
+	private final InstanceMembership membership;
 
 	/**
 	 * Create the registry.
@@ -34,11 +34,11 @@ public final class HyperlaneLoadBalancers {
 	/**
 	 * Create the registry.
 	 * @param settings the load-balancer settings
-	 * @param departures told when an instance leaves a service's list (the HTTP client's pools, the meters)
+	 * @param membership told when an instance joins or leaves a service's list (the HTTP client's pools, the meters)
 	 */
-	public HyperlaneLoadBalancers(LoadBalancerSettings settings, InstanceDepartures departures) {
+	public HyperlaneLoadBalancers(LoadBalancerSettings settings, InstanceMembership membership) {
 		this.settings = settings;
-		this.departures = departures;
+		this.membership = membership;
 	}
 
 	/**
@@ -48,7 +48,7 @@ public final class HyperlaneLoadBalancers {
 	 */
 	public ServiceBalancer service(String serviceId) {
 		return this.services.computeIfAbsent(serviceId,
-				(id) -> new ServiceBalancer(id, this.settings, this.chooser, System::nanoTime, this.departures));
+				(id) -> new ServiceBalancer(id, this.settings, this.chooser, System::nanoTime, this.membership));
 	}
 
 	/**

@@ -2,7 +2,7 @@ package dev.hyperlane.boot.loadbalancer;
 
 import dev.hyperlane.boot.ConditionalOnHyperlane;
 import dev.hyperlane.boot.ExplicitProperties;
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,11 +31,22 @@ public final class LoadBalancerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HyperlaneLoadBalancers hyperlaneLoadBalancers(HyperlaneLoadBalancerProperties properties,
-			Environment environment, ObjectProvider<InstanceDepartures> departures) {
+			Environment environment, ObjectProvider<InstanceMembership> members) {
 		LoadBalancerSettings settings = LoadBalancerSettings.resolve(properties, new ExplicitProperties(environment));
-		// looked up when an instance leaves: the meters that release it depend on the balancers themselves
-		return new HyperlaneLoadBalancers(settings, (service, host, port) -> departures.orderedStream()
-			.forEach((departure) -> departure.departed(service, host, port)));
+		// looked up at each change of a list: the meters that follow it depend on the balancers themselves
+		return new HyperlaneLoadBalancers(settings, new InstanceMembership() {
+
+			@Override
+			public void arrived(String serviceId, String host, int port) {
+				members.orderedStream().forEach((member) -> member.arrived(serviceId, host, port));
+			}
+
+			@Override
+			public void departed(String serviceId, String host, int port) {
+				members.orderedStream().forEach((member) -> member.departed(serviceId, host, port));
+			}
+
+		});
 	}
 
 	@Bean

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.hyperlane.boot.Counts;
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -56,11 +56,11 @@ public final class ServiceBalancer {
 	}
 
 	ServiceBalancer(String serviceId, LoadBalancerSettings settings, PowerOfTwoChoices chooser,
-			LongSupplier clock, InstanceDepartures departures) {
+			LongSupplier clock, InstanceMembership membership) {
 		this.chooser = chooser;
 		this.clock = clock;
 		this.strategy = settings.service(serviceId).strategy();
-		this.instances = new ServiceInstances(serviceId, settings, departures);
+		this.instances = new ServiceInstances(serviceId, settings, membership);
 		this.choice = new InstanceChoice(this.instances, this.strategy.newSelector(chooser), this.counts);
 		this.outcomes = new OutcomeRecorder(this.instances, this.counts);
 		this.drain = new InstanceDrain(this.instances, clock);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -19,7 +19,7 @@ import org.springframework.cloud.client.ServiceInstance;
  * ejection (at most a share of the instances ejected at once) and slow start (the effective weight of an instance
  * that is new or back). An instance's {@link InstanceState} is created when the discovery client first lists it
  * (so its slow start begins when it becomes visible) and removed, with everything kept for it elsewhere (the
- * {@link InstanceDepartures}: connection pools, meters), as soon as the list no longer has it. Each state keeps its
+ * {@link InstanceMembership}: connection pools, meters), as soon as the list no longer has it. Each state keeps its
  * instance as last listed and, once per listing (when the discovery client lists a new object for it), the same
  * instance named by the requested service id ({@code payments} in {@code http://payments/...}): Eureka names
  * every instance by its application name in upper case ({@code PAYMENTS}), so balancer state, meters and the
@@ -38,11 +38,11 @@ public final class ServiceInstances {
 
 	private final Duration decay;
 
-	private final InstanceDepartures departures;
+	private final InstanceMembership membership;
 
 	private final Map<String, Member> members = new ConcurrentHashMap<>();
 
-	ServiceInstances(String serviceId, LoadBalancerSettings settings, InstanceDepartures departures) {
+	ServiceInstances(String serviceId, LoadBalancerSettings settings, InstanceMembership membership) {
 		this.serviceId = serviceId;
 		this.ejection = new OutlierEjection(settings.require(LoadBalancerSettings.EJECTION_CONSECUTIVE_FAILURES),
 				settings.require(LoadBalancerSettings.EJECTION_BASE_TIME),
@@ -53,7 +53,7 @@ public final class ServiceInstances {
 				settings.require(LoadBalancerSettings.SLOW_START_MIN_WEIGHT_PERCENT) / 100.0);
 		this.initialLatency = settings.require(LoadBalancerSettings.INITIAL_LATENCY);
 		this.decay = settings.require(LoadBalancerSettings.DECAY);
-		this.departures = departures;
+		this.membership = membership;
 	}
 
 	/**
@@ -65,14 +65,22 @@ public final class ServiceInstances {
 	InstanceState state(ServiceInstance instance, long nowNanos) {
 		String key = key(instance);
 		Member member = this.members.get(key);
-		InstanceState state = (member != null) ? member.state()
-				: this.members.computeIfAbsent(key, (added) -> new Member(instance.getHost(), instance.getPort(),
-						new InstanceState(added, weight(instance), this.initialLatency, this.decay, nowNanos)))
-					.state();
+		InstanceState state = (member != null) ? member.state() : add(key, instance, nowNanos);
 		if (state.discovered() != instance) {
 			state.listed(instance, requested(instance));
 		}
 		return state;
+	}
+
+	private InstanceState add(String key, ServiceInstance instance, long nowNanos) {
+		Member added = new Member(instance.getHost(), instance.getPort(),
+				new InstanceState(key, weight(instance), this.initialLatency, this.decay, nowNanos));
+		Member member = this.members.putIfAbsent(key, added);
+		if (member != null) {
+			return member.state();
+		}
+		this.membership.arrived(this.serviceId, added.host(), added.port());
+		return added.state();
 	}
 
 	private ServiceInstance requested(ServiceInstance discovered) {
@@ -103,7 +111,7 @@ public final class ServiceInstances {
 
 	/**
 	 * Follow the discovery client's list: create the state of every new instance, and remove the state of every
-	 * instance that is no longer listed, telling the departures.
+	 * instance that is no longer listed, telling the membership of both.
 	 * @param listed every instance the discovery client lists now
 	 * @param nowNanos the current time
 	 */
@@ -115,7 +123,7 @@ public final class ServiceInstances {
 		}
 		this.members.forEach((key, member) -> {
 			if (!keys.contains(key) && this.members.remove(key, member)) {
-				this.departures.departed(this.serviceId, member.host(), member.port());
+				this.membership.departed(this.serviceId, member.host(), member.port());
 			}
 		});
 	}

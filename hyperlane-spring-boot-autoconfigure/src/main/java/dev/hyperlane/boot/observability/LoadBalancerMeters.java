@@ -6,9 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.hyperlane.boot.InstanceDepartures;
+import dev.hyperlane.boot.InstanceMembership;
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
-import dev.hyperlane.boot.loadbalancer.InstanceLifecycle;
 import dev.hyperlane.boot.loadbalancer.InstanceState;
 import dev.hyperlane.boot.loadbalancer.ServiceBalancer;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,11 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
-import org.springframework.cloud.client.loadbalancer.Request;
-import org.springframework.cloud.client.loadbalancer.Response;
 
 /**
  * Publishes the load balancer's per-instance figures as Micrometer meters, read from the public getters of
@@ -36,13 +30,13 @@ import org.springframework.cloud.client.loadbalancer.Response;
  * <li>{@code hyperlane.loadbalancer.instance.successes}, {@code .failures}, {@code .ejections} (counters),</li>
  * <li>{@code hyperlane.loadbalancer.instance.ejected} (gauge, 1 while ejected, else 0).</li>
  * </ul>
- * Meters are bound when the registry is bound and when an instance is first chosen (this is a Spring Cloud
- * {@link LoadBalancerLifecycle}, called with every choice), and removed from the registries when the instance
- * leaves its service's list ({@link InstanceDepartures}): instance addresses churn with every deployment, and the
- * meters follow the instances listed now.
+ * Meters are bound when the registry is bound and when an instance is first listed, and removed from the registries
+ * when the instance leaves its service's list ({@link InstanceMembership}, told once per change of a list):
+ * instance addresses churn with every deployment, and the meters follow the instances listed now. Nothing runs per
+ * request: as a Spring Cloud {@code LoadBalancerLifecycle} called with every choice (as it was), it cost each call a
+ * completion context and response data of its own (about 0.5 KB on S4, benchmarks/README.md).
  */
-public final class LoadBalancerMeters
-		implements InstanceLifecycle, MeterBinder, InstanceDepartures {
+public final class LoadBalancerMeters implements MeterBinder, InstanceMembership {
 
 	static final String PREFIX = "hyperlane.loadbalancer.instance";
 
@@ -68,11 +62,8 @@ public final class LoadBalancerMeters
 	}
 
 	@Override
-	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
-		ServiceInstance instance = lbResponse.getServer();
-		if (instance != null) {
-			bind(instance.getServiceId(), instance.getHost() + ":" + instance.getPort());
-		}
+	public void arrived(String serviceId, String host, int port) {
+		bind(serviceId, host + ":" + port);
 	}
 
 	/**
