@@ -70,6 +70,8 @@ import org.springframework.web.server.WebFilter;
  * Boot's default {@code spring.reactor.context-propagation=limited} ({@link ObservationScopeWebFilter});</li>
  * <li>the {@code observability} section of the {@code hyperlane} endpoint.</li>
  * </ul>
+ * The per-request cost of tracing unsampled requests without a trace is cut in
+ * {@link SampledTracingAutoConfiguration}.
  * Backs off with {@code hyperlane.enabled=false} or {@code hyperlane.observability.enabled=false}, or without
  * Micrometer; each bean backs off when the application defines its own.
  */
