@@ -25,8 +25,7 @@ public final class Hedges implements MeterSource {
 
 	private final Map<String, Optional<ServiceHedging>> services = new ConcurrentHashMap<>();
 
-	private volatile Runnable created = () -> {
-	};
+	private volatile @Nullable Listener listener;
 
 	/**
 	 * Create the registry.
@@ -55,7 +54,10 @@ public final class Hedges implements MeterSource {
 		Optional<ServiceHedging> hedging = this.services.get(serviceId);
 		if (hedging == null) {
 			hedging = this.services.computeIfAbsent(serviceId, this::create);
-			this.created.run();
+			Listener listener = this.listener;
+			if (listener != null && hedging.isPresent()) {
+				listener.added(meters(serviceId, hedging.get()));
+			}
 		}
 		return hedging.orElse(null);
 	}
@@ -68,12 +70,14 @@ public final class Hedges implements MeterSource {
 	@Override
 	public List<ScrapedMeter<?>> meters() {
 		List<ScrapedMeter<?>> meters = new ArrayList<>();
-		services().forEach((id, hedging) -> {
-			meters.add(hedges(id, "sent", hedging, ServiceHedging.Count.HEDGES_SENT));
-			meters.add(hedges(id, "won", hedging, ServiceHedging.Count.HEDGES_WON));
-			meters.add(hedges(id, "refused", hedging, ServiceHedging.Count.BUDGET_REFUSALS));
-		});
+		services().forEach((id, hedging) -> meters.addAll(meters(id, hedging)));
 		return meters;
+	}
+
+	private static List<ScrapedMeter<?>> meters(String service, ServiceHedging hedging) {
+		return List.of(hedges(service, "sent", hedging, ServiceHedging.Count.HEDGES_SENT),
+				hedges(service, "won", hedging, ServiceHedging.Count.HEDGES_WON),
+				hedges(service, "refused", hedging, ServiceHedging.Count.BUDGET_REFUSALS));
 	}
 
 	private static ScrapedMeter<?> hedges(String service, String outcome, ServiceHedging hedging,
@@ -83,12 +87,12 @@ public final class Hedges implements MeterSource {
 	}
 
 	/**
-	 * Run an action each time a service is first seen, which adds its meters when it is hedged.
-	 * @param action the action
+	 * Tell the listener of a service's meters when the service is first hedged (meters are never removed).
+	 * @param listener the listener
 	 */
 	@Override
-	public void onMetersAdded(Runnable action) {
-		this.created = action;
+	public void onMetersChanged(Listener listener) {
+		this.listener = listener;
 	}
 
 	private Optional<ServiceHedging> create(String serviceId) {

@@ -3,23 +3,17 @@ package dev.hyperlane.boot.observability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.hyperlane.boot.InstanceMembership;
+import dev.hyperlane.boot.MeterSource;
+import dev.hyperlane.boot.ScrapedMeter;
 import dev.hyperlane.boot.loadbalancer.HyperlaneLoadBalancers;
 import dev.hyperlane.boot.loadbalancer.InstanceState;
 import dev.hyperlane.boot.loadbalancer.ServiceBalancer;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes the load balancer's per-instance figures as Micrometer meters, read from the public getters of
+ * Publishes the load balancer's per-instance figures as meters, read from the public getters of
  * {@link ServiceBalancer} and {@link InstanceState} (the same objects the {@code loadbalancers} endpoint section
  * reads), tagged {@code service} and {@code address} (the instance's host:port; not {@code instance}, which
  * Prometheus sets to the scraped target):
@@ -30,21 +24,20 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code hyperlane.loadbalancer.instance.successes}, {@code .failures}, {@code .ejections} (counters),</li>
  * <li>{@code hyperlane.loadbalancer.instance.ejected} (gauge, 1 while ejected, else 0).</li>
  * </ul>
- * Meters are bound when the registry is bound and when an instance is first listed, and removed from the registries
- * when the instance leaves its service's list ({@link InstanceMembership}, told once per change of a list):
- * instance addresses churn with every deployment, and the meters follow the instances listed now. Nothing runs per
- * request: as a Spring Cloud {@code LoadBalancerLifecycle} called with every choice (as it was), it cost each call a
- * completion context and response data of its own (about 0.5 KB on S4, benchmarks/README.md).
+ * The meters listed are those of every instance the balancers keep state for now; as the {@link InstanceMembership}
+ * (told once per change of a list) it tells the binder of the meters of an instance first listed, and of those of
+ * an instance that left its service's list, which the binder removes: instance addresses churn with every
+ * deployment, and the meters follow the instances listed now. Nothing runs per request: as a Spring Cloud
+ * {@code LoadBalancerLifecycle} called with every choice (as it was), it cost each call a completion context and
+ * response data of its own (about 0.5 KB on S4, benchmarks/README.md).
  */
-public final class LoadBalancerMeters implements MeterBinder, InstanceMembership {
+public final class LoadBalancerMeters implements MeterSource, InstanceMembership {
 
 	static final String PREFIX = "hyperlane.loadbalancer.instance";
 
 	private final HyperlaneLoadBalancers balancers;
 
-	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-
-	private final Map<String, List<Meter>> bound = new ConcurrentHashMap<>();
+	private volatile @Nullable Listener listener;
 
 	/**
 	 * Create the meters.
@@ -54,69 +47,49 @@ public final class LoadBalancerMeters implements MeterBinder, InstanceMembership
 		this.balancers = balancers;
 	}
 
-	@Override
-	public void bindTo(MeterRegistry registry) {
-		this.registries.add(registry);
-		this.bound.clear();
-		bindKnown();
-	}
-
-	@Override
-	public void arrived(String serviceId, String host, int port) {
-		bind(serviceId, host + ":" + port);
-	}
-
 	/**
-	 * Bind the meters of every instance the balancers know now.
+	 * Return the meters of every instance the balancers keep state for now, six per instance.
+	 * @return the meters
 	 */
-	public void bindKnown() {
+	@Override
+	public List<ScrapedMeter<?>> meters() {
+		List<ScrapedMeter<?>> meters = new ArrayList<>();
 		this.balancers.services()
 			.forEach((service, balancer) -> balancer.serviceInstances()
 				.states()
 				.keySet()
-				.forEach((instance) -> bind(service, instance)));
+				.forEach((instance) -> meters.addAll(meters(service, balancer, instance))));
+		return meters;
+	}
+
+	@Override
+	public void onMetersChanged(Listener listener) {
+		this.listener = listener;
+	}
+
+	@Override
+	public void arrived(String serviceId, String host, int port) {
+		Listener listener = this.listener;
+		if (listener != null) {
+			listener.added(meters(serviceId, this.balancers.service(serviceId), host + ":" + port));
+		}
 	}
 
 	@Override
 	public void departed(String serviceId, String host, int port) {
-		List<Meter> meters = this.bound.remove(serviceId + "|" + host + ":" + port);
-		if (meters != null) {
-			for (MeterRegistry registry : this.registries) {
-				meters.forEach(registry::remove);
-			}
+		Listener listener = this.listener;
+		if (listener != null) {
+			listener.removed(meters(serviceId, this.balancers.service(serviceId), host + ":" + port));
 		}
 	}
 
-	private void bind(String service, String instance) {
-		String key = service + "|" + instance;
-		if (this.bound.containsKey(key)) {
-			return;
-		}
-		List<Meter> meters = new CopyOnWriteArrayList<>();
-		if (this.bound.putIfAbsent(key, meters) != null) {
-			return;
-		}
-		Tags tags = Tags.of("service", service, "address", instance);
-		ServiceBalancer balancer = this.balancers.service(service);
-		for (MeterRegistry registry : this.registries) {
-			meters.addAll(bind(registry, balancer, instance, tags));
-		}
-	}
-
-	private static List<Meter> bind(MeterRegistry registry, ServiceBalancer balancer, String instance, Tags tags) {
-		List<Meter> meters = new ArrayList<>();
+	private static List<ScrapedMeter<?>> meters(String service, ServiceBalancer balancer, String instance) {
+		Map<String, String> tags = Map.of("service", service, "address", instance);
+		List<ScrapedMeter<?>> meters = new ArrayList<>();
 		for (State what : State.values()) {
-			String name = PREFIX + "." + what.suffix;
-			meters.add(what.counter
-					? FunctionCounter.builder(name, balancer, (b) -> read(b, instance, what))
-						.tags(tags)
-						.description(what.description)
-						.register(registry)
-					: Gauge.builder(name, balancer, (b) -> read(b, instance, what))
-						.tags(tags)
-						.baseUnit(what.baseUnit)
-						.description(what.description)
-						.register(registry));
+			meters.add(new ScrapedMeter<>(what.counter ? ScrapedMeter.Kind.COUNTER : ScrapedMeter.Kind.GAUGE,
+					PREFIX + "." + what.suffix, tags, balancer, (b) -> read(b, instance, what), what.baseUnit,
+					what.description));
 		}
 		return meters;
 	}
