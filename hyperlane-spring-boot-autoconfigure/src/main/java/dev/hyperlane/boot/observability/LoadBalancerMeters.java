@@ -3,6 +3,8 @@ package dev.hyperlane.boot.observability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.hyperlane.boot.InstanceMembership;
 import dev.hyperlane.boot.MeterSource;
@@ -27,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  * The meters listed are those of every instance the balancers keep state for now; as the {@link InstanceMembership}
  * (told once per change of a list) it tells the binder of the meters of an instance first listed, and of those of
  * an instance that left its service's list, which the binder removes: instance addresses churn with every
- * deployment, and the meters follow the instances listed now. Nothing runs per request: as a Spring Cloud
+ * deployment, and the meters follow the instances listed now. At most {@value #MAX_INSTANCES} instances of a service
+ * have meters (those listed first; a place freed by a departure goes to the next instance to arrive), so a registry
+ * listing thousands of instances of one service does not make six thousands of series; the {@code loadbalancers}
+ * endpoint section shows every instance. Nothing runs per request: as a Spring Cloud
  * {@code LoadBalancerLifecycle} called with every choice (as it was), it cost each call a completion context and
  * response data of its own (about 0.5 KB on S4, benchmarks/README.md).
  */
@@ -35,7 +40,17 @@ public final class LoadBalancerMeters implements MeterSource, InstanceMembership
 
 	static final String PREFIX = "hyperlane.loadbalancer.instance";
 
+	/**
+	 * The most instances of one service with meters: six series each, 600 per service at most.
+	 */
+	static final int MAX_INSTANCES = 100;
+
 	private final HyperlaneLoadBalancers balancers;
+
+	/**
+	 * The addresses with meters, per service.
+	 */
+	private final Map<String, Set<String>> metered = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Listener listener;
 
@@ -54,11 +69,10 @@ public final class LoadBalancerMeters implements MeterSource, InstanceMembership
 	@Override
 	public List<ScrapedMeter<?>> meters() {
 		List<ScrapedMeter<?>> meters = new ArrayList<>();
-		this.balancers.services()
-			.forEach((service, balancer) -> balancer.serviceInstances()
-				.states()
-				.keySet()
-				.forEach((instance) -> meters.addAll(meters(service, balancer, instance))));
+		this.metered.forEach((service, instances) -> {
+			ServiceBalancer balancer = this.balancers.service(service);
+			instances.forEach((instance) -> meters.addAll(meters(service, balancer, instance)));
+		});
 		return meters;
 	}
 
@@ -69,17 +83,29 @@ public final class LoadBalancerMeters implements MeterSource, InstanceMembership
 
 	@Override
 	public void arrived(String serviceId, String host, int port) {
+		String instance = host + ":" + port;
+		Set<String> instances = this.metered.computeIfAbsent(serviceId, (service) -> ConcurrentHashMap.newKeySet());
+		synchronized (instances) {
+			if (instances.size() >= MAX_INSTANCES || !instances.add(instance)) {
+				return;
+			}
+		}
 		Listener listener = this.listener;
 		if (listener != null) {
-			listener.added(meters(serviceId, this.balancers.service(serviceId), host + ":" + port));
+			listener.added(meters(serviceId, this.balancers.service(serviceId), instance));
 		}
 	}
 
 	@Override
 	public void departed(String serviceId, String host, int port) {
+		String instance = host + ":" + port;
+		Set<String> instances = this.metered.get(serviceId);
+		if (instances == null || !instances.remove(instance)) {
+			return;
+		}
 		Listener listener = this.listener;
 		if (listener != null) {
-			listener.removed(meters(serviceId, this.balancers.service(serviceId), host + ":" + port));
+			listener.removed(meters(serviceId, this.balancers.service(serviceId), instance));
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.hyperlane.boot.observability;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.hyperlane.boot.deadline.DeadlineAutoConfiguration;
@@ -84,6 +85,33 @@ class MeterSourcesAutoConfigurationTests {
 	}
 
 	@Test
+	void metersAtMostAHundredInstancesOfAServiceAndGivesAFreedPlaceToTheNextToArrive() {
+		this.runner.withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class))
+			.withUserConfiguration(LoadBalancerMetersConfiguration.class)
+			.run((context) -> {
+				ServiceBalancer payments = context.getBean(HyperlaneLoadBalancers.class).service("payments");
+				List<ServiceInstance> listed = new ArrayList<>();
+				for (int port = 1; port <= 150; port++) {
+					listed.add(instance(port));
+				}
+				payments.retainListed(listed);
+				MeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(MeterSourcesBinder.class).bindTo(registry);
+				assertThat(instanceMeters(registry)).hasSize(600);
+				listed.add(instance(151));
+				payments.retainListed(listed);
+				assertThat(instanceMeters(registry)).hasSize(600).noneMatch((meter) -> address(meter).endsWith(":151"));
+				listed.remove(0);
+				payments.retainListed(listed);
+				listed.add(instance(152));
+				payments.retainListed(listed);
+				assertThat(instanceMeters(registry)).hasSize(600)
+					.noneMatch((meter) -> address(meter).endsWith(":1"))
+					.anyMatch((meter) -> address(meter).endsWith(":152"));
+			});
+	}
+
+	@Test
 	void featuresDescribeTheirMetersWithoutMicrometerWhereTheBinderBacksOff() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -102,6 +130,10 @@ class MeterSourcesAutoConfigurationTests {
 			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith("hyperlane.loadbalancer.instance."))
 			.toList();
+	}
+
+	private static String address(Meter meter) {
+		return meter.getId().getTag("address");
 	}
 
 	private static ServiceInstance instance(int port) {
