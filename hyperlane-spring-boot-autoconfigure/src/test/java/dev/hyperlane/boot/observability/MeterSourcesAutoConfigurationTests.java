@@ -37,6 +37,10 @@ class MeterSourcesAutoConfigurationTests {
 		.withConfiguration(
 				AutoConfigurations.of(DeadlineAutoConfiguration.class, MeterSourcesAutoConfiguration.class));
 
+	private final ReactiveWebApplicationContextRunner loadBalancerRunner = this.runner
+		.withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class))
+		.withUserConfiguration(LoadBalancerMetersConfiguration.class);
+
 	@Test
 	void registersTheMetersOfEverySourceReadWhenScraped() {
 		this.runner.run((context) -> {
@@ -57,58 +61,54 @@ class MeterSourcesAutoConfigurationTests {
 
 	@Test
 	void registersTheMetersOfAnInstanceListedAndRemovesThoseOfAnInstanceThatLeft() {
-		this.runner.withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class))
-			.withUserConfiguration(LoadBalancerMetersConfiguration.class)
-			.run((context) -> {
-				ServiceBalancer payments = context.getBean(HyperlaneLoadBalancers.class).service("payments");
-				payments.retainListed(List.of(instance(8081)));
-				MeterRegistry registry = new SimpleMeterRegistry();
-				context.getBean(MeterSourcesBinder.class).bindTo(registry);
-				assertThat(instanceMeters(registry)).hasSize(6);
-				payments.retainListed(List.of(instance(8081), instance(8082)));
-				assertThat(instanceMeters(registry)).hasSize(12);
-				payments.started(instance(8082));
-				Gauge inFlight = registry.get("hyperlane.loadbalancer.instance.in.flight")
-					.tags("service", "payments", "address", "127.0.0.1:8082")
-					.gauge();
-				assertThat(inFlight.value()).isEqualTo(1.0);
-				assertThat(inFlight.getId().getDescription()).isEqualTo("Requests in flight on the instance");
-				assertThat(registry.get("hyperlane.loadbalancer.instance.latency").gauges())
-					.allSatisfy((latency) -> assertThat(latency.getId().getBaseUnit()).isEqualTo("seconds"));
+		this.loadBalancerRunner.run((context) -> {
+			ServiceBalancer payments = context.getBean(HyperlaneLoadBalancers.class).service("payments");
+			payments.retainListed(List.of(instance(8081)));
+			MeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(MeterSourcesBinder.class).bindTo(registry);
+			assertThat(instanceMeters(registry)).hasSize(6);
+			payments.retainListed(List.of(instance(8081), instance(8082)));
+			assertThat(instanceMeters(registry)).hasSize(12);
+			payments.started(instance(8082));
+			Gauge inFlight = registry.get("hyperlane.loadbalancer.instance.in.flight")
+				.tags("service", "payments", "address", "127.0.0.1:8082")
+				.gauge();
+			assertThat(inFlight.value()).isEqualTo(1.0);
+			assertThat(inFlight.getId().getDescription()).isEqualTo("Requests in flight on the instance");
+			assertThat(registry.get("hyperlane.loadbalancer.instance.latency").gauges())
+				.allSatisfy((latency) -> assertThat(latency.getId().getBaseUnit()).isEqualTo("seconds"));
 
-				payments.retainListed(List.of(instance(8081)));
-				assertThat(instanceMeters(registry)).hasSize(6)
-					.allSatisfy((meter) -> assertThat(meter.getId().getTag("address")).isEqualTo("127.0.0.1:8081"));
-				payments.retainListed(List.of(instance(8081), instance(8082)));
-				assertThat(instanceMeters(registry)).hasSize(12);
-			});
+			payments.retainListed(List.of(instance(8081)));
+			assertThat(instanceMeters(registry)).hasSize(6)
+				.allSatisfy((meter) -> assertThat(meter.getId().getTag("address")).isEqualTo("127.0.0.1:8081"));
+			payments.retainListed(List.of(instance(8081), instance(8082)));
+			assertThat(instanceMeters(registry)).hasSize(12);
+		});
 	}
 
 	@Test
 	void metersAtMostAHundredInstancesOfAServiceAndGivesAFreedPlaceToTheNextToArrive() {
-		this.runner.withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class))
-			.withUserConfiguration(LoadBalancerMetersConfiguration.class)
-			.run((context) -> {
-				ServiceBalancer payments = context.getBean(HyperlaneLoadBalancers.class).service("payments");
-				List<ServiceInstance> listed = new ArrayList<>();
-				for (int port = 1; port <= 150; port++) {
-					listed.add(instance(port));
-				}
-				payments.retainListed(listed);
-				MeterRegistry registry = new SimpleMeterRegistry();
-				context.getBean(MeterSourcesBinder.class).bindTo(registry);
-				assertThat(instanceMeters(registry)).hasSize(600);
-				listed.add(instance(151));
-				payments.retainListed(listed);
-				assertThat(instanceMeters(registry)).hasSize(600).noneMatch((meter) -> address(meter).endsWith(":151"));
-				listed.remove(0);
-				payments.retainListed(listed);
-				listed.add(instance(152));
-				payments.retainListed(listed);
-				assertThat(instanceMeters(registry)).hasSize(600)
-					.noneMatch((meter) -> address(meter).endsWith(":1"))
-					.anyMatch((meter) -> address(meter).endsWith(":152"));
-			});
+		this.loadBalancerRunner.run((context) -> {
+			ServiceBalancer payments = context.getBean(HyperlaneLoadBalancers.class).service("payments");
+			List<ServiceInstance> listed = new ArrayList<>();
+			for (int port = 1; port <= 150; port++) {
+				listed.add(instance(port));
+			}
+			payments.retainListed(listed);
+			MeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(MeterSourcesBinder.class).bindTo(registry);
+			assertThat(instanceMeters(registry)).hasSize(600);
+			listed.add(instance(151));
+			payments.retainListed(listed);
+			assertThat(instanceMeters(registry)).hasSize(600).noneMatch((meter) -> address(meter).endsWith(":151"));
+			listed.remove(0);
+			payments.retainListed(listed);
+			listed.add(instance(152));
+			payments.retainListed(listed);
+			assertThat(instanceMeters(registry)).hasSize(600)
+				.noneMatch((meter) -> address(meter).endsWith(":1"))
+				.anyMatch((meter) -> address(meter).endsWith(":152"));
+		});
 	}
 
 	@Test
