@@ -38,7 +38,6 @@ import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpCon
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.webclient.WebClientCustomizer;
-import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.context.annotation.Bean;
@@ -47,7 +46,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.WebFilter;
@@ -70,8 +68,6 @@ import org.springframework.web.server.WebFilter;
  * <li>the chosen instance on {@code WebClient} spans ({@link LoadBalancerInstanceTag}), optional connection-level
  * spans ({@link ConnectionSpans}), and the request's trace ids in the log lines of WebFlux handlers with Spring
  * Boot's default {@code spring.reactor.context-propagation=limited} ({@link ObservationScopeWebFilter});</li>
- * <li>Spring's {@code http.server.requests} observation with its high-cardinality key values computed at stop only
- * ({@link ServerUrlAtStop});</li>
  * <li>the {@code observability} section of the {@code hyperlane} endpoint.</li>
  * </ul>
  * The per-request cost of tracing unsampled requests without a trace is cut in
@@ -283,19 +279,6 @@ public final class ObservabilityAutoConfiguration {
 		@ConditionalOnMissingBean
 		ObservationScopeWebFilter hyperlaneObservationScopeWebFilter() {
 			return new ObservationScopeWebFilter();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ServerRequestObservationConvention.class, WebHttpHandlerBuilderCustomizer.class })
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-	static class ServerUrlAtStopConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ServerUrlAtStop hyperlaneServerUrlAtStop(ObjectProvider<ServerRequestObservationConvention> conventions) {
-			return new ServerUrlAtStop(conventions);
 		}
 
 	}
