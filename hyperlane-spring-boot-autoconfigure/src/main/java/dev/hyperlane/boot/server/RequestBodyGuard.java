@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -303,6 +304,12 @@ final class RequestBodyGuard {
 
 	private final class Decoded extends ChannelDuplexHandler {
 
+		/**
+		 * What a response's last write completing tells the guard, one listener per connection (the handler's
+		 * context does not change) instead of one per response.
+		 */
+		private @Nullable ChannelFutureListener written;
+
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			RequestBodyGuard guard = RequestBodyGuard.this;
@@ -362,8 +369,13 @@ final class RequestBodyGuard {
 			}
 			if (msg instanceof LastHttpContent) {
 				RequestBodyGuard.this.responseStarted = false;
+				ChannelFutureListener listener = this.written;
+				if (listener == null) {
+					listener = (future) -> responseWritten(ctx);
+					this.written = listener;
+				}
 				ChannelPromise written = promise.unvoid();
-				written.addListener((future) -> responseWritten(ctx));
+				written.addListener(listener);
 				ctx.write(msg, written);
 				return;
 			}
