@@ -85,6 +85,8 @@ public record LoadBalancerSection(String name, HyperlaneLoadBalancers balancers)
 			Map<String, Object> instance = new LinkedHashMap<>();
 			instance.put("inFlight", state.inFlight());
 			instance.put("latencyMillis", Math.round(state.latencyNanos(now) / 10_000.0) / 100.0);
+			instance.put("meanLatencyMillis", Math.round(state.meanLatencyNanos(now) / 10_000.0) / 100.0);
+			instance.put("floorLatencyMillis", Math.round(state.floorLatencyNanos(now) / 10_000.0) / 100.0);
 			instance.put("successes", state.successes());
 			instance.put("failures", state.failures());
 			instance.put("ejections", state.ejections());

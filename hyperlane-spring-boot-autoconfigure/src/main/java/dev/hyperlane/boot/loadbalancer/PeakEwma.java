@@ -16,7 +16,11 @@ import java.time.Duration;
  * a 10 s decay those peaks, common to every instance, hold each peak average near the longest stall of the last
  * seconds, which hides how much slower one instance is; the plain average is moved by a stall only in proportion to
  * its length, so {@link #meanNanos(long)} tells instances apart where the peak average does not (see
- * {@link InstanceState#isLatencyOutlier}). Thread-safe.
+ * {@link InstanceState#isLatencyOutlier}). A caller that is short of CPU for longer (every answer waits behind the
+ * caller's own queue) adds the same delay to every instance's mean, and a constant gap then shrinks to a ratio near
+ * one; it also keeps a floor ({@link #floorNanos(long)}), which follows the fastest answers: the caller's
+ * queueing only ever adds to a round trip, so the fastest answers hold the least of it, as TCP Vegas's base RTT
+ * and BBR's minimum RTT filter read a path's own delay apart from the queue in front of it. Thread-safe.
  */
 public final class PeakEwma {
 
@@ -25,6 +29,8 @@ public final class PeakEwma {
 	private double averageNanos;
 
 	private double meanNanos;
+
+	private double floorNanos;
 
 	private long samples;
 
@@ -40,6 +46,7 @@ public final class PeakEwma {
 		this.decayNanos = Math.max(1, decay.toNanos());
 		this.averageNanos = initial.toNanos();
 		this.meanNanos = this.averageNanos;
+		this.floorNanos = this.averageNanos;
 		this.lastUpdateNanos = nowNanos;
 	}
 
@@ -54,6 +61,8 @@ public final class PeakEwma {
 		double decayed = this.averageNanos * weight;
 		this.averageNanos = (sample > decayed) ? sample : decayed + sample * (1 - weight);
 		this.meanNanos = this.meanNanos * weight + sample * (1 - weight);
+		double decayedFloor = this.floorNanos * weight;
+		this.floorNanos = (sample < decayedFloor) ? sample : decayedFloor + sample * (1 - weight);
 		this.samples++;
 		this.lastUpdateNanos = Math.max(this.lastUpdateNanos, nowNanos);
 	}
@@ -88,6 +97,17 @@ public final class PeakEwma {
 	 */
 	public synchronized double meanNanos(long nowNanos) {
 		return this.meanNanos * weight(nowNanos);
+	}
+
+	/**
+	 * Return the floor now: the mirror of the peak average, which drops straight to any sample below it and rises
+	 * towards slower ones with the same time constant, so it follows the fastest answers of the last seconds
+	 * (decayed towards zero for the time since the last sample, as the other averages are).
+	 * @param nowNanos the current time
+	 * @return the floor round-trip time in nanoseconds
+	 */
+	public synchronized double floorNanos(long nowNanos) {
+		return this.floorNanos * weight(nowNanos);
 	}
 
 	/**

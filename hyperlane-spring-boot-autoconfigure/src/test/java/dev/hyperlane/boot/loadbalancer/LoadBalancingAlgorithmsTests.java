@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntToLongFunction;
 
 import dev.hyperlane.boot.testsupport.BoundProperties;
 
@@ -71,8 +72,8 @@ class LoadBalancingAlgorithmsTests {
 
 	@Test
 	void anInstanceTwiceAsSlowOnAverageLosesToTheOtherWhateverThePeaksAndRequestsInFlight() {
-		InstanceState fast = new InstanceState("fast", 1, Duration.ofMillis(30), Duration.ofSeconds(10), 0);
-		InstanceState slow = new InstanceState("slow", 1, Duration.ofMillis(30), Duration.ofSeconds(10), 0);
+		InstanceState fast = instance("fast");
+		InstanceState slow = instance("slow");
 		// new instances are left to slow start: no outlier before ten answers each
 		assertThat(slow.isLatencyOutlier(fast, 0)).isFalse();
 		long now = 0;
@@ -103,6 +104,53 @@ class LoadBalancingAlgorithmsTests {
 		assertThat(leastRequest.select(List.of(fast, slow), (state) -> 1.0, at)).isSameAs(slow);
 		// without requests the outlier's average decays towards zero, and it is tried again
 		assertThat(slow.isLatencyOutlier(fast, at + 60_000 * MS)).isFalse();
+	}
+
+	@Test
+	void anInstanceWhoseFastestAnswersAreTwiceAsSlowLosesWhenTheCallersQueueingHidesItFromTheAverages() {
+		InstanceState fast = instance("fast");
+		InstanceState slow = instance("slow");
+		// a caller short of CPU: every answer waits 0 to 159 ms in its own queue, 80 ms on average
+		long now = answerEach(MS, fast, (i) -> (i % 160) * MS + MS, slow, (i) -> (i % 160) * MS + 51 * MS);
+		// the averages are 81 and 131 ms: not twice apart
+		assertThat(slow.meanLatencyNanos(now)).isLessThan(2 * fast.meanLatencyNanos(now));
+		assertThat(slow.floorLatencyNanos(now)).isGreaterThan(40.0 * MS);
+		assertThat(fast.floorLatencyNanos(now)).isLessThan(2.0 * MS);
+		assertThat(slow.isLatencyOutlier(fast, now)).isTrue();
+		assertThat(fast.isLatencyOutlier(slow, now)).isFalse();
+		// without requests the outlier's floor decays towards zero as its average does, and it is tried again
+		assertThat(slow.isLatencyOutlier(fast, now + 60_000 * MS)).isFalse();
+	}
+
+	@Test
+	void anInstanceTwiceAsSlowOnAverageIsTheOutlierWhateverItsFloor() {
+		InstanceState steady = instance("steady");
+		InstanceState spiky = instance("spiky");
+		// the spiky one answers fast mostly, slow every tenth time: 31 ms on average, against a floor of 1 ms
+		long now = answerEach(10 * MS, steady, (i) -> 12 * MS, spiky, (i) -> ((i % 10) == 9) ? 301 * MS : MS);
+		assertThat(steady.isLatencyOutlier(spiky, now)).isFalse();
+		assertThat(spiky.isLatencyOutlier(steady, now)).isTrue();
+	}
+
+	private static InstanceState instance(String id) {
+		return new InstanceState(id, 1, Duration.ofMillis(30), Duration.ofSeconds(10), 0);
+	}
+
+	/**
+	 * Answer 2000 calls on each of two instances, one on each every step, the i-th taking the round trip given for i.
+	 * @return the time of the last answers
+	 */
+	private static long answerEach(long stepNanos, InstanceState first, IntToLongFunction firstNanos,
+			InstanceState second, IntToLongFunction secondNanos) {
+		long now = 0;
+		for (int i = 0; i < 2000; i++) {
+			now += stepNanos;
+			first.start();
+			first.finish(firstNanos.applyAsLong(i), false, 0, EJECTION, true, now);
+			second.start();
+			second.finish(secondNanos.applyAsLong(i), false, 0, EJECTION, true, now);
+		}
+		return now;
 	}
 
 	@Test
