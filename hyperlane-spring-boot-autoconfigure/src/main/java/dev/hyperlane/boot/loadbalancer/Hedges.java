@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every service's {@link ServiceHedging}, created on its first call when hedging is on for it
  * ({@code hyperlane.loadbalancer.services.<id>.hedging.enabled}, else {@code hyperlane.loadbalancer.hedging.enabled}).
- * Read by the hedging filter and the endpoint, and published as meters ({@link #meters()}). Hedging needs the retry budgets of Hyperlane's HTTP
- * client (every hedge is taken from the service's retry budget).
+ * Read by the hedging filter and the endpoint, and published as meters ({@link #meters()}). Hedging needs the retry
+ * budgets of Hyperlane's HTTP client (every hedge is taken from the service's retry budget).
  */
 public final class Hedges implements MeterSource {
 

@@ -280,16 +280,16 @@ public final class InstanceState {
 	 * latency ({@link PeakEwma#meanNanos(long)}) is more than {@value #OUTLIER_RATIO} times the other's and at least
 	 * {@value #OUTLIER_MIN_GAP_MILLIS} ms above it; or, unless the other one is such an outlier next to it, its
 	 * floor latency (its fastest answers of the last seconds, {@link PeakEwma#floorNanos(long)}) is, by the same
-	 * measure, slower than the other's floor. The floor is the caller's own queueing taken out: a caller
-	 * short of CPU delays every answer alike, by tens of milliseconds on average (benchmark S4 at 256 connections:
-	 * mean latencies of 77 ms for the fast instances against 110 ms for the 50 ms slower one, a ratio of 1.4, while
-	 * the slow one's fastest answers stay above 50 ms and the others' below a few). The average decays towards zero while the outlier gets no
-	 * requests, so it is tried again after a few decay times and keeps its place if it has become fast; and an
-	 * instance that slows down under load stops being the faster one. Passive outlier detection as Envoy does it on
-	 * success rates (an instance far from the others), here on latency and between the two instances drawn; peak
-	 * EWMA alone cannot tell a 50 ms slower instance apart in a saturated caller, whose own stalls, the same for every
-	 * instance, set every peak average (benchmark S4 at 256 connections: 100 ms for the fast instances, 160 ms for
-	 * the slow one, 7 % of calls to it).
+	 * measure, slower than the other's floor. The floor is the caller's own queueing taken out: a caller short of CPU
+	 * delays every answer alike, by tens of milliseconds on average (benchmark S4 at 256 connections: mean latencies
+	 * of 77 ms for the fast instances against 110 ms for the 50 ms slower one, a ratio of 1.4, while the slow one's
+	 * fastest answers stay above 50 ms and the others' below a few). The average and the floor decay towards zero
+	 * while the outlier gets no requests, so it is tried again after a few decay times and keeps its place if it has
+	 * become fast; and an instance that slows down under load stops being the faster one. Passive outlier detection
+	 * as Envoy does it on success rates (an instance far from the others), here on latency and between the two
+	 * instances drawn; peak EWMA alone cannot tell a 50 ms slower instance apart in a saturated caller, whose own
+	 * stalls, the same for every instance, set every peak average (benchmark S4 at 256 connections: 100 ms for the
+	 * fast instances, 160 ms for the slow one, 7 % of calls to it).
 	 * @param other the instance drawn with it
 	 * @param nowNanos the current time
 	 * @return {@code true} when this instance should not be chosen over the other

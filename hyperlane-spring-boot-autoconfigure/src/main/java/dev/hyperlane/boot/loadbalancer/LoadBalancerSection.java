@@ -20,8 +20,8 @@ import dev.hyperlane.boot.SectionNames;
  * instance and panic-mode choices, and per instance the requests in flight, peak-EWMA latency, successes, failures,
  * ejections, state ({@code active}, {@code ramping}, {@code ejected}, {@code backing-off}, {@code drained}) and
  * effective weight, and every {@code hyperlane.loadbalancer.*} setting as it applies to the service with its
- * value, source and reason (a service's own {@code services.<id>.*} value under its own property). Advises when an instance has been ejected more than once and when a service chose in panic
- * mode within the last minute.
+ * value, source and reason (a service's own {@code services.<id>.*} value under its own property). Advises when an
+ * instance has been ejected more than once and when a service chose in panic mode within the last minute.
  * <p>
  * Live changes ({@code POST /actuator/hyperlane/loadbalancers}, only with unrestricted endpoint access):
  * <ul>
