@@ -84,9 +84,9 @@ public record LoadBalancerSection(String name, HyperlaneLoadBalancers balancers)
 		new TreeMap<>(rules.states()).forEach((key, state) -> {
 			Map<String, Object> instance = new LinkedHashMap<>();
 			instance.put("inFlight", state.inFlight());
-			instance.put("latencyMillis", Math.round(state.latencyNanos(now) / 10_000.0) / 100.0);
-			instance.put("meanLatencyMillis", Math.round(state.meanLatencyNanos(now) / 10_000.0) / 100.0);
-			instance.put("floorLatencyMillis", Math.round(state.floorLatencyNanos(now) / 10_000.0) / 100.0);
+			instance.put("latencyMillis", millis(state.latencyNanos(now)));
+			instance.put("meanLatencyMillis", millis(state.meanLatencyNanos(now)));
+			instance.put("floorLatencyMillis", millis(state.floorLatencyNanos(now)));
 			instance.put("successes", state.successes());
 			instance.put("failures", state.failures());
 			instance.put("ejections", state.ejections());
@@ -159,6 +159,15 @@ public record LoadBalancerSection(String name, HyperlaneLoadBalancers balancers)
 			}
 		}));
 		return advice;
+	}
+
+	/**
+	 * Return a duration in milliseconds with two decimals, as the section shows latencies.
+	 * @param nanos the duration in nanoseconds
+	 * @return the milliseconds, rounded to 0.01
+	 */
+	static double millis(double nanos) {
+		return Math.round(nanos / 10_000.0) / 100.0;
 	}
 
 }

@@ -64,7 +64,7 @@ public final class ServiceHedging {
 		Map<String, Object> description = new LinkedHashMap<>();
 		long delay = delayNanos();
 		description.put("delay", (this.fixedDelay != null) ? this.fixedDelay.toString()
-				: (delay < 0) ? "p95 (not known yet)" : "p95 = " + Math.round(delay / 10_000.0) / 100.0 + " ms");
+				: (delay < 0) ? "p95 (not known yet)" : "p95 = " + LoadBalancerSection.millis(delay) + " ms");
 		description.putAll(this.counts.toMap());
 		return description;
 	}

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -103,7 +104,7 @@ public final class Report {
 				.computeIfAbsent(f[4], (k) -> new ArrayList<>())
 				.add(Double.parseDouble(f[5]));
 			try {
-				this.byRepetition.computeIfAbsent(String.join(",", f[0], f[1], f[2], f[4]), (k) -> new TreeMap<>())
+				this.byRepetition.computeIfAbsent(figureKey(f[0], f[1], f[2], f[4]), (k) -> new TreeMap<>())
 					.put(Integer.parseInt(f[3].trim()), Double.parseDouble(f[5]));
 			}
 			catch (NumberFormatException ex) {
@@ -224,9 +225,9 @@ public final class Report {
 	 */
 	private String paired(Goal goal, String caseName) {
 		Map<Integer, Double> target = this.byRepetition
-			.getOrDefault(String.join(",", goal.scenario(), caseName, goal.target(), goal.metric()), Map.of());
+			.getOrDefault(figureKey(goal.scenario(), caseName, goal.target(), goal.metric()), Map.of());
 		Map<Integer, Double> base = this.byRepetition
-			.getOrDefault(String.join(",", goal.scenario(), caseName, goal.base(), goal.metric()), Map.of());
+			.getOrDefault(figureKey(goal.scenario(), caseName, goal.base(), goal.metric()), Map.of());
 		List<Double> ratios = new ArrayList<>();
 		target.forEach((repetition, value) -> {
 			Double reference = base.get(repetition);
@@ -243,6 +244,10 @@ public final class Report {
 		long met = ratios.stream().filter(goal::met).count();
 		return String.format(Locale.ROOT, "%.2f (%.2f-%.2f), %d of %d met", median(ratios), Collections.min(ratios),
 				Collections.max(ratios), met, ratios.size());
+	}
+
+	private static String figureKey(String scenario, String caseName, @Nullable String target, String metric) {
+		return scenario + "," + caseName + "," + target + "," + metric;
 	}
 
 	private List<Metric> metrics(Map<String, Map<String, Map<String, List<Double>>>> cases) {
